@@ -1,0 +1,60 @@
+/* cli/cli.h — shared pieces of the capsim program: exit codes, parsed options, writers.
+ *
+ * Exit codes (RESULTS-FORMAT.md) are defined once here, in an X-macro table that also feeds
+ * `capsim --help`. Options are defined once in options.c (name, argument, help, commands). */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "models/report.h"
+#include "models/scenario.h"
+
+#define CLI_EXIT_MAP(X)                                                   \
+    X(OK, 0, "success")                                                   \
+    X(RUNTIME, 1, "simulation or runtime failure")                        \
+    X(USAGE, 2, "usage error (unknown command or option, bad argument)")   \
+    X(SCENARIO, 3, "invalid scenario (every problem is printed as FILE:LINE:COL)") \
+    X(IO, 4, "I/O error (cannot read the scenario or write an output)")
+
+enum cli_exit {
+#define CLI_X_(name, code, text) CLI_EXIT_##name = code,
+    CLI_EXIT_MAP(CLI_X_)
+#undef CLI_X_
+};
+
+typedef enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV } cli_format;
+
+typedef struct cli_options {
+    const char *command;
+    const char *file;
+    const char **overrides; /* --set values, then -s/-r as "seed=N", "replications=N" (owned array) */
+    size_t n_overrides;
+    char seed_override[64], reps_override[64];
+    int threads;            /* 0 = all cores */
+    cli_format format;
+    const char *out_dir;    /* NULL = stdout */
+    bool quiet;
+    bool help;
+} cli_options;
+
+/* Parses argv[2..] for `command`. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing why. */
+int cli_parse(int argc, char **argv, const char *command, cli_options *opt);
+void cli_options_fini(cli_options *opt);
+/* 1: a command of this version; 0: a planned command; -1: no such command. */
+int cli_command_status(const char *name);
+/* Prints the help of one command (or the program's when command is NULL). */
+void cli_print_help(FILE *out, const char *command);
+
+/* Writers: render the report into a malloc'ed string (NULL when out of memory). */
+char *cli_render_json(const scenario *s, const report *r);
+char *cli_render_table(const scenario *s, const report *r);
+char *cli_render_csv(const scenario *s, const report *r);
+
+/* Writes text to stdout (dir == NULL) or atomically to dir/name (temporary file, then rename).
+ * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why. */
+int cli_emit(const char *dir, const char *name, const char *text);
+
+#endif

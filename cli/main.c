@@ -1,0 +1,124 @@
+/* cli/main.c — the capsim program: command dispatch and the run/validate commands.
+ *
+ * Errors go to stderr, data to stdout (or files with -o); the exit code says what kind of
+ * failure it was (cli.h). A scenario is loaded and checked completely before anything runs, and
+ * every problem is printed, compiler style, before exiting 3. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "models/run.h"
+#include "sim/error.h"
+
+/* Loads opt->file with its overrides; prints diagnostics and returns an exit code. */
+static int load(const cli_options *opt, scenario **out) {
+    sim_diag diag;
+    sim_diag_init(&diag);
+    int rc = scenario_load_file(opt->file, opt->overrides, opt->n_overrides, &diag, out);
+    sim_diag_print(&diag, stderr);
+    sim_diag_fini(&diag);
+    switch (rc) {
+    case SIM_OK: return CLI_EXIT_OK;
+    case SIM_ESCENARIO: return CLI_EXIT_SCENARIO;
+    case SIM_EIO: return CLI_EXIT_IO;
+    default:
+        fprintf(stderr, "capsim: %s: %s\n", opt->file, sim_strerror(rc));
+        return CLI_EXIT_RUNTIME;
+    }
+}
+
+static int cmd_validate(const cli_options *opt) {
+    scenario *s = NULL;
+    int code = load(opt, &s);
+    if (code) return code;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int rc = f ? scenario_write_yaml(s, f) : SIM_ENOMEM;
+    if (f && fclose(f) != 0) rc = SIM_ENOMEM;
+    code = rc ? CLI_EXIT_RUNTIME : cli_emit(NULL, NULL, buf);
+    if (rc) fprintf(stderr, "capsim: %s\n", sim_strerror(rc));
+    free(buf);
+    scenario_destroy(s);
+    return code;
+}
+
+static int cmd_run(const cli_options *opt) {
+    scenario *s = NULL;
+    int code = load(opt, &s);
+    if (code) return code;
+    sim_diag diag;
+    sim_diag_init(&diag);
+    int rc = run_check(s, &diag);
+    sim_diag_print(&diag, stderr);
+    sim_diag_fini(&diag);
+    if (rc) {
+        scenario_destroy(s);
+        return CLI_EXIT_SCENARIO;
+    }
+    report r;
+    report_init(&r);
+    rc = run_scenario(s, opt->threads, &r);
+    if (rc) {
+        fprintf(stderr, "capsim: %s: simulation failed: %s\n", opt->file, sim_strerror(rc));
+        code = CLI_EXIT_RUNTIME;
+    } else {
+        static const char *const names[] = {"results.txt", "results.json", "results.csv"};
+        char *text = opt->format == CLI_FORMAT_JSON  ? cli_render_json(s, &r)
+                     : opt->format == CLI_FORMAT_CSV ? cli_render_csv(s, &r)
+                                                     : cli_render_table(s, &r);
+        if (!text) {
+            fprintf(stderr, "capsim: out of memory while writing results\n");
+            code = CLI_EXIT_RUNTIME;
+        } else {
+            code = cli_emit(opt->out_dir, names[opt->format], text);
+            if (!code && opt->out_dir && !opt->quiet)
+                fprintf(stderr, "capsim: wrote %s/%s\n", opt->out_dir, names[opt->format]);
+        }
+        free(text);
+    }
+    report_fini(&r);
+    scenario_destroy(s);
+    return code;
+}
+
+int main(int argc, char **argv) {
+    sim_init();
+    if (argc < 2) {
+        cli_print_help(stderr, NULL);
+        return CLI_EXIT_USAGE;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
+        cli_print_help(stdout, argc > 2 && strcmp(command, "help") == 0 ? argv[2] : NULL);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(command, "--version") == 0) {
+        printf("capsim %s\n", CAPSIM_VERSION);
+        return CLI_EXIT_OK;
+    }
+    int status = cli_command_status(command);
+    if (status < 0) {
+        fprintf(stderr, "capsim: unknown command '%s'\nTry 'capsim --help'.\n", command);
+        return CLI_EXIT_USAGE;
+    }
+    if (status == 0) {
+        if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+            cli_print_help(stdout, command);
+            return CLI_EXIT_OK;
+        }
+        fprintf(stderr, "capsim: '%s' is planned but not available in capsim %s\n", command,
+                CAPSIM_VERSION);
+        return CLI_EXIT_USAGE;
+    }
+    cli_options opt;
+    int code = cli_parse(argc, argv, command, &opt);
+    if (code == CLI_EXIT_OK) {
+        if (opt.help) cli_print_help(stdout, command);
+        else if (strcmp(command, "validate") == 0) code = cmd_validate(&opt);
+        else code = cmd_run(&opt);
+    }
+    cli_options_fini(&opt);
+    return code;
+}

@@ -1,0 +1,216 @@
+/* cli/options.c — the one place that defines every command, option and its help text.
+ *
+ * Each option lists the commands it applies to; the parser and `--help` both walk the same
+ * table, so an option can never be accepted without being documented or vice versa. */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+enum { CMD_RUN = 1, CMD_VALIDATE = 2 };
+
+typedef struct cli_command {
+    const char *name;
+    unsigned bit;           /* 0: listed but not in this version */
+    const char *synopsis;
+    const char *summary;
+} cli_command;
+
+static const cli_command commands[] = {
+    {"run", CMD_RUN, "capsim run FILE [options]",
+     "simulate every platform in the scenario and print the results"},
+    {"validate", CMD_VALIDATE, "capsim validate FILE [--set KEY=VALUE]...",
+     "check a scenario; print it with every default filled in"},
+    {"cost", 0, "capsim cost [options]", "price a monthly usage directly (planned)"},
+    {"sweep", 0, "capsim sweep FILE --vary KEY=V1,V2,...", "run at each value (planned)"},
+    {"optimize", 0, "capsim optimize FILE ...", "search the cheapest configuration (planned)"},
+    {"plot", 0, "capsim plot FILE -o DIR", "run, then write plots (planned)"},
+    {"report", 0, "capsim report FILE -o DIR", "run, then write an HTML report (planned)"},
+    {"lesson", 0, "capsim lesson [TOPIC]", "list or run the lessons (planned)"},
+    {"merge", 0, "capsim merge FILES...", "combine shard outputs (planned)"},
+};
+
+typedef enum opt_id { OPT_SEED, OPT_REPS, OPT_THREADS, OPT_SET, OPT_FORMAT, OPT_OUT, OPT_QUIET,
+                      OPT_HELP } opt_id;
+
+typedef struct cli_option {
+    opt_id id;
+    char short_name;        /* 0 = none */
+    const char *long_name;
+    const char *arg;        /* NULL = a flag */
+    unsigned commands;
+    const char *help;
+} cli_option;
+
+static const cli_option options[] = {
+    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE, "random seed (overrides the scenario's)"},
+    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE,
+     "independent replications (overrides the scenario's)"},
+    {OPT_THREADS, 'j', "threads", "N", CMD_RUN,
+     "threads for replications (default: all cores); results do not depend on it"},
+    {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE,
+     "override a scenario key by its dotted path, e.g. --set lambda.memory=2048MB (repeatable)"},
+    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN, "output format (default table)"},
+    {OPT_OUT, 'o', "out", "DIR", CMD_RUN, "write results.{txt,json,csv} into DIR instead of stdout"},
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN, "print nothing but errors and the data"},
+    {OPT_HELP, 'h', "help", NULL, CMD_RUN | CMD_VALIDATE, "show this help"},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const cli_command *command_find(const char *name) {
+    for (size_t i = 0; i < COUNT(commands); i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+void cli_print_help(FILE *out, const char *command) {
+    const cli_command *cmd = command ? command_find(command) : NULL;
+    if (!cmd) {
+        fprintf(out,
+                "capsim %s — capacity-planning and cost simulator for serverless data pipelines\n\n"
+                "usage: capsim COMMAND [ARGS] [OPTIONS]\n       capsim --help | --version\n\n"
+                "commands:\n",
+                CAPSIM_VERSION);
+        for (size_t i = 0; i < COUNT(commands); i++)
+            fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "\n`capsim COMMAND --help` lists a command's options.\n\nexit codes:\n");
+#define CLI_X_(name, code, text) fprintf(out, "  %d  %s\n", code, text);
+        CLI_EXIT_MAP(CLI_X_)
+#undef CLI_X_
+        fprintf(out, "\nScenario format: scenarios/SCHEMA.md; results: README.md.\n");
+        return;
+    }
+    fprintf(out, "usage: %s\n\n%s\n", cmd->synopsis, cmd->summary);
+    if (!cmd->bit) {
+        fprintf(out, "\nNot available in capsim %s.\n", CAPSIM_VERSION);
+        return;
+    }
+    fprintf(out, "\noptions:\n");
+    for (size_t i = 0; i < COUNT(options); i++) {
+        const cli_option *o = &options[i];
+        if (!(o->commands & cmd->bit)) continue;
+        char head[64];
+        if (o->short_name)
+            snprintf(head, sizeof head, "-%c, --%s%s%s", o->short_name, o->long_name,
+                     o->arg ? " " : "", o->arg ? o->arg : "");
+        else
+            snprintf(head, sizeof head, "    --%s%s%s", o->long_name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        fprintf(out, "  %-28s %s\n", head, o->help);
+    }
+}
+
+static int usage_error(const char *command, const char *fmt, const char *arg) {
+    fprintf(stderr, "capsim%s%s: ", command ? " " : "", command ? command : "");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'capsim %s%s--help'.\n", command ? command : "", command ? " " : "");
+    return CLI_EXIT_USAGE;
+}
+
+/* Strict non-negative decimal integer (no sign, no leading zeros, no junk). */
+static bool parse_count(const char *s, uint64_t max, uint64_t *out) {
+    if (!*s || (s[0] == '0' && s[1]) || strspn(s, "0123456789") != strlen(s)) return false;
+    errno = 0;
+    unsigned long long v = strtoull(s, NULL, 10);
+    if (errno || v > max) return false;
+    *out = v;
+    return true;
+}
+
+static int add_override(cli_options *opt, const char *text) {
+    const char **o = realloc(opt->overrides, (opt->n_overrides + 1) * sizeof *o);
+    if (!o) return -1;
+    opt->overrides = o;
+    o[opt->n_overrides++] = text;
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
+    memset(opt, 0, sizeof *opt);
+    opt->command = command;
+    const cli_command *cmd = command_find(command);
+    bool seed_set = false, reps_set = false;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || strcmp(a, "-") == 0) {
+            if (opt->file) return usage_error(command, "unexpected argument '%s'", a);
+            opt->file = a;
+            continue;
+        }
+        const cli_option *o = NULL;
+        const char *value = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2, *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            for (size_t k = 0; k < COUNT(options); k++)
+                if (strlen(options[k].long_name) == len && strncmp(options[k].long_name, name, len) == 0)
+                    o = &options[k];
+            if (o && eq) value = eq + 1;
+        } else if (a[1] && !a[2]) {
+            for (size_t k = 0; k < COUNT(options); k++)
+                if (options[k].short_name == a[1]) o = &options[k];
+        }
+        if (!o || !(o->commands & cmd->bit)) return usage_error(command, "unknown option '%s'", a);
+        if (o->arg && !value) {
+            if (i + 1 >= argc) return usage_error(command, "option '%s' needs a value", a);
+            value = argv[++i];
+        } else if (!o->arg && value) {
+            return usage_error(command, "option '%s' takes no value", a);
+        }
+        uint64_t n;
+        switch (o->id) {
+        case OPT_SEED:
+            if (!parse_count(value, UINT64_MAX, &n))
+                return usage_error(command, "--seed needs a non-negative integer, not '%s'", value);
+            snprintf(opt->seed_override, sizeof opt->seed_override, "seed=%s", value);
+            seed_set = true;
+            break;
+        case OPT_REPS:
+            if (!parse_count(value, 100000, &n) || n == 0)
+                return usage_error(command, "--replications needs an integer 1..100000, not '%s'", value);
+            snprintf(opt->reps_override, sizeof opt->reps_override, "replications=%s", value);
+            reps_set = true;
+            break;
+        case OPT_THREADS:
+            if (!parse_count(value, 1024, &n) || n == 0)
+                return usage_error(command, "--threads needs an integer 1..1024, not '%s'", value);
+            opt->threads = (int)n;
+            break;
+        case OPT_SET:
+            if (!strchr(value, '='))
+                return usage_error(command, "--set needs KEY=VALUE, not '%s'", value);
+            if (add_override(opt, value)) return usage_error(command, "%s", "out of memory");
+            break;
+        case OPT_FORMAT:
+            if (strcmp(value, "table") == 0) opt->format = CLI_FORMAT_TABLE;
+            else if (strcmp(value, "json") == 0) opt->format = CLI_FORMAT_JSON;
+            else if (strcmp(value, "csv") == 0) opt->format = CLI_FORMAT_CSV;
+            else return usage_error(command, "--format must be table, json or csv, not '%s'", value);
+            break;
+        case OPT_OUT: opt->out_dir = value; break;
+        case OPT_QUIET: opt->quiet = true; break;
+        case OPT_HELP: opt->help = true; break;
+        }
+    }
+    /* -s and -r go last, so they win over --set and the file, and get the same checks. */
+    if ((seed_set && add_override(opt, opt->seed_override)) ||
+        (reps_set && add_override(opt, opt->reps_override)))
+        return usage_error(command, "%s", "out of memory");
+    if (!opt->help && !opt->file) return usage_error(command, "%s", "missing scenario FILE");
+    return CLI_EXIT_OK;
+}
+
+void cli_options_fini(cli_options *opt) {
+    free(opt->overrides);
+    opt->overrides = NULL;
+    opt->n_overrides = 0;
+}
+
+int cli_command_status(const char *name) {
+    const cli_command *cmd = command_find(name);
+    return !cmd ? -1 : cmd->bit ? 1 : 0;
+}

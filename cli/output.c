@@ -1,0 +1,233 @@
+/* cli/output.c — the result writers (JSON, table, CSV) and atomic output.
+ *
+ * Writers walk the report's dotted metric paths, so a new metric appears in every format
+ * without touching this file. Everything is rendered into memory first and written in one go
+ * (to stdout, or to a temporary file renamed into place), so a failure never leaves a partial
+ * output behind. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+
+/* ---------------------------------------------------------------- JSON */
+
+static json_t *metric_json(const report_metric *m) {
+    /* Counts averaged over replications stay integers when they are whole numbers. */
+    if (m->kind == REPORT_COUNT && m->value == floor(m->value) && fabs(m->value) < 9e15)
+        return json_integer((json_int_t)m->value);
+    return json_real(isfinite(m->value) ? m->value : 0.0);
+}
+
+/* Sets obj[a][b]... = value for the dotted path "a.b...". */
+static int json_set_path(json_t *obj, const char *path, json_t *value) {
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *key = buf, *dot;
+    while ((dot = strchr(key, '.'))) {
+        *dot = '\0';
+        json_t *child = json_object_get(obj, key);
+        if (!child) {
+            child = json_object();
+            if (!child || json_object_set_new(obj, key, child)) return -1;
+        }
+        obj = child;
+        key = dot + 1;
+    }
+    return json_object_set_new(obj, key, value);
+}
+
+static json_t *section_json(const report_section *sec, bool with_ci) {
+    json_t *obj = json_object();
+    json_t *ci = with_ci ? json_object() : NULL;
+    if (!obj || (with_ci && !ci)) goto fail;
+    for (size_t i = 0; i < sec->n; i++) {
+        const report_metric *m = &sec->metrics[i];
+        if (json_set_path(obj, m->path, metric_json(m))) goto fail;
+        if (ci && m->has_ci && json_object_set_new(ci, m->path, json_real(m->ci95))) goto fail;
+    }
+    if (sec->note[0] && json_object_set_new(obj, "note", json_string(sec->note))) goto fail;
+    if (ci && json_object_set_new(obj, "ci95", ci)) goto fail;
+    return obj;
+fail:
+    json_decref(obj);
+    json_decref(ci);
+    return NULL;
+}
+
+char *cli_render_json(const scenario *s, const report *r) {
+    json_t *root = json_object(), *platforms = json_object();
+    json_t *wl = section_json(&r->workload, false);
+    char *text = NULL;
+    if (!root || !platforms || !wl) goto done;
+    int rc = 0;
+    rc |= json_object_set_new(root, "capsim", json_string(CAPSIM_VERSION));
+    rc |= json_object_set_new(root, "scenario", json_string(s->name));
+    rc |= json_object_set_new(root, "seed", json_integer((json_int_t)s->seed));
+    rc |= json_object_set_new(root, "replications", json_integer((json_int_t)s->replications));
+    rc |= json_object_set_new(root, "horizon_s", json_real(sim_time_to_s(s->horizon_us)));
+    rc |= json_object_set_new(root, "warmup_s", json_real(sim_time_to_s(s->warmup_us)));
+    rc |= json_object_set(root, "workload", wl);
+    for (size_t i = 0; i < r->n_platforms && !rc; i++) {
+        json_t *p = section_json(&r->platforms[i], true);
+        rc |= !p || json_object_set_new(platforms, r->platforms[i].name, p);
+    }
+    rc |= json_object_set(root, "platforms", platforms);
+    if (!rc) text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+done:
+    json_decref(wl);
+    json_decref(platforms);
+    json_decref(root);
+    if (!text) return NULL;
+    /* json_dumps leaves no final newline; writers print lines. */
+    size_t len = strlen(text);
+    char *out = realloc(text, len + 2);
+    if (!out) {
+        free(text);
+        return NULL;
+    }
+    out[len] = '\n';
+    out[len + 1] = '\0';
+    return out;
+}
+
+/* ---------------------------------------------------------------- table */
+
+static void format_value(char *buf, size_t len, const report_metric *m) {
+    double v = m->value;
+    if (m->kind == REPORT_COUNT && v == floor(v)) snprintf(buf, len, "%.0f", v);
+    else if (m->kind == REPORT_COUNT) snprintf(buf, len, "%.1f", v);
+    else if (strncmp(m->path, "cost_usd", 8) == 0) snprintf(buf, len, "%.4f", v);
+    else snprintf(buf, len, "%.4g", v);
+}
+
+static void table_section(FILE *f, const report_section *sec) {
+    char group[64] = "";
+    for (size_t i = 0; i < sec->n; i++) {
+        const report_metric *m = &sec->metrics[i];
+        const char *dot = strchr(m->path, '.');
+        const char *label = m->path;
+        if (dot) {
+            size_t glen = (size_t)(dot - m->path);
+            if (strlen(group) != glen || strncmp(group, m->path, glen) != 0) {
+                snprintf(group, sizeof group, "%.*s", (int)glen, m->path);
+                fprintf(f, "  %s\n", group);
+            }
+            label = dot + 1;
+        } else {
+            group[0] = '\0';
+        }
+        char value[32], ci[40] = "";
+        format_value(value, sizeof value, m);
+        if (m->has_ci) {
+            report_metric c = *m;
+            c.value = m->ci95;
+            c.kind = REPORT_REAL;
+            char cv[32];
+            format_value(cv, sizeof cv, &c);
+            snprintf(ci, sizeof ci, "± %s", cv);
+        }
+        fprintf(f, "  %s%-*s %16s  %-16s\n", dot ? "  " : "", dot ? 26 : 28, label, value, ci);
+    }
+    if (sec->note[0]) fprintf(f, "  note: %s\n", sec->note);
+}
+
+static void lambda_heading(FILE *f, const scenario *s) {
+    static const char *const arch[] = {"x86_64", "arm64"};
+    static const char *const trig[] = {"sync", "async", "s3", "eventbridge", "kinesis", "sqs"};
+    const scn_lambda *L = &s->lambda;
+    char timeout[32];
+    scenario_format_duration(timeout, sizeof timeout, L->timeout_us);
+    fprintf(f, "lambda: %lld MB, %s, trigger %s, timeout %s", (long long)L->memory_mb,
+            arch[L->architecture], trig[L->trigger], timeout);
+    if (L->provisioned > 0) fprintf(f, ", %lld provisioned", (long long)L->provisioned);
+    fprintf(f, "\n");
+}
+
+char *cli_render_table(const scenario *s, const report *r) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return NULL;
+    char horizon[32], warmup[32];
+    scenario_format_duration(horizon, sizeof horizon, s->horizon_us);
+    scenario_format_duration(warmup, sizeof warmup, s->warmup_us);
+    fprintf(f, "capsim %s · %s · seed %llu · %lld replication%s · horizon %s · warmup %s\n",
+            CAPSIM_VERSION, s->name, (unsigned long long)s->seed, (long long)s->replications,
+            s->replications == 1 ? "" : "s", horizon, warmup);
+    fprintf(f, "(values are means over replications; ± is the 95 %% confidence half-width)\n\n");
+    fprintf(f, "workload\n");
+    table_section(f, &r->workload);
+    for (size_t i = 0; i < r->n_platforms; i++) {
+        fprintf(f, "\n");
+        if (strcmp(r->platforms[i].name, "lambda") == 0) lambda_heading(f, s);
+        else fprintf(f, "%s\n", r->platforms[i].name);
+        table_section(f, &r->platforms[i]);
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* ---------------------------------------------------------------- CSV */
+
+static void csv_section(FILE *f, const char *name, const report_section *sec) {
+    for (size_t i = 0; i < sec->n; i++) {
+        const report_metric *m = &sec->metrics[i];
+        fprintf(f, "%s,%s,%.10g,", name, m->path, m->value);
+        if (m->has_ci) fprintf(f, "%.10g", m->ci95);
+        fprintf(f, "\n");
+    }
+}
+
+char *cli_render_csv(const scenario *s, const report *r) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return NULL;
+    fprintf(f, "platform,metric,value,ci95\n");
+    csv_section(f, "workload", &r->workload);
+    for (size_t i = 0; i < r->n_platforms; i++) csv_section(f, r->platforms[i].name, &r->platforms[i]);
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* ---------------------------------------------------------------- output */
+
+int cli_emit(const char *dir, const char *name, const char *text) {
+    size_t len = strlen(text);
+    if (!dir) {
+        if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+            fprintf(stderr, "capsim: cannot write to standard output: %s\n", strerror(errno));
+            return CLI_EXIT_IO;
+        }
+        return CLI_EXIT_OK;
+    }
+    char path[4096], tmp[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "capsim: cannot write %s: %s\n", path, strerror(errno));
+        return CLI_EXIT_IO;
+    }
+    fchmod(fd, 0644); /* mkstemp makes 0600; results are ordinary files */
+    FILE *f = fdopen(fd, "w");
+    bool ok = f && fwrite(text, 1, len, f) == len;
+    ok = (f ? fclose(f) == 0 : (close(fd), false)) && ok;
+    if (ok && rename(tmp, path) == 0) return CLI_EXIT_OK;
+    fprintf(stderr, "capsim: cannot write %s: %s\n", path, strerror(errno));
+    unlink(tmp);
+    return CLI_EXIT_IO;
+}

@@ -1,0 +1,720 @@
+/* models/lambda.c — the Lambda model (see lambda.h for what it simulates).
+ *
+ * State of one replication: a pool of execution environments (indices, never pointers, so the
+ * pool can grow), two idle sets (provisioned environments serve first), the event calendar and
+ * the workload generator. Arrivals are not put in the calendar: the next one is compared with
+ * the calendar's earliest event, which saves a heap push and pop per item. On equal times the
+ * calendar goes first, so an environment freed at t serves an arrival at t.
+ *
+ * Keep-alive: each environment has at most one pending expiry timer. When an environment goes
+ * idle it gets a death time; a timer is armed only if none is pending (or the pending one is
+ * later). A timer that fires early (the environment was reused since) re-arms itself for the
+ * current death time. This keeps the calendar at about one entry per environment instead of one
+ * stale entry per invocation, which matters at 1,000 invocations per second and 10-minute
+ * keep-alives (600,000 stale entries otherwise). */
+#include "models/lambda.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/pricing.h"
+#include "models/workload.h"
+#include "sim/calendar.h"
+#include "sim/error.h"
+#include "sim/rng.h"
+
+enum { EV_FINISH, EV_EXPIRE, EV_WINDOW_OPEN, EV_WINDOW_CLOSE };
+enum { ENV_FREE, ENV_BUSY, ENV_IDLE };
+
+#define LAMBDA_MB_PER_VCPU 1769.0
+#define LAMBDA_MAX_VCPU 6.0
+#define LAMBDA_INIT_BILLED_MAX_US (10 * SIM_US_PER_S) /* AWS caps the init phase at 10 s */
+
+typedef struct env {
+    sim_time_us expire_us;      /* death time while idle */
+    sim_time_us timer_us;       /* when the pending expiry timer fires */
+    sim_time_us item_arrival_us;/* the running invocation's item */
+    uint64_t create_seq;        /* creation order, for routing: newest */
+    int32_t prev, next;         /* MRU list links; next doubles as the free-slot link */
+    int32_t pos;                /* index in the newest-heap or random array */
+    uint8_t state;
+    bool provisioned;
+    bool timer_pending;
+    bool counted;               /* the running item arrived after warmup */
+    bool failed, timed_out;     /* outcome of the running attempt */
+    sim_event_handle timer;
+} env;
+
+/* Idle environments of one kind, in the structure the routing policy needs:
+ * mru: a doubly-linked list, most recently freed first; newest: a max-heap on creation order;
+ * random: an array with swap-remove. */
+typedef struct idle_set {
+    scn_routing routing;
+    int32_t count;
+    int32_t head;     /* mru */
+    int32_t *slots;   /* newest, random */
+    int32_t capacity;
+} idle_set;
+
+typedef struct lambda_sim {
+    const scenario *s;
+    const scn_lambda *L;
+    sim_calendar cal;
+    workload_gen wl;
+    gsl_rng *rng_init, *rng_keep_alive, *rng_errors, *rng_routing;
+    env *envs;
+    int32_t n_envs, capacity, free_head;
+    uint64_t next_create_seq;
+    idle_set idle_provisioned, idle_ondemand;
+    int64_t busy, live, cap;
+    double tokens, token_cap, tokens_per_us;
+    sim_time_us tokens_at_us;
+    double vcpu;            /* min(memory share, 6, threads) */
+    sim_time_us now_us, warmup_us, end_us;
+    sim_timeavg busy_avg, live_avg;
+    bool window_closed;
+    sim_hist *latency_us, *duration_us;
+    lambda_rep *out;
+} lambda_sim;
+
+/* ---------------------------------------------------------------- idle sets */
+
+static int idle_init(idle_set *set, scn_routing routing, int32_t capacity) {
+    memset(set, 0, sizeof *set);
+    set->routing = routing;
+    set->head = -1;
+    if (routing != SCN_ROUTING_MRU) {
+        set->slots = malloc((size_t)(capacity > 0 ? capacity : 1) * sizeof *set->slots);
+        if (!set->slots) return SIM_ENOMEM;
+        set->capacity = capacity > 0 ? capacity : 1;
+    }
+    return SIM_OK;
+}
+
+static int idle_reserve(idle_set *set, int32_t capacity) {
+    if (set->routing == SCN_ROUTING_MRU || capacity <= set->capacity) return SIM_OK;
+    int32_t *slots = realloc(set->slots, (size_t)capacity * sizeof *slots);
+    if (!slots) return SIM_ENOMEM;
+    set->slots = slots;
+    set->capacity = capacity;
+    return SIM_OK;
+}
+
+static void heap_swap(env *envs, int32_t *slots, int32_t i, int32_t j) {
+    int32_t a = slots[i], b = slots[j];
+    slots[i] = b;
+    slots[j] = a;
+    envs[b].pos = i;
+    envs[a].pos = j;
+}
+
+/* newest: max-heap on create_seq. */
+static void heap_sift_up(env *envs, int32_t *slots, int32_t i) {
+    while (i > 0) {
+        int32_t parent = (i - 1) / 2;
+        if (envs[slots[parent]].create_seq >= envs[slots[i]].create_seq) break;
+        heap_swap(envs, slots, i, parent);
+        i = parent;
+    }
+}
+
+static void heap_sift_down(env *envs, int32_t *slots, int32_t n, int32_t i) {
+    for (;;) {
+        int32_t l = 2 * i + 1, r = l + 1, best = i;
+        if (l < n && envs[slots[l]].create_seq > envs[slots[best]].create_seq) best = l;
+        if (r < n && envs[slots[r]].create_seq > envs[slots[best]].create_seq) best = r;
+        if (best == i) return;
+        heap_swap(envs, slots, i, best);
+        i = best;
+    }
+}
+
+static void idle_add(lambda_sim *m, idle_set *set, int32_t e) {
+    env *envs = m->envs;
+    switch (set->routing) {
+    case SCN_ROUTING_MRU:
+        envs[e].prev = -1;
+        envs[e].next = set->head;
+        if (set->head >= 0) envs[set->head].prev = e;
+        set->head = e;
+        break;
+    case SCN_ROUTING_NEWEST:
+        set->slots[set->count] = e;
+        envs[e].pos = set->count;
+        heap_sift_up(envs, set->slots, set->count);
+        break;
+    case SCN_ROUTING_RANDOM:
+        set->slots[set->count] = e;
+        envs[e].pos = set->count;
+        break;
+    }
+    set->count++;
+}
+
+static void idle_remove(lambda_sim *m, idle_set *set, int32_t e) {
+    env *envs = m->envs;
+    SIM_ASSERT(set->count > 0);
+    set->count--;
+    switch (set->routing) {
+    case SCN_ROUTING_MRU:
+        if (envs[e].prev >= 0) envs[envs[e].prev].next = envs[e].next;
+        else set->head = envs[e].next;
+        if (envs[e].next >= 0) envs[envs[e].next].prev = envs[e].prev;
+        break;
+    case SCN_ROUTING_NEWEST: {
+        int32_t i = envs[e].pos;
+        if (i != set->count) {
+            heap_swap(envs, set->slots, i, set->count);
+            heap_sift_down(envs, set->slots, set->count, i);
+            heap_sift_up(envs, set->slots, i);
+        }
+        break;
+    }
+    case SCN_ROUTING_RANDOM: {
+        int32_t i = envs[e].pos, last = set->slots[set->count];
+        set->slots[i] = last;
+        envs[last].pos = i;
+        break;
+    }
+    }
+}
+
+/* Removes and returns the environment the routing policy picks, or -1 when the set is empty. */
+static int32_t idle_pick(lambda_sim *m, idle_set *set) {
+    if (set->count == 0) return -1;
+    int32_t e;
+    switch (set->routing) {
+    case SCN_ROUTING_MRU: e = set->head; break;
+    case SCN_ROUTING_NEWEST: e = set->slots[0]; break;
+    default: e = set->slots[gsl_rng_uniform_int(m->rng_routing, (unsigned long)set->count)]; break;
+    }
+    idle_remove(m, set, e);
+    return e;
+}
+
+/* ---------------------------------------------------------------- environments */
+
+static int env_alloc(lambda_sim *m, bool provisioned, int32_t *out) {
+    if (m->free_head < 0) {
+        int32_t cap = m->capacity * 2;
+        env *envs = realloc(m->envs, (size_t)cap * sizeof *envs);
+        if (!envs) return SIM_ENOMEM;
+        m->envs = envs;
+        for (int32_t i = cap - 1; i >= m->capacity; i--) {
+            envs[i].state = ENV_FREE;
+            envs[i].next = m->free_head;
+            m->free_head = i;
+        }
+        m->capacity = cap;
+        if (idle_reserve(&m->idle_ondemand, cap) || idle_reserve(&m->idle_provisioned, cap))
+            return SIM_ENOMEM;
+    }
+    int32_t e = m->free_head;
+    env *v = &m->envs[e];
+    m->free_head = v->next;
+    memset(v, 0, sizeof *v);
+    v->prev = v->next = -1;
+    v->provisioned = provisioned;
+    v->create_seq = m->next_create_seq++;
+    m->live++;
+    sim_timeavg_set(&m->live_avg, m->now_us, m->live);
+    *out = e;
+    return SIM_OK;
+}
+
+static void env_release(lambda_sim *m, int32_t e) {
+    env *v = &m->envs[e];
+    if (v->timer_pending) sim_calendar_cancel(&m->cal, v->timer);
+    v->state = ENV_FREE;
+    v->timer_pending = false;
+    v->next = m->free_head;
+    m->free_head = e;
+    m->live--;
+    sim_timeavg_set(&m->live_avg, m->now_us, m->live);
+}
+
+static idle_set *idle_set_of(lambda_sim *m, const env *v) {
+    return v->provisioned ? &m->idle_provisioned : &m->idle_ondemand;
+}
+
+/* The environment just finished an invocation: it waits for the next one (and, on demand,
+ * dies keep_alive later unless reused). */
+static int env_make_idle(lambda_sim *m, int32_t e) {
+    env *v = &m->envs[e];
+    v->state = ENV_IDLE;
+    idle_add(m, idle_set_of(m, v), e);
+    if (v->provisioned) return SIM_OK;
+    v->expire_us = m->now_us + sim_time_from_s(sim_dist_sample(&m->L->keep_alive.dist,
+                                                                m->rng_keep_alive));
+    if (v->timer_pending && v->timer_us <= v->expire_us) return SIM_OK; /* it will re-arm */
+    if (v->timer_pending) sim_calendar_cancel(&m->cal, v->timer);
+    v->timer_pending = true;
+    v->timer_us = v->expire_us;
+    return sim_calendar_schedule(&m->cal, v->expire_us, EV_EXPIRE, (uint32_t)e, 0, &v->timer);
+}
+
+static int on_expire(lambda_sim *m, int32_t e) {
+    env *v = &m->envs[e];
+    v->timer_pending = false;
+    if (v->state != ENV_IDLE) return SIM_OK; /* busy: it re-arms when it goes idle */
+    if (v->expire_us > m->now_us) {          /* reused since this timer was armed */
+        v->timer_pending = true;
+        v->timer_us = v->expire_us;
+        return sim_calendar_schedule(&m->cal, v->expire_us, EV_EXPIRE, (uint32_t)e, 0, &v->timer);
+    }
+    idle_remove(m, idle_set_of(m, v), e);
+    env_release(m, e);
+    return SIM_OK;
+}
+
+/* ---------------------------------------------------------------- invocations */
+
+static bool scale_token_take(lambda_sim *m) {
+    double t = m->tokens + (double)(m->now_us - m->tokens_at_us) * m->tokens_per_us;
+    m->tokens = t < m->token_cap ? t : m->token_cap;
+    m->tokens_at_us = m->now_us;
+    if (m->tokens < 1.0) return false;
+    m->tokens -= 1.0;
+    return true;
+}
+
+static uint64_t ceil_ms(sim_time_us t_us) { return (uint64_t)((t_us + 999) / 1000); }
+
+/* Runs the item on environment e (cold: a new environment, init first). */
+static int invoke(lambda_sim *m, int32_t e, bool cold, const wl_item *item, bool counted) {
+    const scn_lambda *L = m->L;
+    env *v = &m->envs[e];
+    sim_time_us init_us =
+        cold ? sim_time_from_s(sim_dist_sample(&L->init.dist, m->rng_init)) : 0;
+    sim_time_us exec_us = sim_time_from_s(item->io_s + item->cpu_s / m->vcpu);
+    bool timed_out = exec_us > L->timeout_us;
+    if (timed_out) exec_us = L->timeout_us;
+    bool transient = m->s->workload.error_rate > 0 &&
+                     gsl_rng_uniform(m->rng_errors) < m->s->workload.error_rate;
+
+    v->state = ENV_BUSY;
+    v->item_arrival_us = item->arrival_us;
+    v->counted = counted;
+    v->timed_out = timed_out;
+    v->failed = timed_out || item->poison || transient;
+    m->busy++;
+    sim_timeavg_set(&m->busy_avg, m->now_us, m->busy);
+
+    if (counted) {
+        lambda_rep *o = m->out;
+        o->invocations++;
+        o->cold_starts += cold;
+        o->provisioned_invocations += v->provisioned;
+        uint64_t run_ms = ceil_ms(exec_us);
+        uint64_t init_ms = 0;
+        if (cold && L->init_billed) {
+            /* INIT and invoke rounded together (AWS-REFERENCE.md: unconfirmed, chosen). */
+            sim_time_us billed_init_us =
+                init_us < LAMBDA_INIT_BILLED_MAX_US ? init_us : LAMBDA_INIT_BILLED_MAX_US;
+            init_ms = ceil_ms(billed_init_us + exec_us) - run_ms;
+        }
+        uint64_t mb = (uint64_t)L->memory_mb;
+        if (v->provisioned) o->provisioned_duration_mb_ms += mb * run_ms;
+        else o->ondemand_mb_ms += mb * run_ms;
+        o->init_mb_ms += mb * init_ms;
+        o->ephemeral_mb_ms += (uint64_t)(L->ephemeral_mb - 512) * (run_ms + init_ms);
+        sim_time_us billed_us = (sim_time_us)run_ms * SIM_US_PER_MS;
+        sim_hist_add(m->duration_us, billed_us);
+        sim_moments_add(&o->duration_s, sim_time_to_s(billed_us));
+    }
+    return sim_calendar_schedule(&m->cal, m->now_us + init_us + exec_us, EV_FINISH, (uint32_t)e, 0,
+                                 NULL);
+}
+
+static int on_arrival(lambda_sim *m, const wl_item *item) {
+    bool counted = item->arrival_us >= m->warmup_us;
+    lambda_rep *o = m->out;
+    if (counted) {
+        o->wl_items++;
+        o->wl_records += (uint64_t)item->records;
+        o->wl_mb += item->size_mb;
+        o->items++;
+    }
+    int32_t e = -1;
+    bool cold = false;
+    if (m->busy < m->cap) {
+        e = idle_pick(m, &m->idle_provisioned);
+        if (e < 0) e = idle_pick(m, &m->idle_ondemand);
+        if (e < 0 && scale_token_take(m)) {
+            int rc = env_alloc(m, false, &e);
+            if (rc) return rc;
+            cold = true;
+        }
+    }
+    if (e < 0) { /* throttled: a synchronous caller gets 429 and the item is lost */
+        if (counted) {
+            o->throttles++;
+            o->dropped++;
+        }
+        return SIM_OK;
+    }
+    return invoke(m, e, cold, item, counted);
+}
+
+static int on_finish(lambda_sim *m, int32_t e) {
+    env *v = &m->envs[e];
+    lambda_rep *o = m->out;
+    m->busy--;
+    sim_timeavg_set(&m->busy_avg, m->now_us, m->busy);
+    if (v->counted) {
+        if (v->failed) {
+            o->failed++;
+            o->timeouts += v->timed_out;
+        } else {
+            sim_time_us latency_us = m->now_us - v->item_arrival_us;
+            o->completed++;
+            sim_hist_add(m->latency_us, latency_us);
+            sim_moments_add(&o->latency_s, sim_time_to_s(latency_us));
+        }
+    }
+    /* A timed-out on-demand environment is reset by Lambda: the next request starts cold. */
+    if (v->timed_out && !v->provisioned) {
+        env_release(m, e);
+        return SIM_OK;
+    }
+    return env_make_idle(m, e);
+}
+
+/* ---------------------------------------------------------------- one replication */
+
+static void sim_fini(lambda_sim *m) {
+    sim_calendar_fini(&m->cal);
+    workload_fini(&m->wl);
+    gsl_rng *rngs[] = {m->rng_init, m->rng_keep_alive, m->rng_errors, m->rng_routing};
+    for (size_t i = 0; i < sizeof rngs / sizeof rngs[0]; i++)
+        if (rngs[i]) gsl_rng_free(rngs[i]);
+    free(m->envs);
+    free(m->idle_provisioned.slots);
+    free(m->idle_ondemand.slots);
+    free(m->latency_us);
+    free(m->duration_us);
+}
+
+static int sim_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out) {
+    const scn_lambda *L = &s->lambda;
+    memset(m, 0, sizeof *m);
+    m->s = s;
+    m->L = L;
+    m->out = out;
+    m->warmup_us = s->warmup_us;
+    m->end_us = s->warmup_us + s->horizon_us;
+    m->cap = L->reserved >= 0 ? L->reserved : L->account_limit;
+    m->token_cap = L->scale_count;
+    m->tokens = L->scale_count;
+    m->tokens_per_us = L->scale_count / (double)L->scale_period_us;
+    double share = (double)L->memory_mb / LAMBDA_MB_PER_VCPU;
+    if (share > LAMBDA_MAX_VCPU) share = LAMBDA_MAX_VCPU;
+    m->vcpu = share < (double)s->workload.work_threads ? share : (double)s->workload.work_threads;
+    m->free_head = -1;
+    m->capacity = (int32_t)(m->cap + L->provisioned + 16);
+    sim_timeavg_init(&m->busy_avg);
+    sim_timeavg_init(&m->live_avg);
+
+    int rc = sim_calendar_init(&m->cal, (size_t)m->capacity + 16);
+    if (rc) return rc;
+    rc = workload_init(&m->wl, s, rep, NULL);
+    if (rc) return rc;
+    m->rng_init = sim_rng_create(s->seed, rep, "lambda.cold_start.init");
+    m->rng_keep_alive = sim_rng_create(s->seed, rep, "lambda.keep_alive");
+    m->rng_errors = sim_rng_create(s->seed, rep, "lambda.errors");
+    m->rng_routing = sim_rng_create(s->seed, rep, "lambda.routing");
+    m->envs = malloc((size_t)m->capacity * sizeof *m->envs);
+    m->latency_us = malloc(sizeof *m->latency_us);
+    m->duration_us = malloc(sizeof *m->duration_us);
+    if (!m->rng_init || !m->rng_keep_alive || !m->rng_errors || !m->rng_routing || !m->envs ||
+        !m->latency_us || !m->duration_us)
+        return SIM_ENOMEM;
+    sim_hist_init(m->latency_us);
+    sim_hist_init(m->duration_us);
+    if ((rc = idle_init(&m->idle_provisioned, L->routing, m->capacity)) ||
+        (rc = idle_init(&m->idle_ondemand, L->routing, m->capacity)))
+        return rc;
+    for (int32_t i = m->capacity - 1; i >= 0; i--) {
+        m->envs[i].state = ENV_FREE;
+        m->envs[i].next = m->free_head;
+        m->free_head = i;
+    }
+    sim_moments_init(&out->latency_s);
+    sim_moments_init(&out->duration_s);
+
+    /* Provisioned environments exist, initialised, from t = 0. */
+    for (int64_t i = 0; i < L->provisioned; i++) {
+        int32_t e;
+        if ((rc = env_alloc(m, true, &e))) return rc;
+        m->envs[e].state = ENV_IDLE;
+        idle_add(m, &m->idle_provisioned, e);
+    }
+    /* Scheduled first, so they precede any other event at the same time (FIFO). */
+    if ((rc = sim_calendar_schedule(&m->cal, m->warmup_us, EV_WINDOW_OPEN, 0, 0, NULL)) ||
+        (rc = sim_calendar_schedule(&m->cal, m->end_us, EV_WINDOW_CLOSE, 0, 0, NULL)))
+        return rc;
+    return SIM_OK;
+}
+
+static int sim_loop(lambda_sim *m) {
+    wl_item item;
+    sim_event ev;
+    int rc = SIM_OK;
+    for (;;) {
+        sim_time_us next_arrival = workload_peek(&m->wl);
+        sim_time_us next_event = sim_calendar_peek_time(&m->cal);
+        if (next_arrival == SIM_TIME_NEVER && m->busy == 0 && m->window_closed) break;
+        if (next_arrival < next_event) {
+            workload_next(&m->wl, &item);
+            m->now_us = item.arrival_us;
+            rc = on_arrival(m, &item);
+        } else {
+            if (!sim_calendar_pop(&m->cal, &ev)) break;
+            m->now_us = ev.time_us;
+            switch (ev.kind) {
+            case EV_FINISH: rc = on_finish(m, (int32_t)ev.target); break;
+            case EV_EXPIRE: rc = on_expire(m, (int32_t)ev.target); break;
+            case EV_WINDOW_OPEN:
+                sim_timeavg_open(&m->busy_avg, m->now_us);
+                sim_timeavg_open(&m->live_avg, m->now_us);
+                break;
+            case EV_WINDOW_CLOSE:
+                sim_timeavg_close(&m->busy_avg, m->now_us);
+                sim_timeavg_close(&m->live_avg, m->now_us);
+                m->window_closed = true;
+                break;
+            default: SIM_ASSERT(!"unknown event kind");
+            }
+        }
+        if (rc) return rc;
+    }
+    return SIM_OK;
+}
+
+static void bill(const scenario *s, lambda_rep *o) {
+    const pricing_table *p = pricing_find(s->pricing.table);
+    SIM_ASSERT(p != NULL); /* lambda_check_supported refuses unknown tables */
+    const pricing_lambda_arch *a = &p->lambda[s->lambda.architecture];
+    const double mb_ms_per_gb_s = 1024.0 * 1000.0;
+    double horizon_s = sim_time_to_s(s->horizon_us);
+    double configured_s = ceil(horizon_s / p->lambda_provisioned_round_s) * p->lambda_provisioned_round_s;
+    o->provisioned_configured_gb_s =
+        (double)s->lambda.provisioned * (double)s->lambda.memory_mb / 1024.0 * configured_s;
+    o->cost_requests = (double)o->invocations * p->lambda_usd_per_request;
+    o->cost_compute = (double)o->ondemand_mb_ms / mb_ms_per_gb_s * a->usd_per_gb_s +
+                      (double)o->provisioned_duration_mb_ms / mb_ms_per_gb_s *
+                          a->provisioned_duration_usd_per_gb_s;
+    o->cost_init = (double)o->init_mb_ms / mb_ms_per_gb_s * a->usd_per_gb_s;
+    o->cost_provisioned = o->provisioned_configured_gb_s * a->provisioned_usd_per_gb_s;
+    o->cost_ephemeral = (double)o->ephemeral_mb_ms / mb_ms_per_gb_s * p->lambda_ephemeral_usd_per_gb_s;
+    o->cost_total =
+        o->cost_requests + o->cost_compute + o->cost_init + o->cost_provisioned + o->cost_ephemeral;
+}
+
+int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool) {
+    lambda_sim m;
+    int rc = sim_setup(&m, s, replication, out);
+    if (!rc) rc = sim_loop(&m);
+    if (!rc) {
+        out->concurrency_mean = sim_timeavg_mean(&m.busy_avg);
+        out->concurrency_max = m.busy_avg.max;
+        out->environments_mean = sim_timeavg_mean(&m.live_avg);
+        out->environments_max = m.live_avg.max;
+        static const double latency_p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
+        for (int i = 0; i < 5; i++)
+            out->latency_q_s[i] = sim_time_to_s(sim_hist_quantile(m.latency_us, latency_p[i]));
+        out->latency_q_s[5] = m.latency_us->n ? sim_time_to_s(m.latency_us->max) : 0.0;
+        out->duration_q_s[0] = sim_time_to_s(sim_hist_quantile(m.duration_us, 0.50));
+        out->duration_q_s[1] = sim_time_to_s(sim_hist_quantile(m.duration_us, 0.99));
+        bill(s, out);
+#pragma omp critical(capsim_lambda_pool)
+        {
+            sim_hist_merge(&pool->latency_us, m.latency_us);
+            sim_hist_merge(&pool->duration_us, m.duration_us);
+        }
+    }
+    sim_fini(&m);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- capabilities */
+
+int lambda_check_supported(const scenario *s, sim_diag *diag) {
+    static const char *const trigger_names[] = {"sync", "async", "s3", "eventbridge", "kinesis", "sqs"};
+    static const char *const later[] = {"lambda.async", "lambda.kinesis", "lambda.sqs"};
+    size_t before = sim_diag_count(diag);
+    int line, col;
+    const scn_lambda *L = &s->lambda;
+    if (L->trigger != SCN_TRIGGER_SYNC) {
+        scenario_key_pos(s, "lambda.trigger", &line, &col);
+        sim_diag_error(diag, s->file, line, col, "lambda.trigger",
+                       "%s is not simulated by capsim %s yet; this version simulates sync",
+                       trigger_names[L->trigger], CAPSIM_VERSION);
+    }
+    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
+        if (scenario_key_pos(s, later[i], &line, &col))
+            sim_diag_error(diag, s->file, line, col, later[i],
+                           "is not simulated by capsim %s yet (only the sync trigger is)",
+                           CAPSIM_VERSION);
+    }
+    if (L->n_provisioned_windows > 0) {
+        scenario_key_pos(s, "lambda.concurrency.provisioned", &line, &col);
+        sim_diag_error(diag, s->file, line, col, "lambda.concurrency.provisioned",
+                       "a provisioned schedule is not simulated by capsim %s yet; use a constant count",
+                       CAPSIM_VERSION);
+    }
+    if (L->has_max_lifetime) {
+        scenario_key_pos(s, "lambda.max_lifetime", &line, &col);
+        sim_diag_error(diag, s->file, line, col, "lambda.max_lifetime",
+                       "environment recycling is not simulated by capsim %s yet; use none",
+                       CAPSIM_VERSION);
+    }
+    if (s->workload.process == SCN_ARRIVALS_TRACE) {
+        scenario_key_pos(s, "workload.arrivals.process", &line, &col);
+        sim_diag_error(diag, s->file, line, col, "workload.arrivals.process",
+                       "trace replay is not simulated by capsim %s yet; use poisson, constant, "
+                       "mmpp or diurnal", CAPSIM_VERSION);
+    }
+    if (!pricing_find(s->pricing.table)) {
+        scenario_key_pos(s, "pricing.table", &line, &col);
+        sim_diag_error(diag, s->file, line, col, "pricing.table",
+                       "no pricing table named '%s'; this version ships aws-us-east-1",
+                       s->pricing.table);
+    }
+    if (s->pricing.free_tier) {
+        scenario_key_pos(s, "pricing.free_tier", &line, &col);
+        sim_diag_error(diag, s->file, line, col, "pricing.free_tier",
+                       "the free tier is not applied by capsim %s yet; use false", CAPSIM_VERSION);
+    }
+    return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
+}
+
+/* ---------------------------------------------------------------- summary */
+
+typedef double (*rep_getter)(const lambda_rep *r);
+
+static int add_metric(report_section *sec, const char *path, report_kind kind,
+                      const lambda_rep *reps, size_t n, double *scratch, rep_getter get,
+                      double pooled) {
+    for (size_t i = 0; i < n; i++) scratch[i] = get(&reps[i]);
+    return report_section_add(sec, path, kind, scratch, n, pooled);
+}
+
+static double ratio(uint64_t num, uint64_t den) { return den ? (double)num / (double)den : 0.0; }
+
+#define GETTER(name, expr) \
+    static double get_##name(const lambda_rep *r) { return (double)(expr); }
+GETTER(wl_items, r->wl_items)
+GETTER(wl_records, r->wl_records)
+GETTER(wl_mb, r->wl_mb)
+GETTER(items, r->items)
+GETTER(completed, r->completed)
+GETTER(failed, r->failed)
+GETTER(dropped, r->dropped)
+GETTER(invocations, r->invocations)
+GETTER(cold_starts, r->cold_starts)
+GETTER(cold_start_ratio, ratio(r->cold_starts, r->invocations))
+GETTER(provisioned_ratio, ratio(r->provisioned_invocations, r->invocations))
+GETTER(throttles, r->throttles)
+GETTER(throttle_ratio, ratio(r->throttles, r->invocations + r->throttles))
+GETTER(timeouts, r->timeouts)
+GETTER(retries, r->retries)
+GETTER(duplicates, r->duplicates)
+GETTER(latency_mean, r->latency_s.n ? r->latency_s.mean : 0.0)
+GETTER(latency_p50, r->latency_q_s[0])
+GETTER(latency_p90, r->latency_q_s[1])
+GETTER(latency_p95, r->latency_q_s[2])
+GETTER(latency_p99, r->latency_q_s[3])
+GETTER(latency_p999, r->latency_q_s[4])
+GETTER(latency_max, r->latency_q_s[5])
+GETTER(duration_mean, r->duration_s.n ? r->duration_s.mean : 0.0)
+GETTER(duration_p50, r->duration_q_s[0])
+GETTER(duration_p99, r->duration_q_s[1])
+GETTER(concurrency_mean, r->concurrency_mean)
+GETTER(concurrency_max, r->concurrency_max)
+GETTER(environments_mean, r->environments_mean)
+GETTER(environments_max, r->environments_max)
+GETTER(cost_total, r->cost_total)
+GETTER(cost_requests, r->cost_requests)
+GETTER(cost_compute, r->cost_compute)
+GETTER(cost_init, r->cost_init)
+GETTER(cost_provisioned, r->cost_provisioned)
+GETTER(cost_ephemeral, r->cost_ephemeral)
+GETTER(cost_per_1k_items, r->items ? r->cost_total / (double)r->items * 1000.0 : 0.0)
+#undef GETTER
+
+int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
+                     const lambda_pool *pool, report *r) {
+    double *x = malloc((n ? n : 1) * sizeof *x);
+    if (!x) return SIM_ENOMEM;
+    const double none = NAN;
+    int rc = 0;
+    report_section *wl = &r->workload;
+    rc |= add_metric(wl, "items", REPORT_COUNT, reps, n, x, get_wl_items, none);
+    rc |= add_metric(wl, "records", REPORT_COUNT, reps, n, x, get_wl_records, none);
+    rc |= add_metric(wl, "mb", REPORT_REAL, reps, n, x, get_wl_mb, none);
+
+    report_section *sec = report_add_platform(r, "lambda");
+    if (!sec) {
+        free(x);
+        return SIM_ENOMEM;
+    }
+    const sim_hist *lat = &pool->latency_us, *dur = &pool->duration_us;
+#define Q(h, p) ((h)->n ? sim_time_to_s(sim_hist_quantile((h), (p))) : 0.0)
+    struct {
+        const char *path;
+        report_kind kind;
+        rep_getter get;
+        double pooled;
+    } table[] = {
+        {"items", REPORT_COUNT, get_items, none},
+        {"completed", REPORT_COUNT, get_completed, none},
+        {"failed", REPORT_COUNT, get_failed, none},
+        {"dropped", REPORT_COUNT, get_dropped, none},
+        {"invocations", REPORT_COUNT, get_invocations, none},
+        {"cold_starts", REPORT_COUNT, get_cold_starts, none},
+        {"cold_start_ratio", REPORT_REAL, get_cold_start_ratio, none},
+        {"provisioned_ratio", REPORT_REAL, get_provisioned_ratio, none},
+        {"throttles", REPORT_COUNT, get_throttles, none},
+        {"throttle_ratio", REPORT_REAL, get_throttle_ratio, none},
+        {"timeouts", REPORT_COUNT, get_timeouts, none},
+        {"retries", REPORT_COUNT, get_retries, none},
+        {"duplicates", REPORT_COUNT, get_duplicates, none},
+        /* Percentiles over all items of all replications; the ci95 from per-replication ones. */
+        {"latency_s.mean", REPORT_REAL, get_latency_mean, none},
+        {"latency_s.p50", REPORT_REAL, get_latency_p50, Q(lat, 0.50)},
+        {"latency_s.p90", REPORT_REAL, get_latency_p90, Q(lat, 0.90)},
+        {"latency_s.p95", REPORT_REAL, get_latency_p95, Q(lat, 0.95)},
+        {"latency_s.p99", REPORT_REAL, get_latency_p99, Q(lat, 0.99)},
+        {"latency_s.p999", REPORT_REAL, get_latency_p999, Q(lat, 0.999)},
+        {"latency_s.max", REPORT_REAL, get_latency_max, lat->n ? sim_time_to_s(lat->max) : 0.0},
+        {"duration_s.mean", REPORT_REAL, get_duration_mean, none},
+        {"duration_s.p50", REPORT_REAL, get_duration_p50, Q(dur, 0.50)},
+        {"duration_s.p99", REPORT_REAL, get_duration_p99, Q(dur, 0.99)},
+        {"concurrency.mean", REPORT_REAL, get_concurrency_mean, none},
+        {"concurrency.max", REPORT_COUNT, get_concurrency_max, none},
+        {"environments.mean", REPORT_REAL, get_environments_mean, none},
+        {"environments.max", REPORT_COUNT, get_environments_max, none},
+        {"cost_usd.total", REPORT_REAL, get_cost_total, none},
+        {"cost_usd.requests", REPORT_REAL, get_cost_requests, none},
+        {"cost_usd.compute", REPORT_REAL, get_cost_compute, none},
+        {"cost_usd.init", REPORT_REAL, get_cost_init, none},
+        {"cost_usd.provisioned", REPORT_REAL, get_cost_provisioned, none},
+        {"cost_usd.ephemeral", REPORT_REAL, get_cost_ephemeral, none},
+    };
+#undef Q
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        rc |= add_metric(sec, table[i].path, table[i].kind, reps, n, x, table[i].get,
+                         table[i].pooled);
+    /* per_month scales the horizon's cost to pricing.month at the simulated rate. */
+    double month_factor = (double)s->pricing.month_us / (double)s->horizon_us;
+    for (size_t i = 0; i < n; i++) x[i] = reps[i].cost_total * month_factor;
+    rc |= report_section_add(sec, "cost_usd.per_month", REPORT_REAL, x, n, NAN);
+    rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
+                     none);
+    free(x);
+    return rc ? SIM_ENOMEM : SIM_OK;
+}

@@ -1,0 +1,62 @@
+/* models/lambda.h — AWS Lambda, one function, as a discrete-event model.
+ *
+ * An item is an invocation. It runs in an idle environment if one exists (provisioned ones
+ * first, then on-demand, chosen by `routing`), else a new on-demand environment is created —
+ * a cold start, with its init phase — if the concurrency cap (reserved, else the account limit)
+ * and the scaling rate (a token bucket: scale_rate new environments per period, refilled
+ * continuously, not banked) allow; else the invocation is throttled. Duration = io + cpu /
+ * min(memory/1769 MB, 6, threads) vCPU; a run longer than the timeout is killed at the timeout.
+ * Idle on-demand environments die keep_alive after they were freed.
+ *
+ * This version simulates the synchronous trigger: a throttled request is rejected (429) and the
+ * item dropped; a failed attempt (transient error, poison item, timeout) is returned to the
+ * caller and the item counts as failed. */
+#ifndef MODELS_LAMBDA_H
+#define MODELS_LAMBDA_H
+
+#include <stdint.h>
+
+#include "models/report.h"
+#include "models/scenario.h"
+#include "sim/diag.h"
+#include "sim/stats.h"
+
+/* What one replication measured (small: percentiles are kept per replication for their
+ * confidence intervals; the pooled histograms live in lambda_pool). */
+typedef struct lambda_rep {
+    uint64_t wl_items, wl_records;
+    double wl_mb;
+    uint64_t items, completed, failed, dropped;
+    uint64_t invocations, cold_starts, provisioned_invocations, throttles, timeouts, retries,
+        duplicates;
+    sim_moments latency_s, duration_s;
+    double latency_q_s[6];  /* p50 p90 p95 p99 p999 max of this replication */
+    double duration_q_s[2]; /* p50 p99 */
+    double concurrency_mean, environments_mean;
+    int64_t concurrency_max, environments_max;
+    /* billing usage, exact: MB x billed milliseconds */
+    uint64_t ondemand_mb_ms, init_mb_ms, provisioned_duration_mb_ms, ephemeral_mb_ms;
+    double provisioned_configured_gb_s;
+    /* cost of the horizon, USD */
+    double cost_requests, cost_compute, cost_init, cost_provisioned, cost_ephemeral, cost_total;
+} lambda_rep;
+
+/* Histograms pooled over all replications (latency and billed duration, microseconds).
+ * Replications add into it under a lock; integer counts make the order irrelevant. */
+typedef struct lambda_pool {
+    sim_hist latency_us, duration_us;
+} lambda_pool;
+
+/* Refuses, with the key's position, anything in the scenario this version does not simulate.
+ * Returns 0 or SIM_EUNSUPPORTED (with entries in diag). */
+int lambda_check_supported(const scenario *s, sim_diag *diag);
+
+/* Simulates replication `replication` into *out, adding its histograms into *pool (which the
+ * caller has initialised and protects with an OpenMP critical section inside). 0 or SIM_ENOMEM. */
+int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool);
+
+/* Adds the workload section (items, records, mb) and the lambda platform section. */
+int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
+                     const lambda_pool *pool, report *r);
+
+#endif

@@ -1,0 +1,59 @@
+/* models/run.c — the replication driver for a whole scenario (see run.h). */
+#include "models/run.h"
+
+#include <stdlib.h>
+
+#include "models/lambda.h"
+#include "sim/driver.h"
+#include "sim/error.h"
+
+int run_check(const scenario *s, sim_diag *diag) {
+    size_t before = sim_diag_count(diag);
+    int line, col;
+    if (s->lambda.present) lambda_check_supported(s, diag);
+    static const char *const later[] = {"glue", "emr"};
+    const bool present[] = {s->glue.present, s->emr.present};
+    for (size_t i = 0; i < 2; i++) {
+        if (!present[i]) continue;
+        scenario_key_pos(s, later[i], &line, &col);
+        sim_diag_error(diag, s->file, line, col, later[i],
+                       "this platform is not simulated by capsim %s yet; remove the section to "
+                       "simulate lambda alone", CAPSIM_VERSION);
+    }
+    if (!s->lambda.present && sim_diag_count(diag) == before) {
+        sim_diag_error(diag, s->file, 0, 0, "lambda", "no platform to simulate: add a lambda section");
+    }
+    return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
+}
+
+typedef struct lambda_job {
+    const scenario *s;
+    lambda_pool *pool;
+} lambda_job;
+
+static int lambda_one(void *ctx, uint32_t replication, void *slot) {
+    lambda_job *job = ctx;
+    return lambda_simulate(job->s, replication, slot, job->pool);
+}
+
+int run_scenario(const scenario *s, int threads, report *r) {
+    size_t n = (size_t)s->replications;
+    int rc = SIM_OK;
+    if (s->lambda.present) {
+        lambda_rep *reps = calloc(n, sizeof *reps);
+        lambda_pool *pool = malloc(sizeof *pool);
+        if (!reps || !pool) {
+            free(reps);
+            free(pool);
+            return SIM_ENOMEM;
+        }
+        sim_hist_init(&pool->latency_us);
+        sim_hist_init(&pool->duration_us);
+        lambda_job job = {s, pool};
+        rc = sim_replicate((uint32_t)n, threads, lambda_one, &job, reps, sizeof *reps);
+        if (!rc) rc = lambda_summarize(s, reps, n, pool, r);
+        free(reps);
+        free(pool);
+    }
+    return rc;
+}

@@ -1,0 +1,261 @@
+/* models/scenario.h — a loaded, checked scenario (SCENARIO-FORMAT.md, version 1).
+ *
+ * The loader (scenario_load.c) turns a YAML file plus `--set KEY=VALUE` overrides into this
+ * struct, in base units, with every default filled in and every AWS limit checked. Everything in
+ * the format is parsed now, including parts a given version does not simulate yet; models ask
+ * scenario_key_pos() where a key was written so they can refuse it with its line and column.
+ *
+ * Units: times are int64 microseconds (sim_time_us); distributions of durations sample seconds;
+ * distributions of sizes sample MB (binary: 1 GB = 1024 MB); rates are per second. */
+#ifndef MODELS_SCENARIO_H
+#define MODELS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <stdio.h>
+
+#include "sim/diag.h"
+#include "sim/dist.h"
+#include "sim/time.h"
+
+/* A distribution as the user wrote it (so `validate` can print it back) plus the ready sampler. */
+typedef enum scn_dist_form {
+    SCN_FORM_PLAIN,          /* a bare value: constant */
+    SCN_FORM_CONSTANT,       /* {dist: constant, value} */
+    SCN_FORM_EXPONENTIAL,    /* {dist: exponential, mean} */
+    SCN_FORM_LOGNORMAL_SIGMA,/* {dist: lognormal, median, sigma} */
+    SCN_FORM_LOGNORMAL_P99,  /* {dist: lognormal, median, p99} */
+    SCN_FORM_UNIFORM,        /* {dist: uniform, min, max} */
+    SCN_FORM_GAMMA,          /* {dist: gamma, mean, cv} */
+    SCN_FORM_PARETO,         /* {dist: pareto, min, alpha} */
+    SCN_FORM_EMPIRICAL       /* {dist: empirical, file} */
+} scn_dist_form;
+
+typedef enum scn_quantity { SCN_QTY_DURATION, SCN_QTY_SIZE } scn_quantity;
+
+typedef struct scn_dist {
+    scn_dist_form form;
+    scn_quantity quantity;   /* seconds or MB */
+    double p1, p2;           /* the user's parameters in base units (value; mean; median+sigma;
+                                median+p99; min+max; mean+cv; min+alpha) */
+    char *file;              /* empirical: the path as written (owned) */
+    double *values;          /* empirical: values in base units, sorted (owned) */
+    size_t n_values;
+    sim_dist dist;           /* the sampler (borrows values) */
+} scn_dist;
+
+/* ---- workload ---- */
+typedef enum scn_arrival_process {
+    SCN_ARRIVALS_POISSON, SCN_ARRIVALS_CONSTANT, SCN_ARRIVALS_MMPP, SCN_ARRIVALS_DIURNAL,
+    SCN_ARRIVALS_TRACE
+} scn_arrival_process;
+
+typedef struct scn_mmpp_state {
+    double rate_per_s;
+    sim_time_us dwell_us; /* mean of the exponential dwell time */
+} scn_mmpp_state;
+
+typedef enum scn_trace_format { SCN_TRACE_TIMESTAMPS, SCN_TRACE_PER_MINUTE } scn_trace_format;
+
+typedef struct scn_trace {
+    char *file;          /* as written (owned) */
+    char *path;          /* resolved against the scenario's directory (owned) */
+    scn_trace_format format;
+    double scale;        /* default 1.0, > 0 */
+    bool loop;           /* default false */
+    char *function;      /* per_minute: HashFunction to pick, or NULL */
+    int64_t row;         /* per_minute: 1-based data row, or 0 */
+    bool all;            /* per_minute: sum every row */
+} scn_trace;
+
+typedef struct scn_burst {
+    sim_time_us at_us;
+    int64_t count;       /* >= 1 */
+    sim_time_us every_us;/* 0 = once */
+} scn_burst;
+
+typedef struct scn_workload {
+    scn_arrival_process process;
+    double rate_per_s;                 /* poisson, constant */
+    scn_mmpp_state *mmpp_states;       /* owned */
+    size_t n_mmpp_states;              /* >= 1 when mmpp */
+    double diurnal_mean_rate_per_s;
+    double diurnal_amplitude;          /* 0..1 */
+    sim_time_us diurnal_period_us;     /* default 24h */
+    sim_time_us diurnal_peak_at_us;    /* default 14h */
+    scn_trace trace;
+    scn_burst *bursts;                 /* owned */
+    size_t n_bursts;
+    scn_dist item_size;                /* MB, default constant 1MB */
+    int64_t item_records;              /* default 1, >= 1 */
+    scn_dist work_cpu;                 /* vCPU-seconds at one full vCPU, default constant 0 */
+    scn_dist work_cpu_per_mb;          /* vCPU-seconds per MB, default constant 0 */
+    scn_dist work_io;                  /* seconds, default constant 0 */
+    int64_t work_threads;              /* default 1, 1..64 */
+    double error_rate;                 /* [0,1], default 0 */
+    double poison_rate;                /* [0,1], default 0 */
+} scn_workload;
+
+/* ---- lambda ---- */
+typedef enum scn_arch { SCN_ARCH_X86_64, SCN_ARCH_ARM64 } scn_arch;
+typedef enum scn_trigger {
+    SCN_TRIGGER_SYNC, SCN_TRIGGER_ASYNC, SCN_TRIGGER_S3, SCN_TRIGGER_EVENTBRIDGE,
+    SCN_TRIGGER_KINESIS, SCN_TRIGGER_SQS
+} scn_trigger;
+typedef enum scn_routing { SCN_ROUTING_MRU, SCN_ROUTING_NEWEST, SCN_ROUTING_RANDOM } scn_routing;
+typedef enum scn_on_failure { SCN_ON_FAILURE_DLQ, SCN_ON_FAILURE_DROP } scn_on_failure;
+
+typedef struct scn_provisioned_window {
+    sim_time_us from_us, to_us; /* times of day in [0, 24h]; from < to; repeats daily */
+    int64_t count;
+} scn_provisioned_window;
+
+typedef struct scn_lambda {
+    bool present;
+    int64_t memory_mb;                 /* 128..10240, default 1024 */
+    scn_arch architecture;             /* default x86_64 */
+    sim_time_us timeout_us;            /* 1s..900s, default 60s (see README: AWS console says 3s) */
+    int64_t ephemeral_mb;              /* 512..10240, default 512 */
+    scn_trigger trigger;               /* default sync */
+    scn_dist init;                     /* cold_start.init, seconds; default lognormal
+                                          median 250ms p99 700ms */
+    bool init_billed;                  /* default true */
+    scn_dist keep_alive;               /* seconds, default constant 10min */
+    bool has_max_lifetime;             /* default false (none) */
+    scn_dist max_lifetime;
+    scn_routing routing;               /* default mru */
+    int64_t account_limit;             /* default 1000, >= 1 */
+    int64_t reserved;                  /* -1 = none (default); 0..account_limit-100 */
+    double scale_count;                /* scale_rate: count per period, default 1000 */
+    sim_time_us scale_period_us;       /* default 10s */
+    int64_t provisioned;               /* constant count (default 0), when no schedule */
+    scn_provisioned_window *provisioned_schedule; /* owned; NULL when constant */
+    size_t n_provisioned_windows;
+    /* async / s3 / eventbridge */
+    int64_t async_max_retries;         /* 0..2, default 2 */
+    sim_time_us async_max_event_age_us;/* 60s..6h, default 6h */
+    scn_on_failure async_on_failure;   /* default dlq */
+    /* kinesis */
+    int64_t kinesis_shards;            /* >= 1, default 1 */
+    int64_t kinesis_batch_size;        /* 1..10000, default 100 */
+    sim_time_us kinesis_batch_window_us;/* 0..300s, default 0 */
+    int64_t kinesis_parallelization;   /* 1..10, default 1 */
+    int64_t kinesis_max_retries;       /* -1..10000, default -1 */
+    bool kinesis_bisect_on_error;      /* default false */
+    /* sqs */
+    int64_t sqs_batch_size;            /* 1..10000, default 10 */
+    sim_time_us sqs_batch_window_us;   /* 0..300s, default 0 */
+    int64_t sqs_max_concurrency;       /* 2..1000, default 1000 */
+    int64_t sqs_max_receives;          /* >= 1, default 3 */
+} scn_lambda;
+
+/* ---- glue ---- */
+typedef enum scn_glue_worker {
+    SCN_GLUE_G025X, SCN_GLUE_G1X, SCN_GLUE_G2X, SCN_GLUE_G4X, SCN_GLUE_G8X
+} scn_glue_worker;
+typedef enum scn_exec_class { SCN_EXEC_STANDARD, SCN_EXEC_FLEX } scn_exec_class;
+
+/* A batch trigger (glue.trigger, emr.trigger): every period, or when batch_items have queued;
+ * both may be set, the first to match starts a job. */
+typedef struct scn_batch_trigger {
+    sim_time_us every_us; /* 0 = not set */
+    int64_t batch_items;  /* 0 = not set */
+} scn_batch_trigger;
+
+typedef struct scn_glue {
+    bool present;
+    char version[8];          /* "0.9" "1.0" "2.0" "3.0" "4.0" "5.0", default "4.0" */
+    scn_glue_worker worker_type; /* default G.1X */
+    double dpu_per_worker;    /* derived from worker_type */
+    int64_t workers;          /* >= 2, default 10 */
+    scn_exec_class execution_class; /* default standard */
+    scn_batch_trigger trigger;/* default every 15min */
+    scn_dist startup;         /* seconds; default by version (see scenario_load.c) */
+    double efficiency;        /* (0,1], default 0.6 */
+    int64_t max_concurrent_runs; /* >= 1, default 1 */
+    sim_time_us timeout_us;   /* default 48h, 1min..48h */
+} scn_glue;
+
+/* ---- emr ---- */
+typedef enum scn_emr_deployment { SCN_EMR_EC2, SCN_EMR_SERVERLESS } scn_emr_deployment;
+typedef enum scn_emr_mode { SCN_EMR_PERSISTENT, SCN_EMR_TRANSIENT } scn_emr_mode;
+
+typedef struct scn_emr {
+    bool present;
+    scn_emr_deployment deployment; /* default ec2 */
+    scn_emr_mode mode;             /* default persistent */
+    char instance_type[32];        /* default m5.xlarge */
+    int64_t core_nodes;            /* >= 1, default 2 */
+    scn_dist provisioning;         /* seconds, default uniform 6min..10min */
+    scn_batch_trigger trigger;     /* default every 1h */
+    double efficiency;             /* (0,1], default 0.7 */
+    /* serverless */
+    double sl_vcpu;                /* per worker, default 4 */
+    double sl_memory_gb;           /* per worker, default 16 */
+    int64_t sl_workers;            /* default 10 */
+    scn_dist sl_startup;           /* seconds, default constant 90s */
+    int64_t sl_pre_initialized;    /* workers kept initialised, default 0 */
+} scn_emr;
+
+/* ---- pricing, lesson ---- */
+typedef struct scn_pricing {
+    char table[64];       /* default "aws-us-east-1" */
+    bool free_tier;       /* default false */
+    sim_time_us month_us; /* default 30d */
+} scn_pricing;
+
+typedef struct scn_lesson {
+    bool present;
+    char *topic, *question, *explain; /* owned, may be NULL */
+} scn_lesson;
+
+/* Where a key was written, for errors raised after loading. */
+typedef struct scn_key_pos {
+    char *path; /* dotted, e.g. "lambda.concurrency.reserved" (owned) */
+    int line, col;
+} scn_key_pos;
+
+typedef struct scenario {
+    char *file;         /* the scenario's path as given (owned) */
+    char *name;         /* [a-z0-9-]+ */
+    char *description;  /* may be NULL */
+    sim_time_us horizon_us; /* > 0 */
+    sim_time_us warmup_us;  /* >= 0, default 0 */
+    uint64_t seed;          /* default 1 */
+    int64_t replications;   /* 1..100000, default 1 */
+    scn_workload workload;
+    scn_lambda lambda;
+    scn_glue glue;
+    scn_emr emr;
+    scn_pricing pricing;
+    scn_lesson lesson;
+    scn_key_pos *keys;      /* every key present in the file or overrides (owned) */
+    size_t n_keys;
+} scenario;
+
+/* Loads and checks a scenario file, applying overrides ("KEY=VALUE" strings, applied in order
+ * on top of the file). On success returns 0 and a new scenario in *out (free with
+ * scenario_destroy). On failure: every problem is recorded in diag; returns SIM_ESCENARIO for an
+ * invalid scenario (exit 3), SIM_EIO when the file cannot be read (exit 4), SIM_ENOMEM. */
+int scenario_load_file(const char *path, const char *const *overrides, size_t n_overrides,
+                       sim_diag *diag, scenario **out);
+/* The same from text in memory; `name` is used as the file name in messages and relative paths
+ * are resolved against the current directory. */
+int scenario_load_string(const char *name, const char *text, const char *const *overrides,
+                         size_t n_overrides, sim_diag *diag, scenario **out);
+void scenario_destroy(scenario *s);
+
+/* Where `path` was written (1-based line/col), or false if it was not written (a default). */
+bool scenario_key_pos(const scenario *s, const char *path, int *line, int *col);
+
+/* Writes the effective scenario as YAML: every key with its value, defaults filled in, in the
+ * user's units where possible. Loading the output gives the same scenario. */
+int scenario_write_yaml(const scenario *s, FILE *out);
+
+/* Formatting helpers shared with the result writers: "250ms", "10min", "1.5GB". */
+void scenario_format_duration(char *buf, size_t len, sim_time_us t_us);
+void scenario_format_size_mb(char *buf, size_t len, double mb);
+
+#endif

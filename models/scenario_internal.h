@@ -1,0 +1,129 @@
+/* models/scenario_internal.h — the machinery shared by the scenario loader's files.
+ *
+ * The scenario format is described once, as data: each map of the format is a `scn_section`,
+ * an array of `scn_field`s (key, type, where the value goes, range, default). The loader
+ * (scenario_load.c) walks a YAML document with these tables, the writer (scenario_write.c)
+ * prints a scenario with the same tables, and scenario_destroy frees with them; so a key added
+ * to a table is parsed, checked, defaulted, written back and freed without further code.
+ * The tables and the rules no table can express (cross-field checks) are in scenario_rules.c.
+ *
+ * Offsets are into the struct being filled: `scenario` for the sections of the file, the element
+ * struct (scn_burst, ...) for the items of a list. */
+#ifndef MODELS_SCENARIO_INTERNAL_H
+#define MODELS_SCENARIO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <yaml.h>
+
+#include "models/scenario.h"
+
+typedef enum scn_type {
+    SCN_T_DURATION,     /* sim_time_us */
+    SCN_T_SIZE_MB_INT,  /* int64_t, whole MB (Lambda memory and /tmp are set in MB steps) */
+    SCN_T_SIZE_GB,      /* double, GB (EMR Serverless memory) */
+    SCN_T_RATE,         /* double per second */
+    SCN_T_RATE_PARTS,   /* double count at off, sim_time_us period at off2 */
+    SCN_T_INT,          /* int64_t */
+    SCN_T_UINT64,       /* uint64_t */
+    SCN_T_NUMBER,       /* double */
+    SCN_T_BOOL,         /* bool */
+    SCN_T_ENUM,         /* int-sized enum, names in .names (index = value) */
+    SCN_T_STRING,       /* char *, owned */
+    SCN_T_STRBUF,       /* char[.cap] inside the struct */
+    SCN_T_DIST_DURATION,/* scn_dist of seconds */
+    SCN_T_DIST_SIZE,    /* scn_dist of MB */
+    SCN_T_SECTION,      /* a map described by .sub; off2 = bool `present` flag or SCN_NO_OFF */
+    SCN_T_LIST,         /* a list of maps described by .sub: pointer at off, size_t count at off2 */
+    SCN_T_CUSTOM        /* parsed, written and freed by .custom */
+} scn_type;
+
+#define SCN_NO_OFF ((size_t)-1)
+
+typedef struct scn_walk scn_walk;
+typedef struct scn_field scn_field;
+typedef struct scn_section scn_section;
+
+/* For values that are one of several shapes (`reserved: none | INT`, `provisioned: N | list`). */
+typedef struct scn_custom {
+    /* Parses node into base+f->off; reports its own errors. node is never NULL. */
+    void (*set)(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base, const char *path);
+    /* Writes the value after "key: " (a scalar or flow text; may write a block list, see
+     * scn_write_block_list). */
+    void (*write)(FILE *out, const scn_field *f, const void *base, int indent);
+    void (*destroy)(const scn_field *f, void *base); /* may be NULL */
+} scn_custom;
+
+struct scn_field {
+    const char *key;
+    scn_type type;
+    size_t off, off2;
+    /* Range in base units (us, MB, count, per second): checked when has_min/has_max. */
+    bool has_min, has_max, min_excl;
+    double min, max;
+    bool required;
+    /* The value when the key is absent, written as a user would write it and parsed by the same
+     * code; NULL leaves zero (or what a rule fills in). */
+    const char *def;
+    const char *const *names;  /* ENUM */
+    const scn_section *sub;    /* SECTION, LIST */
+    size_t elem_size;          /* LIST */
+    bool nonempty;             /* LIST: at least one item */
+    size_t cap;                /* STRBUF */
+    const scn_custom *custom;  /* CUSTOM */
+    bool omit_if_zero;         /* writer: leave out when zero/NULL/false ("not set") */
+    bool slug;                 /* STRING/STRBUF: [a-z0-9-]+ */
+    /* writer: leave the key out when this says it does not apply (e.g. mmpp: for poisson). */
+    bool (*applies)(const scenario *s);
+};
+
+struct scn_section {
+    const scn_field *fields;
+    size_t n_fields;
+    /* Cross-field rules, run after the section's fields are parsed and defaulted. map is NULL
+     * when the section is absent (then only fill derived values: nothing was written). */
+    void (*check)(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+};
+
+/* The top-level table (scenario_rules.c). */
+extern const scn_section scn_root_section;
+
+/* Glue worker types and DPU each, in enum order (scenario_rules.c). */
+extern const char *const scn_glue_worker_names[];
+
+/* ---- loader services for rules and custom fields (scenario_load.c) ---- */
+/* The main document's node by id, or NULL. */
+yaml_node_t *scn_node(scn_walk *w, int id);
+/* The value of `key` in a mapping node, or NULL. */
+yaml_node_t *scn_map_get(scn_walk *w, yaml_node_t *map, const char *key);
+/* Reports `FILE:LINE:COL: error: PATH: ...` at node's position (NULL node: no position). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+void scn_error(scn_walk *w, yaml_node_t *node, const char *path, const char *fmt, ...);
+/* Applies field f to node (or its default when node is NULL), as the walker does. */
+void scn_apply(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base, const char *path);
+/* Walks a list node with an element table, allocating the array; false if it is not a list. */
+bool scn_walk_list(scn_walk *w, const scn_section *elem, size_t elem_size, yaml_node_t *node,
+                   void **items, size_t *n_items, const char *path);
+/* The scenario being loaded (for rules that look at other sections). */
+scenario *scn_scenario(scn_walk *w);
+/* Directory of the scenario file, for relative data files ("" = current directory). */
+const char *scn_dir(scn_walk *w);
+/* Records an allocation failure; the load then returns SIM_ENOMEM. */
+void scn_oom(scn_walk *w);
+/* Joins dir and a relative path (an absolute path is returned as is); NULL on OOM. */
+char *scn_resolve_path(const char *dir, const char *file);
+/* Text of a scalar node ("" for others). */
+const char *scn_text(yaml_node_t *node);
+/* True for a plain empty/~/null scalar. */
+bool scn_is_null(yaml_node_t *node);
+
+/* ---- writer services (scenario_write.c) ---- */
+void scn_write_string(FILE *out, const char *s);
+void scn_write_dist(FILE *out, const scn_dist *d);
+void scn_dist_free(scn_dist *d);
+
+#endif

@@ -1,0 +1,160 @@
+/* models/workload.c — arrival processes and item attributes (see workload.h).
+ *
+ * Arrival times are computed in double seconds from an exact running clock and rounded to
+ * microseconds only when handed out, so rounding never accumulates over millions of arrivals.
+ * Processes: poisson (exponential gaps), constant (t_k = k / rate, starting at 0), mmpp (a
+ * Poisson rate per state, exponential dwell, states visited in order), diurnal (a sinusoidal
+ * rate, sampled by thinning). Bursts add `count` simultaneous items at `at` (and every `every`). */
+#include "models/workload.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "sim/error.h"
+#include "sim/rng.h"
+
+static sim_time_us clock_to_us(double t_s) {
+    return t_s * 1e6 >= 9.2e18 ? SIM_TIME_NEVER : sim_time_from_s(t_s);
+}
+
+/* Sets next_process_us to the first process arrival strictly after the current clock. */
+static void process_advance(workload_gen *g) {
+    const scn_workload *w = g->w;
+    double t = g->process_clock_s;
+    switch (w->process) {
+    case SCN_ARRIVALS_POISSON:
+        t += gsl_ran_exponential(g->arrivals, 1.0 / w->rate_per_s);
+        break;
+    case SCN_ARRIVALS_CONSTANT:
+        /* t_k = k / rate from the index, not by adding gaps: no drift. */
+        t = (double)g->process_index / w->rate_per_s;
+        g->process_index++;
+        break;
+    case SCN_ARRIVALS_MMPP:
+        for (;;) {
+            const scn_mmpp_state *st = &w->mmpp_states[g->mmpp_state];
+            double next = st->rate_per_s > 0 ? t + gsl_ran_exponential(g->arrivals, 1.0 / st->rate_per_s)
+                                             : INFINITY;
+            if (next <= g->mmpp_state_end_s) {
+                t = next;
+                break;
+            }
+            /* Memoryless: restart the clock at the state change. */
+            t = g->mmpp_state_end_s;
+            if (t * 1e6 >= (double)g->end_us) {
+                g->next_process_us = SIM_TIME_NEVER;
+                return;
+            }
+            g->mmpp_state = (g->mmpp_state + 1) % w->n_mmpp_states;
+            g->mmpp_state_end_s =
+                t + gsl_ran_exponential(g->arrivals,
+                                        (double)w->mmpp_states[g->mmpp_state].dwell_us / 1e6);
+        }
+        break;
+    case SCN_ARRIVALS_DIURNAL: {
+        /* Lewis-Shedler thinning against the peak rate. */
+        double mean = w->diurnal_mean_rate_per_s, amp = w->diurnal_amplitude;
+        double peak = mean * (1.0 + amp);
+        double period_s = (double)w->diurnal_period_us / 1e6;
+        double peak_at_s = (double)w->diurnal_peak_at_us / 1e6;
+        if (peak <= 0) {
+            g->next_process_us = SIM_TIME_NEVER;
+            return;
+        }
+        for (;;) {
+            t += gsl_ran_exponential(g->arrivals, 1.0 / peak);
+            if (t * 1e6 >= (double)g->end_us) break;
+            double rate = mean * (1.0 + amp * cos(6.283185307179586 * (t - peak_at_s) / period_s));
+            if (gsl_rng_uniform(g->arrivals) * peak < rate) break;
+        }
+        break;
+    }
+    case SCN_ARRIVALS_TRACE:
+        g->next_process_us = SIM_TIME_NEVER; /* handled by the trace reader (not in this version) */
+        return;
+    }
+    g->process_clock_s = t;
+    sim_time_us t_us = clock_to_us(t);
+    g->next_process_us = t_us < g->end_us ? t_us : SIM_TIME_NEVER;
+}
+
+/* The earliest pending burst occurrence, or SIM_TIME_NEVER. */
+static void burst_select(workload_gen *g) {
+    g->next_burst_us = SIM_TIME_NEVER;
+    for (size_t i = 0; i < g->w->n_bursts; i++) {
+        if (g->burst_next_us[i] < g->next_burst_us) {
+            g->next_burst_us = g->burst_next_us[i];
+            g->next_burst_index = i;
+        }
+    }
+    if (g->next_burst_us >= g->end_us) g->next_burst_us = SIM_TIME_NEVER;
+    if (g->next_burst_us != SIM_TIME_NEVER) g->burst_left = g->w->bursts[g->next_burst_index].count;
+}
+
+int workload_init(workload_gen *g, const scenario *s, uint32_t replication, const wl_trace *trace) {
+    *g = (workload_gen){0};
+    g->w = &s->workload;
+    g->end_us = s->warmup_us + s->horizon_us;
+    g->trace = trace;
+    if (s->workload.process == SCN_ARRIVALS_TRACE) return SIM_EUNSUPPORTED;
+    g->arrivals = sim_rng_create(s->seed, replication, "workload.arrivals");
+    g->sizes = sim_rng_create(s->seed, replication, "workload.item.size");
+    g->cpu = sim_rng_create(s->seed, replication, "workload.work.cpu");
+    g->cpu_per_mb = sim_rng_create(s->seed, replication, "workload.work.cpu_per_mb");
+    g->io = sim_rng_create(s->seed, replication, "workload.work.io");
+    g->poison = sim_rng_create(s->seed, replication, "workload.errors.poison");
+    if (s->workload.n_bursts > 0)
+        g->burst_next_us = malloc(s->workload.n_bursts * sizeof *g->burst_next_us);
+    if (!g->arrivals || !g->sizes || !g->cpu || !g->cpu_per_mb || !g->io || !g->poison ||
+        (s->workload.n_bursts > 0 && !g->burst_next_us)) {
+        workload_fini(g);
+        return SIM_ENOMEM;
+    }
+    for (size_t i = 0; i < s->workload.n_bursts; i++) g->burst_next_us[i] = s->workload.bursts[i].at_us;
+    burst_select(g);
+    if (s->workload.process == SCN_ARRIVALS_MMPP)
+        g->mmpp_state_end_s =
+            gsl_ran_exponential(g->arrivals, (double)s->workload.mmpp_states[0].dwell_us / 1e6);
+    process_advance(g);
+    return SIM_OK;
+}
+
+void workload_fini(workload_gen *g) {
+    gsl_rng *rngs[] = {g->arrivals, g->sizes, g->cpu, g->cpu_per_mb, g->io, g->poison};
+    for (size_t i = 0; i < sizeof rngs / sizeof rngs[0]; i++)
+        if (rngs[i]) gsl_rng_free(rngs[i]);
+    free(g->burst_next_us);
+    *g = (workload_gen){0};
+}
+
+sim_time_us workload_peek(const workload_gen *g) {
+    return g->next_burst_us < g->next_process_us ? g->next_burst_us : g->next_process_us;
+}
+
+bool workload_next(workload_gen *g, wl_item *out) {
+    sim_time_us t = workload_peek(g);
+    if (t == SIM_TIME_NEVER) return false;
+    if (g->next_burst_us <= g->next_process_us) {
+        /* Bursts first on a tie: deterministic either way, and it keeps the burst contiguous. */
+        if (--g->burst_left == 0) {
+            const scn_burst *b = &g->w->bursts[g->next_burst_index];
+            g->burst_next_us[g->next_burst_index] =
+                b->every_us > 0 ? g->next_burst_us + b->every_us : SIM_TIME_NEVER;
+            burst_select(g);
+        }
+    } else {
+        process_advance(g);
+    }
+    /* Attributes are drawn in a fixed order from their own streams (common random numbers). */
+    const scn_workload *w = g->w;
+    out->arrival_us = t;
+    out->size_mb = sim_dist_sample(&w->item_size.dist, g->sizes);
+    out->records = w->item_records;
+    out->cpu_s = sim_dist_sample(&w->work_cpu.dist, g->cpu) +
+                 sim_dist_sample(&w->work_cpu_per_mb.dist, g->cpu_per_mb) * out->size_mb;
+    out->io_s = sim_dist_sample(&w->work_io.dist, g->io);
+    out->poison = w->poison_rate > 0 && gsl_rng_uniform(g->poison) < w->poison_rate;
+    return true;
+}

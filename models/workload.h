@@ -1,0 +1,62 @@
+/* models/workload.h — the items a scenario feeds to every platform.
+ *
+ * A workload generator produces, in time order, the items of one replication: arrival time, size,
+ * records and work demand. Each attribute has its own random stream seeded from (seed,
+ * replication, stream name), so every platform of a replication sees exactly the same items
+ * (common random numbers) and a platform's own randomness never shifts them.
+ *
+ * The generator is caller-owned (init/fini) because it sits in the hot loop: workload_next
+ * allocates nothing. Arrivals are produced for t in [0, warmup + horizon). */
+#ifndef MODELS_WORKLOAD_H
+#define MODELS_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/scenario.h"
+#include "sim/time.h"
+
+typedef struct wl_item {
+    sim_time_us arrival_us;
+    double size_mb;
+    int64_t records;
+    double cpu_s;   /* vCPU-seconds at one full vCPU (work.cpu + work.cpu_per_mb x size) */
+    double io_s;    /* seconds no CPU speeds up */
+    bool poison;    /* fails every attempt */
+} wl_item;
+
+typedef struct wl_trace wl_trace; /* a loaded arrival trace (workload_trace.c) */
+
+typedef struct workload_gen {
+    const scn_workload *w;
+    sim_time_us end_us;            /* arrivals stop here (warmup + horizon) */
+    gsl_rng *arrivals, *sizes, *cpu, *cpu_per_mb, *io, *poison;
+    /* the arrival process */
+    sim_time_us next_process_us;   /* SIM_TIME_NEVER when exhausted */
+    double process_clock_s;        /* exact (unrounded) time of the last process arrival */
+    uint64_t process_index;        /* constant: arrivals so far */
+    size_t mmpp_state;
+    double mmpp_state_end_s;
+    /* bursts: the next burst occurrence and how many of its items are left */
+    sim_time_us next_burst_us;
+    size_t next_burst_index;
+    int64_t burst_left;
+    sim_time_us *burst_next_us;    /* per burst definition: next occurrence (owned) */
+    const wl_trace *trace;         /* borrowed, may be NULL */
+    size_t trace_pos;              /* trace cursor */
+    uint64_t trace_pass;
+    int64_t trace_minute_left;
+} workload_gen;
+
+/* Prepares the generator for one replication. trace may be NULL unless the process is trace.
+ * Returns 0, SIM_ENOMEM. */
+int workload_init(workload_gen *g, const scenario *s, uint32_t replication, const wl_trace *trace);
+void workload_fini(workload_gen *g);
+/* Time of the next arrival without consuming it; SIM_TIME_NEVER when there is none. */
+sim_time_us workload_peek(const workload_gen *g);
+/* Produces the next item; false when no arrival is left before end_us. */
+bool workload_next(workload_gen *g, wl_item *out);
+
+#endif

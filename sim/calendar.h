@@ -1,0 +1,79 @@
+/* sim/calendar.h — the event calendar: a priority queue of future events.
+ *
+ * An implicit 4-ary min-heap of small entries (time, sequence, body index) ordered by time and,
+ * for equal times, by insertion sequence (FIFO), so a run is deterministic. Event bodies (kind,
+ * target, argument) live in a pool with a free list: scheduling allocates nothing once the pool
+ * and heap have grown to the run's working size. Cancellation is lazy: the body is marked and
+ * skipped when it reaches the top, which keeps cancel O(1). A handle carries the body's
+ * generation so cancelling an event that already fired (and whose body was reused) is detected.
+ *
+ * The struct is public so a replication can embed it (caller-owned init/fini); treat the fields
+ * as private. */
+#ifndef SIM_CALENDAR_H
+#define SIM_CALENDAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+/* What a popped event carries; the meaning of kind/target/arg belongs to the model. */
+typedef struct sim_event {
+    sim_time_us time_us;
+    int32_t kind;
+    uint32_t target;
+    int64_t arg;
+} sim_event;
+
+typedef struct sim_event_handle {
+    uint32_t body;
+    uint32_t gen;
+} sim_event_handle;
+
+typedef struct sim_calendar_entry_ {
+    sim_time_us time_us;
+    uint64_t seq;
+    uint32_t body;
+} sim_calendar_entry_;
+
+typedef struct sim_calendar_body_ {
+    int32_t kind;
+    uint32_t target;
+    int64_t arg;
+    uint32_t gen;       /* bumped each time the body is released */
+    uint32_t next_free; /* free-list link; UINT32_MAX = end */
+    bool cancelled;
+} sim_calendar_body_;
+
+typedef struct sim_calendar {
+    sim_calendar_entry_ *heap;
+    size_t size, capacity;
+    sim_calendar_body_ *bodies;
+    uint32_t body_capacity;
+    uint32_t free_head;
+    size_t cancelled; /* cancelled bodies still in the heap */
+    uint64_t next_seq;
+} sim_calendar;
+
+/* Prepares an empty calendar with room for capacity_hint events (0 is allowed). SIM_ENOMEM. */
+int sim_calendar_init(sim_calendar *cal, size_t capacity_hint);
+/* Frees everything; the calendar may be initialised again. */
+void sim_calendar_fini(sim_calendar *cal);
+/* Removes all events, keeping the memory. */
+void sim_calendar_clear(sim_calendar *cal);
+
+/* Schedules an event at time_us (any time, past or future: the calendar does not know "now").
+ * Writes a handle when out_handle is not NULL. SIM_ENOMEM only when the pool must grow and cannot. */
+int sim_calendar_schedule(sim_calendar *cal, sim_time_us time_us, int32_t kind, uint32_t target,
+                          int64_t arg, sim_event_handle *out_handle);
+/* Cancels a pending event. SIM_EINVAL if the handle's event already fired or was cancelled. */
+int sim_calendar_cancel(sim_calendar *cal, sim_event_handle handle);
+/* Removes the earliest pending (not cancelled) event into *out; false when none is left. */
+bool sim_calendar_pop(sim_calendar *cal, sim_event *out);
+/* Time of the earliest pending event, or SIM_TIME_NEVER when none. May discard cancelled tops. */
+sim_time_us sim_calendar_peek_time(sim_calendar *cal);
+/* Pending events, cancelled ones excluded. */
+size_t sim_calendar_pending(const sim_calendar *cal);
+
+#endif

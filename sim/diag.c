@@ -1,0 +1,107 @@
+/* sim/diag.c — compiler-style diagnostics, collected so that all problems are reported at once.
+ *
+ * Formatting happens when the error is reported (not when printed) so the caller's strings may
+ * be freed right after. Allocation failures while recording only lose the text: the error is
+ * still counted, so a run can never be mistaken for clean. */
+#include "sim/diag.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SIM_DIAG_DEFAULT_MAX_ 100
+
+void sim_diag_init(sim_diag *d)
+{
+    memset(d, 0, sizeof *d);
+    d->max_entries = SIM_DIAG_DEFAULT_MAX_;
+}
+
+void sim_diag_fini(sim_diag *d)
+{
+    for (size_t i = 0; i < d->count; i++) free(d->entries[i].text);
+    free(d->entries);
+    d->entries = NULL;
+    d->count = d->capacity = 0;
+    d->dropped = 0;
+}
+
+/* vasprintf is not C11: measure, allocate, format. */
+static char *sim_diag_vformat_(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (len < 0) return NULL;
+    char *s = malloc((size_t)len + 1);
+    if (s != NULL) vsnprintf(s, (size_t)len + 1, fmt, ap);
+    return s;
+}
+
+static char *sim_diag_format_(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = sim_diag_vformat_(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char *path,
+                    const char *fmt, ...)
+{
+    if (d->max_entries > 0 && d->count >= (size_t)d->max_entries) {
+        d->dropped++;
+        return;
+    }
+    if (d->count == d->capacity) {
+        size_t cap = d->capacity ? 2 * d->capacity : 16;
+        sim_diag_entry *e = realloc(d->entries, cap * sizeof *e);
+        if (e == NULL) {
+            d->dropped++;
+            return;
+        }
+        d->entries = e;
+        d->capacity = cap;
+    }
+
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = sim_diag_vformat_(fmt, ap);
+    va_end(ap);
+    if (msg == NULL) {
+        d->dropped++;
+        return;
+    }
+
+    /* FILE[:LINE[:COL]]: error: [PATH: ]MSG — no position reads "FILE: error: ...". */
+    char pos[48] = "";
+    if (line > 0 && col > 0)
+        snprintf(pos, sizeof pos, ":%d:%d", line, col);
+    else if (line > 0)
+        snprintf(pos, sizeof pos, ":%d", line);
+    const char *f = (file != NULL && file[0] != '\0') ? file : "capsim";
+    bool has_path = path != NULL && path[0] != '\0';
+    char *text = sim_diag_format_("%s%s: error: %s%s%s", f, pos, has_path ? path : "",
+                                  has_path ? ": " : "", msg);
+    free(msg);
+    if (text == NULL) {
+        d->dropped++;
+        return;
+    }
+    d->entries[d->count++].text = text;
+}
+
+size_t sim_diag_count(const sim_diag *d)
+{
+    return d->count + d->dropped;
+}
+
+void sim_diag_print(const sim_diag *d, FILE *out)
+{
+    for (size_t i = 0; i < d->count; i++) fprintf(out, "%s\n", d->entries[i].text);
+    if (d->dropped > 0)
+        fprintf(out, "... and %zu more error%s\n", d->dropped, d->dropped == 1 ? "" : "s");
+}

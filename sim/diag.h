@@ -1,0 +1,38 @@
+/* sim/diag.h — diagnostics reported like a compiler.
+ *
+ * Loading a scenario collects every problem before giving up, each as
+ * `FILE:LINE:COL: error: KEY.PATH: message`. A sim_diag owns a list of such messages in the order
+ * they were reported; the caller prints them all (to stderr) and exits 3. Line and column are
+ * 1-based; 0 means "no position" (the message then reads `FILE: error: ...`). */
+#ifndef SIM_DIAG_H
+#define SIM_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct sim_diag_entry {
+    char *text; /* the formatted line, without a trailing newline */
+} sim_diag_entry;
+
+typedef struct sim_diag {
+    sim_diag_entry *entries;
+    size_t count, capacity;
+    int max_entries; /* stop recording (but keep counting) beyond this; default 100; <= 0: no limit */
+    size_t dropped;
+} sim_diag;
+
+void sim_diag_init(sim_diag *d);
+void sim_diag_fini(sim_diag *d);
+/* Records `file:line:col: error: path: <fmt...>` (path may be NULL or ""). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 6, 7)))
+#endif
+void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char *path,
+                    const char *fmt, ...);
+/* Every error reported, recorded or dropped. */
+size_t sim_diag_count(const sim_diag *d);
+/* Prints every entry, one per line, then "... and N more errors" when entries were dropped
+ * (more than max_entries were reported). */
+void sim_diag_print(const sim_diag *d, FILE *out);
+
+#endif

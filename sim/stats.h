@@ -1,0 +1,78 @@
+/* sim/stats.h — streaming statistics: nothing here stores per-observation data.
+ *
+ * - sim_moments: count, mean, variance (Welford), min, max; mergeable (Chan et al.), so per-
+ *   replication results combine exactly in a fixed order. gsl_rstat is not mergeable and also
+ *   runs a P² quantile estimator on every add, which the hot loop does not need.
+ * - sim_hist: a log-linear histogram of non-negative integers (microseconds): values below 2^SUB
+ *   are exact, above that every power of two is split in 2^SUB buckets, so a quantile is within
+ *   2^-SUB (0.4 % for SUB = 8) of the truth at any scale. Fixed size, no allocation, mergeable by
+ *   adding counts; quantiles are exact at the extremes (min and max are tracked).
+ * - sim_timeavg: the time-weighted mean and the maximum of a level (busy environments...) over an
+ *   observation window.
+ * - sim_ci_halfwidth: Student-t confidence half-width of a mean across replications. */
+#ifndef SIM_STATS_H
+#define SIM_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+typedef struct sim_moments {
+    uint64_t n;
+    double mean, m2, min, max;
+} sim_moments;
+
+void sim_moments_init(sim_moments *m);
+void sim_moments_add(sim_moments *m, double x);
+/* dst := dst combined with src (as if every observation of src had been added to dst). */
+void sim_moments_merge(sim_moments *dst, const sim_moments *src);
+double sim_moments_variance(const sim_moments *m); /* sample variance (n - 1); 0 when n < 2 */
+
+#define SIM_HIST_SUB_BITS 8
+#define SIM_HIST_SUB (1 << SIM_HIST_SUB_BITS)
+/* Octave 0 holds the exact values [0, 2^SUB); octaves 1..(63-SUB+1) hold the rest. */
+#define SIM_HIST_BUCKETS ((64 - SIM_HIST_SUB_BITS + 1) * SIM_HIST_SUB)
+
+typedef struct sim_hist {
+    uint64_t n;
+    int64_t min, max;
+    uint64_t counts[SIM_HIST_BUCKETS];
+} sim_hist;
+
+void sim_hist_init(sim_hist *h);
+/* Adds one observation; negative values are clamped to 0. */
+void sim_hist_add(sim_hist *h, int64_t value);
+void sim_hist_merge(sim_hist *dst, const sim_hist *src);
+/* Nearest-rank quantile: the smallest recorded value v with at least ceil(p*n) observations <= v,
+ * reported as its bucket's midpoint clamped to [min, max]. p in [0,1]; 0 when n == 0. */
+int64_t sim_hist_quantile(const sim_hist *h, double p);
+/* Bucket index of a value and the value range [lo, hi] of a bucket (for tests and plots). */
+size_t sim_hist_bucket(int64_t value);
+void sim_hist_bucket_range(size_t bucket, int64_t *lo, int64_t *hi);
+
+typedef struct sim_timeavg {
+    sim_time_us window_start_us, last_us;
+    int64_t level, max;
+    double area; /* level x microseconds since window_start */
+    bool open;   /* observations count only while the window is open */
+} sim_timeavg;
+
+/* Starts tracking at level 0 with the window closed (nothing counts until sim_timeavg_open). */
+void sim_timeavg_init(sim_timeavg *t);
+/* Changes the level at now_us (calls must come in non-decreasing time). */
+void sim_timeavg_set(sim_timeavg *t, sim_time_us now_us, int64_t level);
+/* Opens the observation window at now_us: area 0, max = current level. */
+void sim_timeavg_open(sim_timeavg *t, sim_time_us now_us);
+/* Closes the window at now_us; later changes are tracked but not counted. */
+void sim_timeavg_close(sim_timeavg *t, sim_time_us now_us);
+/* Mean level over the window [open, close] (or up to the last change if still open). */
+double sim_timeavg_mean(const sim_timeavg *t);
+
+/* Half-width of the two-sided confidence interval (level, e.g. 0.95) of the mean of x[0..n),
+ * Student t with n-1 degrees of freedom; 0 when n < 2. */
+double sim_ci_halfwidth(const double *x, size_t n, double level);
+double sim_mean(const double *x, size_t n);
+
+#endif
