@@ -385,7 +385,7 @@ static int on_finish(lambda_sim *m, int32_t e) {
 
 /* ---------------------------------------------------------------- one replication */
 
-static void sim_fini(lambda_sim *m) {
+static void replication_fini(lambda_sim *m) {
     sim_calendar_fini(&m->cal);
     workload_fini(&m->wl);
     gsl_rng *rngs[] = {m->rng_init, m->rng_keep_alive, m->rng_errors, m->rng_routing};
@@ -398,7 +398,7 @@ static void sim_fini(lambda_sim *m) {
     free(m->duration_us);
 }
 
-static int sim_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out) {
+static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out) {
     const scn_lambda *L = &s->lambda;
     memset(m, 0, sizeof *m);
     m->s = s;
@@ -459,7 +459,7 @@ static int sim_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep 
     return SIM_OK;
 }
 
-static int sim_loop(lambda_sim *m) {
+static int replication_loop(lambda_sim *m) {
     wl_item item;
     sim_event ev;
     int rc = SIM_OK;
@@ -516,8 +516,8 @@ static void bill(const scenario *s, lambda_rep *o) {
 
 int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool) {
     lambda_sim m;
-    int rc = sim_setup(&m, s, replication, out);
-    if (!rc) rc = sim_loop(&m);
+    int rc = replication_setup(&m, s, replication, out);
+    if (!rc) rc = replication_loop(&m);
     if (!rc) {
         out->concurrency_mean = sim_timeavg_mean(&m.busy_avg);
         out->concurrency_max = m.busy_avg.max;
@@ -536,7 +536,7 @@ int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, la
             sim_hist_merge(&pool->duration_us, m.duration_us);
         }
     }
-    sim_fini(&m);
+    replication_fini(&m);
     return rc;
 }
 
@@ -648,7 +648,7 @@ GETTER(cost_per_1k_items, r->items ? r->cost_total / (double)r->items * 1000.0 :
 
 int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
                      const lambda_pool *pool, report *r) {
-    double *x = malloc((n ? n : 1) * sizeof *x);
+    double *x = calloc(n ? n : 1, sizeof *x);
     if (!x) return SIM_ENOMEM;
     const double none = NAN;
     int rc = 0;

@@ -215,6 +215,10 @@ typedef struct scn_lesson {
 typedef struct scn_key_pos {
     char *path; /* dotted, e.g. "lambda.concurrency.reserved" (owned) */
     int line, col;
+    /* Added by the loader: */
+    int value_line, value_col; /* where the key's value starts (errors about a value point here) */
+    const char *source;        /* the scenario's file, or "--set" for a key from an override
+                                  (then line is the override's 1-based index); borrowed */
 } scn_key_pos;
 
 typedef struct scenario {
@@ -249,6 +253,12 @@ void scenario_destroy(scenario *s);
 
 /* Where `path` was written (1-based line/col), or false if it was not written (a default). */
 bool scenario_key_pos(const scenario *s, const char *path, int *line, int *col);
+
+/* Like scenario_key_pos, and also where: s->file, or "--set" when the key came from an override
+ * (line = the override's 1-based index, col = the column in its "KEY=VALUE" text). Use this for
+ * messages so that `--set` keys are reported as `--set:N:COL`. */
+bool scenario_key_where(const scenario *s, const char *path, const char **source, int *line,
+                        int *col);
 
 /* Writes the effective scenario as YAML: every key with its value, defaults filled in, in the
  * user's units where possible. Loading the output gives the same scenario. */

@@ -103,6 +103,12 @@ yaml_node_t *scn_map_get(scn_walk *w, yaml_node_t *map, const char *key);
 __attribute__((format(printf, 4, 5)))
 #endif
 void scn_error(scn_walk *w, yaml_node_t *node, const char *path, const char *fmt, ...);
+/* Reports at the value of a key written earlier (recorded in scenario->keys), else at fallback:
+ * for cross-field rules, which run after the values were parsed. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+void scn_error_key(scn_walk *w, const char *key_path, yaml_node_t *fallback, const char *fmt, ...);
 /* Applies field f to node (or its default when node is NULL), as the walker does. */
 void scn_apply(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base, const char *path);
 /* Walks a list node with an element table, allocating the array; false if it is not a list. */
@@ -122,7 +128,9 @@ const char *scn_text(yaml_node_t *node);
 bool scn_is_null(yaml_node_t *node);
 
 /* ---- writer services (scenario_write.c) ---- */
-void scn_write_string(FILE *out, const char *s);
+/* A string as a plain scalar when that reads back the same, else a |-block (multi-line text,
+ * lines indented by indent+2) or a double-quoted scalar. */
+void scn_write_string(FILE *out, const char *s, int indent);
 void scn_write_dist(FILE *out, const scn_dist *d);
 void scn_dist_free(scn_dist *d);
 

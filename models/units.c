@@ -421,7 +421,7 @@ void units_format_duration(char *buf, size_t len, sim_time_us t)
             snprintf(buf, len, "%s%llu%s", sign, (unsigned long long)whole,
                      DURATION_UNITS[i].name);
         } else {
-            char frac[8];
+            char frac[24];
             snprintf(frac, sizeof frac, "%03llu", (unsigned long long)(rest * 1000 / u));
             for (int k = 2; k > 0 && frac[k] == '0'; k--)
                 frac[k] = '\0';

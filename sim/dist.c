@@ -111,8 +111,7 @@ double sim_dist_sample(const sim_dist *d, gsl_rng *rng)
     case SIM_DIST_EMPIRICAL:
         return d->values[gsl_rng_uniform_int(rng, (unsigned long)d->n_values)];
     }
-    SIM_ASSERT(!"unknown distribution kind");
-    return NAN;
+    sim_assert_fail(__FILE__, __LINE__, "known sim_dist kind");
 }
 
 double sim_dist_mean(const sim_dist *d)
@@ -131,8 +130,7 @@ double sim_dist_mean(const sim_dist *d)
     case SIM_DIST_PARETO:
         return d->a > 1.0 ? d->a * d->b / (d->a - 1.0) : INFINITY;
     }
-    SIM_ASSERT(!"unknown distribution kind");
-    return NAN;
+    sim_assert_fail(__FILE__, __LINE__, "known sim_dist kind");
 }
 
 /* Number of values <= x in a sorted array (upper bound). */
@@ -170,8 +168,7 @@ double sim_dist_cdf(const sim_dist *d, double x)
     case SIM_DIST_EMPIRICAL:
         return (double)sim_dist_count_le_(d->values, d->n_values, x) / (double)d->n_values;
     }
-    SIM_ASSERT(!"unknown distribution kind");
-    return NAN;
+    sim_assert_fail(__FILE__, __LINE__, "known sim_dist kind");
 }
 
 double sim_dist_quantile(const sim_dist *d, double p)
@@ -201,6 +198,5 @@ double sim_dist_quantile(const sim_dist *d, double p)
         return d->values[k - 1];
     }
     }
-    SIM_ASSERT(!"unknown distribution kind");
-    return NAN;
+    sim_assert_fail(__FILE__, __LINE__, "known sim_dist kind");
 }

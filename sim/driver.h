@@ -14,7 +14,8 @@
 typedef int (*sim_replication_fn)(void *ctx, uint32_t replication, void *result_slot);
 
 /* Runs replications 0..n-1 on up to `threads` threads (0 = OpenMP's default) and stores result
- * i at (char *)results + i * result_size. Returns 0 or the error of the lowest failing index. */
+ * i at (char *)results + i * result_size. Returns 0 or the error of the lowest failing index.
+ * On error, replications above a failed index may be skipped (their slots left zeroed). */
 int sim_replicate(uint32_t n, int threads, sim_replication_fn fn, void *ctx, void *results,
                   size_t result_size);
 

@@ -15,6 +15,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "models/run.h"
+#include "sim/error.h"
 #include "test_util.h"
 
 #define STAT_SE_TOLERANCE 4.0

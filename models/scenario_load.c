@@ -1,0 +1,1391 @@
+/* models/scenario_load.c — reads a scenario file into a checked `scenario` (scenario.h).
+ *
+ * Steps: read the file; parse it with libyaml's document API (yaml_parser_load), which keeps the
+ * line and column of every node, so even a range error found late can point at its line; graft
+ * the `--set KEY=VALUE` overrides into the same document (so they get exactly the checks the file
+ * gets); then walk the document with the field tables of scenario_rules.c. The walk never stops at
+ * the first problem: every error is recorded in the sim_diag and the load fails at the end.
+ *
+ * Positions: libyaml marks are 0-based; messages are 1-based. Nodes grafted from override N
+ * carry line N-1 and the column in its "KEY=VALUE" text, and are reported as `--set:N:COL`. */
+#include "models/scenario.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/scenario_internal.h"
+#include "models/units.h"
+#include "sim/error.h"
+
+#define MAX_FILE_BYTES (16u << 20)   /* a scenario is a few KB; refuse anything absurd */
+#define MAX_SECTION_FIELDS 32
+#define MAX_OVERRIDE_DEPTH 64        /* aliases can make cycles: bound the copy */
+#define PATH_MAX_LEN 512
+
+static const char OVERRIDE_SOURCE[] = "--set";
+
+struct scn_walk {
+    scenario *s;
+    sim_diag *diag;
+    size_t diag_before;      /* diag count when the load started */
+    const char *dir;         /* the scenario file's directory, "" for the current one */
+    yaml_document_t *doc;    /* the document being walked (main, or a default's) */
+    int n_file_nodes;        /* node ids above this were grafted from --set */
+    int in_default;          /* > 0 while applying a default: no keys recorded */
+    bool oom;
+    size_t keys_cap;
+};
+
+/* ------------------------------------------------------------------ small services */
+
+scenario *scn_scenario(scn_walk *w) { return w->s; }
+const char *scn_dir(scn_walk *w) { return w->dir; }
+void scn_oom(scn_walk *w) { w->oom = true; }
+
+yaml_node_t *scn_node(scn_walk *w, int id) { return yaml_document_get_node(w->doc, id); }
+
+const char *scn_text(yaml_node_t *node)
+{
+    return node && node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value : "";
+}
+
+bool scn_is_null(yaml_node_t *node)
+{
+    if (!node || node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    const char *t = scn_text(node);
+    return !*t || !strcmp(t, "~") || !strcmp(t, "null") || !strcmp(t, "Null") || !strcmp(t, "NULL");
+}
+
+static const char *node_kind(yaml_node_t *node)
+{
+    switch (node->type) {
+    case YAML_MAPPING_NODE: return "a map";
+    case YAML_SEQUENCE_NODE: return "a list";
+    default: return scn_is_null(node) ? "nothing" : "a single value";
+    }
+}
+
+yaml_node_t *scn_map_get(scn_walk *w, yaml_node_t *map, const char *key)
+{
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = scn_node(w, p->key);
+        if (k && k->type == YAML_SCALAR_NODE && strcmp(scn_text(k), key) == 0)
+            return scn_node(w, p->value);
+    }
+    return NULL;
+}
+
+/* Where a node was written: the file, or the --set override it was grafted from. */
+static void node_where(scn_walk *w, yaml_node_t *node, const char **file, int *line, int *col)
+{
+    *file = w->s->file;
+    *line = *col = 0;
+    if (!node || w->in_default)
+        return;
+    int id = (int)(node - w->doc->nodes.start) + 1;
+    if (id > w->n_file_nodes)
+        *file = OVERRIDE_SOURCE;
+    *line = (int)node->start_mark.line + 1;
+    *col = (int)node->start_mark.column + 1;
+}
+
+void scn_error(scn_walk *w, yaml_node_t *node, const char *path, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *file;
+    int line, col;
+    node_where(w, node, &file, &line, &col);
+    sim_diag_error(w->diag, file, line, col, path, "%s", msg);
+}
+
+void scn_error_key(scn_walk *w, const char *key_path, yaml_node_t *fallback, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const scenario *s = w->s;
+    for (size_t i = s->n_keys; !w->in_default && i-- > 0;) {
+        const scn_key_pos *k = &s->keys[i];
+        if (!strcmp(k->path, key_path)) {
+            sim_diag_error(w->diag, k->source, k->value_line, k->value_col, key_path, "%s", msg);
+            return;
+        }
+    }
+    const char *file;
+    int line, col;
+    node_where(w, fallback, &file, &line, &col);
+    sim_diag_error(w->diag, file, line, col, key_path, "%s", msg);
+}
+
+char *scn_resolve_path(const char *dir, const char *file)
+{
+    size_t ld = strlen(dir), lf = strlen(file);
+    if (file[0] == '/' || ld == 0)
+        return strdup(file);
+    char *p = malloc(ld + lf + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, ld);
+    p[ld] = '/';
+    memcpy(p + ld + 1, file, lf + 1);
+    return p;
+}
+
+/* "a.b" + "c" -> "a.b.c" into buf (the root's children have no prefix). */
+static void join_path(char *buf, size_t len, const char *parent, const char *key)
+{
+    if (parent[0])
+        snprintf(buf, len, "%s.%s", parent, key);
+    else
+        snprintf(buf, len, "%s", key);
+}
+
+static void record_key(scn_walk *w, const char *path, yaml_node_t *key, yaml_node_t *value)
+{
+    if (w->in_default)
+        return;
+    scenario *s = w->s;
+    if (s->n_keys == w->keys_cap) {
+        size_t cap = w->keys_cap ? 2 * w->keys_cap : 64;
+        scn_key_pos *k = realloc(s->keys, cap * sizeof *k);
+        if (!k) {
+            w->oom = true;
+            return;
+        }
+        s->keys = k;
+        w->keys_cap = cap;
+    }
+    char *p = strdup(path);
+    if (!p) {
+        w->oom = true;
+        return;
+    }
+    scn_key_pos *k = &s->keys[s->n_keys++];
+    const char *file;
+    node_where(w, key, &file, &k->line, &k->col);
+    k->source = file == OVERRIDE_SOURCE ? OVERRIDE_SOURCE : s->file;
+    node_where(w, value, &file, &k->value_line, &k->value_col);
+    k->path = p;
+}
+
+/* ------------------------------------------------------------------ key suggestions */
+
+/* Optimal string alignment distance (Levenshtein plus adjacent transpositions): "memroy" is one
+ * edit from "memory". Keys are short; longer inputs are simply not compared. */
+static int edit_distance(const char *a, const char *b)
+{
+    enum { N = 40 };
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= N || lb >= N)
+        return 99;
+    int d[N + 1][N + 1];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    }
+    return d[la][lb];
+}
+
+/* Reports an unknown key: "did you mean" when one known key is close, else the allowed list. */
+static void unknown_key(scn_walk *w, yaml_node_t *key, const char *path, const char *const *known,
+                        size_t n_known)
+{
+    const char *text = scn_text(key);
+    const char *best = NULL;
+    int best_d = 99;
+    for (size_t i = 0; i < n_known; i++) {
+        int d = edit_distance(text, known[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = known[i];
+        }
+    }
+    int allowed = strlen(best ? best : "") <= 4 ? 1 : 2;
+    if (best && best_d <= allowed) {
+        scn_error(w, key, path, "unknown key '%s'; did you mean '%s'?", text, best);
+        return;
+    }
+    char list[600] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < n_known && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", known[i]);
+    scn_error(w, key, path, "unknown key '%s'; allowed here: %s", text, list);
+}
+
+/* ------------------------------------------------------------------ ranges */
+
+static void format_bound(char *buf, size_t len, const scn_field *f, double v)
+{
+    switch (f->type) {
+    case SCN_T_DURATION: units_format_duration(buf, len, (sim_time_us)v); break;
+    case SCN_T_SIZE_MB_INT: snprintf(buf, len, "%.0fMB", v); break;
+    case SCN_T_SIZE_GB: units_format_size_mb(buf, len, v * 1024.0); break;
+    case SCN_T_RATE:
+    case SCN_T_RATE_PARTS: units_format_rate_per_s(buf, len, v); break;
+    default: units_format_number(buf, len, v); break;
+    }
+}
+
+/* Checks v (base units) against the field's range; reports "TEXT is outside A..B" otherwise. */
+static bool in_range(scn_walk *w, const scn_field *f, yaml_node_t *node, const char *path,
+                     double v, const char *text)
+{
+    bool lo_ok = !f->has_min || (f->min_excl ? v > f->min : v >= f->min);
+    bool hi_ok = !f->has_max || v <= f->max;
+    if (lo_ok && hi_ok)
+        return true;
+    char lo[64], hi[64];
+    format_bound(lo, sizeof lo, f, f->min);
+    format_bound(hi, sizeof hi, f, f->max);
+    if (f->has_min && f->has_max && !f->min_excl)
+        scn_error(w, node, path, "%s is outside %s..%s", text, lo, hi);
+    else if (f->has_min && f->has_max)
+        scn_error(w, node, path, "%s must be > %s and <= %s", text, lo, hi);
+    else if (f->has_min)
+        scn_error(w, node, path, "%s must be %s %s", text, f->min_excl ? ">" : ">=", lo);
+    else
+        scn_error(w, node, path, "%s must be <= %s", text, hi);
+    return false;
+}
+
+static const char *expectation(const scn_field *f)
+{
+    switch (f->type) {
+    case SCN_T_DURATION: return "a duration like 250ms, 2s, 1.5min";
+    case SCN_T_SIZE_MB_INT:
+    case SCN_T_SIZE_GB: return "a size like 512MB, 1.5GB";
+    case SCN_T_RATE:
+    case SCN_T_RATE_PARTS: return "a rate like 100/s, 6000/min";
+    case SCN_T_INT:
+    case SCN_T_UINT64: return "an integer";
+    case SCN_T_NUMBER: return "a number";
+    case SCN_T_BOOL: return "true or false";
+    case SCN_T_ENUM: return "one word of the list";
+    case SCN_T_DIST_DURATION:
+        return "a duration like 250ms or a distribution like {dist: exponential, mean: 500ms}";
+    case SCN_T_DIST_SIZE:
+        return "a size like 5MB or a distribution like {dist: lognormal, median: 5MB, sigma: 0.8}";
+    case SCN_T_SECTION: return "a map of keys";
+    case SCN_T_LIST: return "a list";
+    default: return "a single value";
+    }
+}
+
+/* ------------------------------------------------------------------ scalars */
+
+static bool is_slug(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+            return false;
+    return true;
+}
+
+static void apply_scalar(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                         const char *path)
+{
+    char msg[256];
+    const char *t = scn_text(node);
+    void *slot = (char *)base + f->off;
+    int rc = 0;
+    switch (f->type) {
+    case SCN_T_DURATION: {
+        sim_time_us us;
+        rc = units_parse_duration(t, &us, msg, sizeof msg);
+        if (!rc && in_range(w, f, node, path, (double)us, t))
+            *(sim_time_us *)slot = us;
+        break;
+    }
+    case SCN_T_SIZE_MB_INT:
+    case SCN_T_SIZE_GB: {
+        double mb;
+        rc = units_parse_size_mb(t, &mb, msg, sizeof msg);
+        if (rc)
+            break;
+        if (f->type == SCN_T_SIZE_GB) {
+            if (in_range(w, f, node, path, mb / 1024.0, t))
+                *(double *)slot = mb / 1024.0;
+        } else if (mb != (double)(int64_t)mb) {
+            scn_error(w, node, path, "%s is not a whole number of MB (it is set in 1MB steps)", t);
+        } else if (in_range(w, f, node, path, mb, t)) {
+            *(int64_t *)slot = (int64_t)mb;
+        }
+        break;
+    }
+    case SCN_T_RATE:
+    case SCN_T_RATE_PARTS: {
+        units_rate r;
+        rc = units_parse_rate(t, &r, msg, sizeof msg);
+        if (rc || !in_range(w, f, node, path, r.per_s, t))
+            break;
+        if (f->type == SCN_T_RATE) {
+            *(double *)slot = r.per_s;
+        } else {
+            *(double *)slot = r.count;
+            *(sim_time_us *)((char *)base + f->off2) = r.period_us;
+        }
+        break;
+    }
+    case SCN_T_INT: {
+        int64_t v;
+        rc = units_parse_int64(t, &v, msg, sizeof msg);
+        if (!rc && in_range(w, f, node, path, (double)v, t))
+            *(int64_t *)slot = v;
+        break;
+    }
+    case SCN_T_UINT64:
+        rc = units_parse_uint64(t, (uint64_t *)slot, msg, sizeof msg);
+        break;
+    case SCN_T_NUMBER: {
+        double v;
+        rc = units_parse_number(t, &v, msg, sizeof msg);
+        if (!rc && in_range(w, f, node, path, v, t))
+            *(double *)slot = v;
+        break;
+    }
+    case SCN_T_BOOL:
+        rc = units_parse_bool(t, (bool *)slot, msg, sizeof msg);
+        break;
+    case SCN_T_ENUM: {
+        for (int i = 0; f->names[i]; i++) {
+            if (strcmp(t, f->names[i]) == 0) {
+                memcpy(slot, &i, sizeof i);
+                return;
+            }
+        }
+        char list[300] = "";
+        size_t used = 0;
+        for (int i = 0; f->names[i] && used < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? " | " : "",
+                                     f->names[i]);
+        scn_error(w, node, path, "'%s' is not one of %s", t, list);
+        return;
+    }
+    case SCN_T_STRING:
+    case SCN_T_STRBUF:
+        if (f->slug && !is_slug(t)) {
+            scn_error(w, node, path, "'%s' must use only a-z, 0-9 and '-'", t);
+            return;
+        }
+        if (f->type == SCN_T_STRBUF) {
+            if (strlen(t) >= f->cap)
+                scn_error(w, node, path, "'%s' is too long (at most %zu characters)", t, f->cap - 1);
+            else
+                memcpy(slot, t, strlen(t) + 1);
+            return;
+        }
+        if (!(*(char **)slot = strdup(t)))
+            w->oom = true;
+        return;
+    default:
+        return;
+    }
+    if (rc)
+        scn_error(w, node, path, "%s", msg);
+}
+
+/* ------------------------------------------------------------------ distributions */
+
+/* Parses one value of the distribution's quantity: seconds or MB. */
+static bool parse_quantity(scn_walk *w, scn_quantity q, yaml_node_t *node, const char *path,
+                           double *out)
+{
+    char msg[256];
+    if (!node || node->type != YAML_SCALAR_NODE || scn_is_null(node)) {
+        scn_error(w, node, path, "expected %s, not %s",
+                  q == SCN_QTY_DURATION ? "a duration like 250ms" : "a size like 5MB",
+                  node ? node_kind(node) : "nothing");
+        return false;
+    }
+    int rc;
+    if (q == SCN_QTY_DURATION) {
+        sim_time_us us = 0;
+        rc = units_parse_duration(scn_text(node), &us, msg, sizeof msg);
+        *out = sim_time_to_s(us);
+    } else {
+        rc = units_parse_size_mb(scn_text(node), out, msg, sizeof msg);
+    }
+    if (rc)
+        scn_error(w, node, path, "%s", msg);
+    return rc == 0;
+}
+
+static bool parse_plain_number(scn_walk *w, yaml_node_t *node, const char *path, double *out)
+{
+    char msg[256];
+    if (!node || node->type != YAML_SCALAR_NODE || scn_is_null(node)) {
+        scn_error(w, node, path, "expected a number, not %s", node ? node_kind(node) : "nothing");
+        return false;
+    }
+    int rc = units_parse_number(scn_text(node), out, msg, sizeof msg);
+    if (rc)
+        scn_error(w, node, path, "%s", msg);
+    return rc == 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Reads an empirical table: one value per line, with the quantity's unit or a bare number in
+ * base units (seconds, MB); blank lines and '#' comments are skipped. Errors name the data file
+ * and line. Fills d->values (sorted) and d->n_values. */
+static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path, scn_dist *d)
+{
+    char *resolved = scn_resolve_path(w->dir, d->file);
+    if (!resolved) {
+        w->oom = true;
+        return false;
+    }
+    FILE *fp = fopen(resolved, "r");
+    if (!fp) {
+        scn_error(w, file_node, path, "cannot read '%s': %s", resolved, strerror(errno));
+        free(resolved);
+        return false;
+    }
+    size_t before = sim_diag_count(w->diag), cap = 0;
+    char *line = NULL, msg[256];
+    size_t line_cap = 0;
+    int lineno = 0;
+    while (getline(&line, &line_cap, fp) >= 0) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *t = line, *end = line + strlen(line);
+        while (*t == ' ' || *t == '\t')
+            t++;
+        while (end > t && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+            *--end = '\0';
+        if (!*t)
+            continue;
+        double v;
+        bool bare = end[-1] >= '0' && end[-1] <= '9';
+        int rc;
+        if (bare) {
+            rc = units_parse_number(t, &v, msg, sizeof msg);
+            if (!rc && v < 0) {
+                snprintf(msg, sizeof msg, "'%s' is negative", t);
+                rc = SIM_ERANGE;
+            }
+        } else if (d->quantity == SCN_QTY_DURATION) {
+            sim_time_us us = 0;
+            rc = units_parse_duration(t, &us, msg, sizeof msg);
+            v = sim_time_to_s(us);
+        } else {
+            rc = units_parse_size_mb(t, &v, msg, sizeof msg);
+        }
+        if (rc) {
+            sim_diag_error(w->diag, resolved, lineno, 0, path, "%s (a bare number is in %s)", msg,
+                           d->quantity == SCN_QTY_DURATION ? "seconds" : "MB");
+            continue;
+        }
+        if (d->n_values == cap) {
+            size_t ncap = cap ? 2 * cap : 64;
+            double *nv = realloc(d->values, ncap * sizeof *nv);
+            if (!nv) {
+                w->oom = true;
+                break;
+            }
+            d->values = nv;
+            cap = ncap;
+        }
+        d->values[d->n_values++] = v;
+    }
+    bool read_error = ferror(fp);
+    int saved = errno;
+    free(line);
+    fclose(fp);
+    bool ok = !w->oom && sim_diag_count(w->diag) == before;
+    if (ok && read_error) {
+        scn_error(w, file_node, path, "cannot read '%s': %s", resolved, strerror(saved));
+        ok = false;
+    } else if (ok && d->n_values == 0) {
+        scn_error(w, file_node, path, "'%s' has no values (one value per line)", resolved);
+        ok = false;
+    }
+    free(resolved);
+    if (ok)
+        qsort(d->values, d->n_values, sizeof *d->values, cmp_double);
+    return ok;
+}
+
+typedef struct dist_spec {
+    const char *name;
+    const char *params[3];
+    bool quantity[3]; /* true: a duration/size; false: a plain number (or the file name) */
+} dist_spec;
+
+static const dist_spec DISTS[] = {
+    {"constant", {"value"}, {true}},
+    {"exponential", {"mean"}, {true}},
+    {"lognormal", {"median", "sigma", "p99"}, {true, false, true}},
+    {"uniform", {"min", "max"}, {true, true}},
+    {"gamma", {"mean", "cv"}, {true, false}},
+    {"pareto", {"min", "alpha"}, {true, false}},
+    {"empirical", {"file"}, {false}},
+};
+#define N_DISTS (sizeof DISTS / sizeof DISTS[0])
+
+/* The checks after the parameters parsed: returns false (after reporting) when they conflict. */
+static bool finish_dist(scn_walk *w, const dist_spec *spec, yaml_node_t *map, yaml_node_t **pn,
+                        const double *pv, const char *path, scn_dist *d)
+{
+    char sub[PATH_MAX_LEN];
+    int rc = SIM_OK;
+    d->p1 = pv[0];
+    d->p2 = pv[1];
+    if (!strcmp(spec->name, "constant")) {
+        d->form = SCN_FORM_CONSTANT;
+        rc = sim_dist_constant(&d->dist, pv[0]);
+    } else if (!strcmp(spec->name, "exponential") || !strcmp(spec->name, "gamma")) {
+        bool gamma = spec->name[0] == 'g';
+        join_path(sub, sizeof sub, path, "mean");
+        if (pv[0] <= 0) {
+            scn_error(w, pn[0], sub, "the mean must be > 0");
+            return false;
+        }
+        if (gamma && pv[1] <= 0) {
+            join_path(sub, sizeof sub, path, "cv");
+            scn_error(w, pn[1], sub, "cv (the coefficient of variation) must be > 0");
+            return false;
+        }
+        d->form = gamma ? SCN_FORM_GAMMA : SCN_FORM_EXPONENTIAL;
+        rc = gamma ? sim_dist_gamma_mean_cv(&d->dist, pv[0], pv[1])
+                   : sim_dist_exponential(&d->dist, pv[0]);
+    } else if (!strcmp(spec->name, "lognormal")) {
+        if ((pn[1] != NULL) == (pn[2] != NULL)) {
+            scn_error(w, map, path, "a lognormal needs exactly one of sigma and p99 beside median");
+            return false;
+        }
+        join_path(sub, sizeof sub, path, "median");
+        if (pv[0] <= 0) {
+            scn_error(w, pn[0], sub, "the median must be > 0");
+            return false;
+        }
+        if (pn[1]) {
+            join_path(sub, sizeof sub, path, "sigma");
+            if (pv[1] < 0) {
+                scn_error(w, pn[1], sub, "sigma must be >= 0");
+                return false;
+            }
+            d->form = SCN_FORM_LOGNORMAL_SIGMA;
+            rc = sim_dist_lognormal_sigma(&d->dist, pv[0], pv[1]);
+        } else {
+            join_path(sub, sizeof sub, path, "p99");
+            if (pv[2] <= pv[0]) {
+                scn_error(w, pn[2], sub, "p99 (%s) must be greater than the median (%s)",
+                          scn_text(pn[2]), scn_text(pn[0]));
+                return false;
+            }
+            d->form = SCN_FORM_LOGNORMAL_P99;
+            d->p2 = pv[2];
+            rc = sim_dist_lognormal_p99(&d->dist, pv[0], pv[2]);
+        }
+    } else if (!strcmp(spec->name, "uniform")) {
+        if (pv[0] > pv[1]) {
+            scn_error(w, map, path, "min (%s) must not exceed max (%s)", scn_text(pn[0]),
+                      scn_text(pn[1]));
+            return false;
+        }
+        d->form = SCN_FORM_UNIFORM;
+        rc = sim_dist_uniform(&d->dist, pv[0], pv[1]);
+    } else if (!strcmp(spec->name, "pareto")) {
+        if (pv[0] <= 0 || pv[1] <= 0) {
+            join_path(sub, sizeof sub, path, pv[0] <= 0 ? "min" : "alpha");
+            scn_error(w, pv[0] <= 0 ? pn[0] : pn[1], sub, "must be > 0");
+            return false;
+        }
+        d->form = SCN_FORM_PARETO;
+        rc = sim_dist_pareto(&d->dist, pv[0], pv[1]);
+    } else { /* empirical */
+        d->form = SCN_FORM_EMPIRICAL;
+        d->p1 = d->p2 = 0;
+        if (!(d->file = strdup(scn_text(pn[0])))) {
+            w->oom = true;
+            return false;
+        }
+        join_path(sub, sizeof sub, path, "file");
+        if (!read_empirical(w, pn[0], sub, d))
+            return false;
+        rc = sim_dist_empirical(&d->dist, d->values, d->n_values);
+    }
+    if (rc) {
+        scn_error(w, map, path, "these parameters do not make a valid distribution");
+        return false;
+    }
+    return true;
+}
+
+static void parse_dist(scn_walk *w, yaml_node_t *node, const char *path, scn_quantity q,
+                       scn_dist *d)
+{
+    scn_dist_free(d);
+    d->quantity = q;
+    if (node->type == YAML_SCALAR_NODE && !scn_is_null(node)) {
+        double v;
+        if (parse_quantity(w, q, node, path, &v)) {
+            d->form = SCN_FORM_PLAIN;
+            d->p1 = v;
+            sim_dist_constant(&d->dist, v);
+        }
+        return;
+    }
+    if (node->type != YAML_MAPPING_NODE) {
+        scn_error(w, node, path, "expected %s, not %s",
+                  q == SCN_QTY_DURATION
+                      ? "a duration like 250ms or a distribution like {dist: exponential, mean: 500ms}"
+                      : "a size like 5MB or a distribution like {dist: lognormal, median: 5MB, sigma: 0.8}",
+                  node_kind(node));
+        return;
+    }
+    char sub[PATH_MAX_LEN];
+    yaml_node_t *kind = scn_map_get(w, node, "dist");
+    const dist_spec *spec = NULL;
+    for (size_t i = 0; kind && i < N_DISTS; i++)
+        if (!strcmp(scn_text(kind), DISTS[i].name))
+            spec = &DISTS[i];
+    if (!spec) {
+        join_path(sub, sizeof sub, path, "dist");
+        if (kind)
+            scn_error(w, kind, sub, "'%s' is not one of constant | exponential | lognormal | "
+                      "uniform | gamma | pareto | empirical", scn_text(kind));
+        else
+            scn_error(w, node, path, "a distribution map needs 'dist:' (constant | exponential | "
+                      "lognormal | uniform | gamma | pareto | empirical)");
+        return;
+    }
+    const char *known[4] = {"dist"};
+    size_t n_known = 1;
+    for (size_t i = 0; i < 3 && spec->params[i]; i++)
+        known[n_known++] = spec->params[i];
+
+    yaml_node_t *pn[3] = {NULL, NULL, NULL};
+    double pv[3] = {0, 0, 0};
+    bool ok = true, seen_dist = false;
+    for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = scn_node(w, p->key), *v = scn_node(w, p->value);
+        const char *kt = scn_text(k);
+        join_path(sub, sizeof sub, path, kt);
+        if (!strcmp(kt, "dist")) {
+            if (seen_dist) {
+                scn_error(w, k, sub, "duplicate key 'dist'");
+                ok = false;
+            }
+            seen_dist = true;
+            continue;
+        }
+        size_t i = 0;
+        while (i < 3 && spec->params[i] && strcmp(kt, spec->params[i]))
+            i++;
+        if (i == 3 || !spec->params[i]) {
+            unknown_key(w, k, sub, known, n_known);
+            ok = false;
+            continue;
+        }
+        if (pn[i]) {
+            scn_error(w, k, sub, "duplicate key '%s'", kt);
+            ok = false;
+            continue;
+        }
+        pn[i] = v;
+        record_key(w, sub, k, v);
+        if (!strcmp(spec->name, "empirical")) {
+            if (v->type != YAML_SCALAR_NODE || scn_is_null(v) || !*scn_text(v)) {
+                scn_error(w, v, sub, "expected a file name, not %s", node_kind(v));
+                ok = false;
+            }
+        } else if (spec->quantity[i]) {
+            ok &= parse_quantity(w, q, v, sub, &pv[i]);
+        } else {
+            ok &= parse_plain_number(w, v, sub, &pv[i]);
+        }
+    }
+    /* Every parameter is required except lognormal's alternatives (checked in finish_dist). */
+    bool lognormal = !strcmp(spec->name, "lognormal");
+    for (size_t i = 0; i < 3 && spec->params[i]; i++) {
+        if (!pn[i] && !(lognormal && i > 0)) {
+            join_path(sub, sizeof sub, path, spec->params[i]);
+            scn_error(w, node, sub, "a %s distribution needs '%s'", spec->name, spec->params[i]);
+            ok = false;
+        }
+    }
+    if (ok)
+        finish_dist(w, spec, node, pn, pv, path, d);
+}
+
+/* ------------------------------------------------------------------ sections and lists */
+
+static void walk_section(scn_walk *w, const scn_section *sec, yaml_node_t *map, void *base,
+                         const char *path);
+
+/* Applies a default written as YAML text: parsed into its own small document and walked like
+ * user input, so defaults cannot drift from what a user may write. */
+static void apply_default(scn_walk *w, const scn_field *f, void *base, const char *path)
+{
+    yaml_parser_t p;
+    yaml_document_t doc;
+    if (!yaml_parser_initialize(&p)) {
+        w->oom = true;
+        return;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)f->def, strlen(f->def));
+    if (!yaml_parser_load(&p, &doc)) {
+        /* A broken default is a bug in the tables, not in the user's file. */
+        if (p.error == YAML_MEMORY_ERROR)
+            w->oom = true;
+        else
+            sim_diag_error(w->diag, w->s->file, 0, 0, path, "internal: bad default '%s'", f->def);
+        yaml_parser_delete(&p);
+        return;
+    }
+    yaml_document_t *saved = w->doc;
+    w->doc = &doc;
+    w->in_default++;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root)
+        scn_apply(w, f, root, base, path);
+    w->in_default--;
+    w->doc = saved;
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&p);
+}
+
+void scn_apply(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base, const char *path)
+{
+    void *slot = (char *)base + f->off;
+    if (!node) {
+        if (f->def)
+            apply_default(w, f, base, path);
+        else if (f->type == SCN_T_SECTION)
+            walk_section(w, f->sub, NULL, base, path);
+        return;
+    }
+    switch (f->type) {
+    case SCN_T_SECTION:
+        if (node->type != YAML_MAPPING_NODE && !scn_is_null(node)) {
+            scn_error(w, node, path, "expected a map of keys, not %s", node_kind(node));
+            walk_section(w, f->sub, NULL, base, path);
+            return;
+        }
+        if (f->off2 != SCN_NO_OFF)
+            *(bool *)((char *)base + f->off2) = true;
+        walk_section(w, f->sub, node, base, path);
+        return;
+    case SCN_T_LIST: {
+        void **items = (void **)slot;
+        size_t *n = (size_t *)((char *)base + f->off2);
+        if (scn_walk_list(w, f->sub, f->elem_size, node, items, n, path) && f->nonempty && *n == 0)
+            scn_error(w, node, path, "needs at least one item");
+        return;
+    }
+    case SCN_T_CUSTOM:
+        f->custom->set(w, f, node, base, path);
+        return;
+    case SCN_T_DIST_DURATION:
+    case SCN_T_DIST_SIZE:
+        parse_dist(w, node, path, f->type == SCN_T_DIST_DURATION ? SCN_QTY_DURATION : SCN_QTY_SIZE,
+                   (scn_dist *)slot);
+        return;
+    default:
+        break;
+    }
+    if (node->type != YAML_SCALAR_NODE) {
+        scn_error(w, node, path, "expected %s, not %s", expectation(f), node_kind(node));
+        return;
+    }
+    if (scn_is_null(node)) {
+        scn_error(w, node, path, "has no value; expected %s", expectation(f));
+        return;
+    }
+    apply_scalar(w, f, node, base, path);
+}
+
+bool scn_walk_list(scn_walk *w, const scn_section *elem, size_t elem_size, yaml_node_t *node,
+                   void **items, size_t *n_items, const char *path)
+{
+    if (scn_is_null(node))
+        return true; /* `bursts:` with nothing: an empty list */
+    if (node->type != YAML_SEQUENCE_NODE) {
+        scn_error(w, node, path, "expected a list (items starting with '- '), not %s",
+                  node_kind(node));
+        return false;
+    }
+    size_t n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+    if (n == 0)
+        return true;
+    char *arr = calloc(n, elem_size);
+    if (!arr) {
+        w->oom = true;
+        return false;
+    }
+    *items = arr;
+    *n_items = n;
+    char sub[PATH_MAX_LEN];
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = scn_node(w, node->data.sequence.items.start[i]);
+        snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+        record_key(w, sub, item, item);
+        if (!item || item->type != YAML_MAPPING_NODE) {
+            scn_error(w, item, sub, "expected a map like {key: value, ...}, not %s",
+                      item ? node_kind(item) : "nothing");
+            walk_section(w, elem, NULL, arr + i * elem_size, sub);
+            continue;
+        }
+        walk_section(w, elem, item, arr + i * elem_size, sub);
+    }
+    return true;
+}
+
+/* Walks one map with its table: each written key in document order (so errors come out in
+ * line order), then defaults for the absent ones, then the section's cross-field rules. */
+static void walk_section(scn_walk *w, const scn_section *sec, yaml_node_t *map, void *base,
+                         const char *path)
+{
+    SIM_ASSERT(sec->n_fields <= MAX_SECTION_FIELDS);
+    yaml_node_t *seen_key[MAX_SECTION_FIELDS] = {0};
+    const char *known[MAX_SECTION_FIELDS];
+    for (size_t i = 0; i < sec->n_fields; i++)
+        known[i] = sec->fields[i].key;
+    char sub[PATH_MAX_LEN];
+
+    if (map && map->type == YAML_MAPPING_NODE) {
+        for (int j = 0; map->data.mapping.pairs.start + j < map->data.mapping.pairs.top; j++) {
+            yaml_node_pair_t pair = map->data.mapping.pairs.start[j];
+            yaml_node_t *k = scn_node(w, pair.key), *v = scn_node(w, pair.value);
+            if (!k || k->type != YAML_SCALAR_NODE) {
+                scn_error(w, k, path[0] ? path : NULL, "a key must be a single word, not %s",
+                          k ? node_kind(k) : "nothing");
+                continue;
+            }
+            const char *kt = scn_text(k);
+            join_path(sub, sizeof sub, path, kt);
+            size_t i = 0;
+            while (i < sec->n_fields && strcmp(kt, sec->fields[i].key))
+                i++;
+            if (i == sec->n_fields) {
+                unknown_key(w, k, sub, known, sec->n_fields);
+                continue;
+            }
+            if (seen_key[i]) {
+                const char *file;
+                int line, col;
+                node_where(w, seen_key[i], &file, &line, &col);
+                scn_error(w, k, sub, "duplicate key '%s' (first written at %s:%d:%d)", kt, file,
+                          line, col);
+                continue;
+            }
+            seen_key[i] = k;
+            record_key(w, sub, k, v);
+            scn_apply(w, &sec->fields[i], v, base, sub);
+        }
+    }
+    for (size_t i = 0; i < sec->n_fields; i++) {
+        if (seen_key[i])
+            continue;
+        const scn_field *f = &sec->fields[i];
+        join_path(sub, sizeof sub, path, f->key);
+        if (f->required && map)
+            scn_error(w, map, sub, "required key is missing");
+        scn_apply(w, f, NULL, base, sub);
+    }
+    if (sec->check)
+        sec->check(w, map, base, path);
+}
+
+/* ------------------------------------------------------------------ YAML input */
+
+/* Line and column (0-based) of a byte offset, for reader errors that carry only an offset. */
+static void offset_to_mark(const char *text, size_t len, size_t offset, int *line, int *col)
+{
+    *line = *col = 0;
+    for (size_t i = 0; i < offset && i < len; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 0;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* Reports a libyaml failure at its problem mark: `file:line:col: error: YAML syntax: ...`. */
+static void report_yaml_error(sim_diag *diag, const char *file, int line_base, int col_base,
+                              const char *path, const yaml_parser_t *p, const char *text,
+                              size_t len)
+{
+    int line, col;
+    if (p->error == YAML_READER_ERROR) {
+        offset_to_mark(text, len, p->problem_offset, &line, &col);
+    } else {
+        line = (int)p->problem_mark.line;
+        col = (int)p->problem_mark.column;
+    }
+    char ctx[160] = "";
+    if (p->context)
+        snprintf(ctx, sizeof ctx, " (%s at line %d)", p->context,
+                 (int)p->context_mark.line + 1);
+    if (line_base > 0) /* an override: one line, columns after "KEY=" */
+        sim_diag_error(diag, file, line_base, col_base + col + 1, path, "YAML syntax: %s%s",
+                       p->problem ? p->problem : "cannot parse", ctx);
+    else
+        sim_diag_error(diag, file, line + 1, col + 1, path, "YAML syntax: %s%s",
+                       p->problem ? p->problem : "cannot parse", ctx);
+}
+
+/* ------------------------------------------------------------------ --set overrides */
+
+static void mark_override(yaml_document_t *doc, int id, int index, int col0)
+{
+    yaml_node_t *n = yaml_document_get_node(doc, id);
+    n->start_mark.line = n->end_mark.line = (size_t)index;
+    n->start_mark.column = n->end_mark.column = (size_t)col0;
+}
+
+/* Copies node `id` of src into dst with override positions; returns the new id, 0 on failure. */
+static int copy_node(yaml_document_t *src, int id, yaml_document_t *dst, int index, int col0,
+                     int depth)
+{
+    yaml_node_t *n = yaml_document_get_node(src, id);
+    if (!n || depth > MAX_OVERRIDE_DEPTH)
+        return 0;
+    int col = col0 + (int)n->start_mark.column, nid = 0;
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        nid = yaml_document_add_scalar(dst, n->tag, n->data.scalar.value, (int)n->data.scalar.length,
+                                       n->data.scalar.style);
+        break;
+    case YAML_SEQUENCE_NODE: {
+        nid = yaml_document_add_sequence(dst, n->tag, n->data.sequence.style);
+        int count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+        for (int i = 0; nid && i < count; i++) {
+            n = yaml_document_get_node(src, id);
+            int c = copy_node(src, n->data.sequence.items.start[i], dst, index, col0, depth + 1);
+            if (!c || !yaml_document_append_sequence_item(dst, nid, c))
+                return 0;
+        }
+        break;
+    }
+    case YAML_MAPPING_NODE: {
+        nid = yaml_document_add_mapping(dst, n->tag, n->data.mapping.style);
+        int count = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+        for (int i = 0; nid && i < count; i++) {
+            n = yaml_document_get_node(src, id);
+            yaml_node_pair_t pair = n->data.mapping.pairs.start[i];
+            int k = copy_node(src, pair.key, dst, index, col0, depth + 1);
+            int v = k ? copy_node(src, pair.value, dst, index, col0, depth + 1) : 0;
+            if (!v || !yaml_document_append_mapping_pair(dst, nid, k, v))
+                return 0;
+        }
+        break;
+    }
+    default:
+        return 0;
+    }
+    if (nid)
+        mark_override(dst, nid, index, col);
+    return nid;
+}
+
+/* Index of the pair of `map` whose key is `key` (first match), or -1. */
+static int find_pair(yaml_document_t *doc, int map, const char *key)
+{
+    yaml_node_t *m = yaml_document_get_node(doc, map);
+    int count = (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    for (int i = 0; i < count; i++) {
+        yaml_node_t *k = yaml_document_get_node(doc, m->data.mapping.pairs.start[i].key);
+        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key))
+            return i;
+    }
+    return -1;
+}
+
+/* Adds `key: value` to map, the key positioned at column col0 of override `index`. */
+static bool add_pair(yaml_document_t *doc, int map, const char *key, int value, int index,
+                     int col0)
+{
+    int k = yaml_document_add_scalar(doc, NULL, (const yaml_char_t *)key, (int)strlen(key),
+                                     YAML_PLAIN_SCALAR_STYLE);
+    if (!k)
+        return false;
+    mark_override(doc, k, index, col0);
+    return yaml_document_append_mapping_pair(doc, map, k, value);
+}
+
+/* Grafts override "KEY=VALUE" number `index` (0-based) into doc, creating missing maps. */
+static void apply_override(scn_walk *w, yaml_document_t *doc, const char *text, int index)
+{
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text) {
+        sim_diag_error(w->diag, OVERRIDE_SOURCE, index + 1, 1, NULL,
+                       "expected KEY=VALUE, like lambda.memory=2048MB; got '%s'", text);
+        return;
+    }
+    size_t key_len = (size_t)(eq - text);
+    char *key = strndup(text, key_len);
+    if (!key) {
+        w->oom = true;
+        return;
+    }
+    for (size_t i = 0; i <= key_len; i++) {
+        bool boundary = i == key_len || key[i] == '.';
+        if (boundary && (i == 0 || key[i - 1] == '.')) {
+            sim_diag_error(w->diag, OVERRIDE_SOURCE, index + 1, (int)i + 1, key,
+                           "empty part in the key (keys are dotted paths like lambda.memory)");
+            free(key);
+            return;
+        }
+    }
+    const char *value = eq + 1;
+    int value_col0 = (int)key_len + 1;
+    yaml_parser_t p;
+    yaml_document_t vdoc;
+    if (!yaml_parser_initialize(&p)) {
+        w->oom = true;
+        free(key);
+        return;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)value, strlen(value));
+    if (!yaml_parser_load(&p, &vdoc)) {
+        if (p.error == YAML_MEMORY_ERROR)
+            w->oom = true;
+        else
+            report_yaml_error(w->diag, OVERRIDE_SOURCE, index + 1, value_col0, key, &p, value,
+                              strlen(value));
+        yaml_parser_delete(&p);
+        free(key);
+        return;
+    }
+    yaml_parser_delete(&p);
+
+    int cur = 1; /* the root mapping, ensured by the caller */
+    char *seg = key;
+    bool ok = true;
+    while (ok) {
+        char *dot = strchr(seg, '.');
+        if (dot)
+            *dot = '\0';
+        int seg_col0 = (int)(seg - key);
+        int at = find_pair(doc, cur, seg);
+        if (!dot) { /* the last part: set the value */
+            int v;
+            if (yaml_document_get_root_node(&vdoc))
+                v = copy_node(&vdoc, 1, doc, index, value_col0, 0);
+            else /* `KEY=` : an empty (null) value */
+                v = yaml_document_add_scalar(doc, NULL, (const yaml_char_t *)"", 0,
+                                             YAML_PLAIN_SCALAR_STYLE);
+            if (v && !yaml_document_get_root_node(&vdoc))
+                mark_override(doc, v, index, value_col0);
+            if (!v) {
+                ok = false;
+            } else if (at >= 0) {
+                yaml_document_get_node(doc, cur)->data.mapping.pairs.start[at].value = v;
+            } else {
+                ok = add_pair(doc, cur, seg, v, index, seg_col0);
+            }
+            if (!ok) /* out of memory, or a value nested absurdly deep */
+                sim_diag_error(w->diag, OVERRIDE_SOURCE, index + 1, value_col0 + 1, key,
+                               "cannot use this value (nested too deeply, or out of memory)");
+            break;
+        }
+        if (at >= 0) {
+            yaml_node_t *m = yaml_document_get_node(doc, cur);
+            int child = m->data.mapping.pairs.start[at].value;
+            yaml_node_t *c = yaml_document_get_node(doc, child);
+            if (c->type == YAML_MAPPING_NODE) {
+                cur = child;
+            } else if (scn_is_null(c)) { /* `lambda:` with nothing: becomes a map */
+                int nm = yaml_document_add_mapping(doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+                if (!nm) {
+                    ok = false;
+                    break;
+                }
+                mark_override(doc, nm, index, seg_col0);
+                yaml_document_get_node(doc, cur)->data.mapping.pairs.start[at].value = nm;
+                cur = nm;
+            } else {
+                sim_diag_error(w->diag, OVERRIDE_SOURCE, index + 1, seg_col0 + 1, key,
+                               "cannot set a key inside '%s': it is %s, not a map", key,
+                               node_kind(c));
+                break;
+            }
+        } else {
+            int nm = yaml_document_add_mapping(doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+            if (!nm) {
+                ok = false;
+                break;
+            }
+            mark_override(doc, nm, index, seg_col0);
+            if (!add_pair(doc, cur, seg, nm, index, seg_col0)) {
+                ok = false;
+                break;
+            }
+            cur = nm;
+        }
+        *dot = '.';
+        seg = dot + 1;
+    }
+    if (!ok && !sim_diag_count(w->diag))
+        w->oom = true;
+    yaml_document_delete(&vdoc);
+    free(key);
+}
+
+/* ------------------------------------------------------------------ loading */
+
+/* Frees everything a table describes at base, recursively (also used on failure paths). */
+static void free_section(const scn_section *sec, void *base)
+{
+    for (size_t i = 0; i < sec->n_fields; i++) {
+        const scn_field *f = &sec->fields[i];
+        void *slot = (char *)base + f->off;
+        switch (f->type) {
+        case SCN_T_STRING:
+            free(*(char **)slot);
+            *(char **)slot = NULL;
+            break;
+        case SCN_T_DIST_DURATION:
+        case SCN_T_DIST_SIZE:
+            scn_dist_free((scn_dist *)slot);
+            break;
+        case SCN_T_SECTION:
+            free_section(f->sub, base);
+            break;
+        case SCN_T_LIST: {
+            char *items = *(char **)slot;
+            size_t *n = (size_t *)((char *)base + f->off2);
+            for (size_t j = 0; items && j < *n; j++)
+                free_section(f->sub, items + j * f->elem_size);
+            free(items);
+            *(char **)slot = NULL;
+            *n = 0;
+            break;
+        }
+        case SCN_T_CUSTOM:
+            if (f->custom->destroy)
+                f->custom->destroy(f, base);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+void scenario_destroy(scenario *s)
+{
+    if (!s)
+        return;
+    free_section(&scn_root_section, s);
+    free(s->workload.trace.path); /* derived, so in no table */
+    for (size_t i = 0; i < s->n_keys; i++)
+        free(s->keys[i].path);
+    free(s->keys);
+    free(s->file);
+    free(s);
+}
+
+/* "dir/x.yaml" -> "dir"; "x.yaml" -> "" (the current directory); "/x.yaml" -> "/". */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup("");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+static int load_text(const char *name, const char *dir, const char *text, size_t len,
+                     const char *const *overrides, size_t n_overrides, sim_diag *diag,
+                     scenario **out)
+{
+    *out = NULL;
+    scenario *s = calloc(1, sizeof *s);
+    if (!s || !(s->file = strdup(name))) {
+        free(s);
+        return SIM_ENOMEM;
+    }
+    scn_walk w = {.s = s, .diag = diag, .diag_before = sim_diag_count(diag), .dir = dir};
+    yaml_parser_t p;
+    yaml_document_t doc;
+    int rc = SIM_OK;
+    if (!yaml_parser_initialize(&p)) {
+        scenario_destroy(s);
+        return SIM_ENOMEM;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&p, &doc)) {
+        rc = p.error == YAML_MEMORY_ERROR ? SIM_ENOMEM : SIM_ESCENARIO;
+        if (rc == SIM_ESCENARIO)
+            report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
+        yaml_parser_delete(&p);
+        scenario_destroy(s);
+        return rc;
+    }
+    /* A second document ("---") would be silently ignored: refuse it. */
+    yaml_document_t extra;
+    if (!yaml_parser_load(&p, &extra)) {
+        report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
+    } else {
+        yaml_node_t *r = yaml_document_get_root_node(&extra);
+        if (r)
+            sim_diag_error(diag, name, (int)r->start_mark.line + 1, (int)r->start_mark.column + 1,
+                           NULL, "a scenario file holds one YAML document; remove the second");
+        yaml_document_delete(&extra);
+    }
+    yaml_parser_delete(&p);
+
+    w.doc = &doc;
+    if (!yaml_document_get_root_node(&doc)) { /* an empty file: an empty map, then report */
+        if (!yaml_document_add_mapping(&doc, NULL, YAML_BLOCK_MAPPING_STYLE))
+            w.oom = true;
+    }
+    w.n_file_nodes = (int)(doc.nodes.top - doc.nodes.start);
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root && root->type != YAML_MAPPING_NODE) {
+        scn_error(&w, root, NULL, "a scenario is a map of keys (name:, horizon:, workload:, ...), "
+                  "not %s", node_kind(root));
+        root = NULL;
+    } else if (root) {
+        for (size_t i = 0; i < n_overrides && !w.oom; i++)
+            apply_override(&w, &doc, overrides[i], (int)i);
+        root = yaml_document_get_root_node(&doc);
+    }
+    if (!w.oom)
+        walk_section(&w, &scn_root_section, root, s, "");
+    yaml_document_delete(&doc);
+
+    if (w.oom)
+        rc = SIM_ENOMEM;
+    else if (sim_diag_count(diag) > w.diag_before)
+        rc = SIM_ESCENARIO;
+    if (rc) {
+        scenario_destroy(s);
+        return rc;
+    }
+    *out = s;
+    return SIM_OK;
+}
+
+/* Reads a whole file; returns 0 or an errno value. */
+static int read_all(const char *path, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    int err = buf ? 0 : ENOMEM;
+    while (!err) {
+        if (n == cap) {
+            if (cap >= MAX_FILE_BYTES) {
+                err = EFBIG;
+                break;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                err = ENOMEM;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                err = errno ? errno : EIO;
+            break;
+        }
+    }
+    fclose(f);
+    if (err) {
+        free(buf);
+        return err;
+    }
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+int scenario_load_file(const char *path, const char *const *overrides, size_t n_overrides,
+                       sim_diag *diag, scenario **out)
+{
+    *out = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    errno = 0;
+    int err = read_all(path, &text, &len);
+    if (err == ENOMEM)
+        return SIM_ENOMEM;
+    if (err) {
+        sim_diag_error(diag, path, 0, 0, NULL, "cannot read: %s", strerror(err));
+        return SIM_EIO;
+    }
+    char *dir = dir_of(path);
+    int rc = dir ? load_text(path, dir, text, len, overrides, n_overrides, diag, out) : SIM_ENOMEM;
+    free(dir);
+    free(text);
+    return rc;
+}
+
+int scenario_load_string(const char *name, const char *text, const char *const *overrides,
+                         size_t n_overrides, sim_diag *diag, scenario **out)
+{
+    return load_text(name, "", text, strlen(text), overrides, n_overrides, diag, out);
+}
+
+/* ------------------------------------------------------------------ key positions */
+
+static const scn_key_pos *find_key(const scenario *s, const char *path)
+{
+    for (size_t i = 0; i < s->n_keys; i++)
+        if (!strcmp(s->keys[i].path, path))
+            return &s->keys[i];
+    return NULL;
+}
+
+bool scenario_key_pos(const scenario *s, const char *path, int *line, int *col)
+{
+    const scn_key_pos *k = find_key(s, path);
+    *line = k ? k->line : 0;
+    *col = k ? k->col : 0;
+    return k != NULL;
+}
+
+bool scenario_key_where(const scenario *s, const char *path, const char **source, int *line,
+                        int *col)
+{
+    const scn_key_pos *k = find_key(s, path);
+    *source = k ? k->source : s->file;
+    *line = k ? k->line : 0;
+    *col = k ? k->col : 0;
+    return k != NULL;
+}

@@ -1,0 +1,687 @@
+/* models/scenario_rules.c — the scenario format as data: every key, its type, range and default.
+ *
+ * Read this file to know what a scenario may contain. Each map of SCENARIO-FORMAT.md is a table
+ * of fields below (see scenario_internal.h for the field struct); defaults are written as a user
+ * would write them and parsed by the same code as the file. Ranges come from AWS-REFERENCE.md.
+ * After the tables: the few values with several shapes (`reserved: none | N`), and the rules that
+ * relate several keys (reserved <= account_limit - 100, the map named after the arrival process,
+ * ...), each run when its section has been parsed. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/scenario_internal.h"
+#include "models/units.h"
+#include "sim/error.h"
+
+/* Enums are stored through an int (SCN_T_ENUM); make sure every enum here is int-sized. */
+_Static_assert(sizeof(scn_arrival_process) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_trace_format) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_arch) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_trigger) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_routing) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_on_failure) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_glue_worker) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_exec_class) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_emr_deployment) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_emr_mode) == sizeof(int), "enum size");
+
+#define S(member) offsetof(scenario, member)
+#define NO SCN_NO_OFF
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define SECTION_OF(fields, check) {fields, COUNT(fields), check}
+
+/* Ranges, in base units: microseconds, MB, counts, per second. */
+#define RANGE(lo, hi) .has_min = true, .min = (lo), .has_max = true, .max = (hi)
+#define ATLEAST(lo) .has_min = true, .min = (lo)
+#define ABOVE(lo) .has_min = true, .min_excl = true, .min = (lo)
+#define ABOVE_UPTO(lo, hi) ABOVE(lo), .has_max = true, .max = (hi)
+#define US_S 1e6
+#define US_MIN 60e6
+#define US_H 3600e6
+
+/* Enum names, in the order of the enums in scenario.h. */
+static const char *const PROCESS_NAMES[] = {"poisson", "constant", "mmpp", "diurnal", "trace", NULL};
+static const char *const TRACE_FORMAT_NAMES[] = {"timestamps", "per_minute", NULL};
+static const char *const ARCH_NAMES[] = {"x86_64", "arm64", NULL};
+static const char *const TRIGGER_NAMES[] = {"sync", "async", "s3", "eventbridge", "kinesis", "sqs", NULL};
+static const char *const ROUTING_NAMES[] = {"mru", "newest", "random", NULL};
+static const char *const ON_FAILURE_NAMES[] = {"dlq", "drop", NULL};
+const char *const scn_glue_worker_names[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X", NULL};
+static const double GLUE_DPU_PER_WORKER[] = {0.25, 1, 2, 4, 8}; /* AWS-REFERENCE.md, Glue */
+static const char *const EXEC_CLASS_NAMES[] = {"standard", "flex", NULL};
+static const char *const GLUE_VERSIONS[] = {"0.9", "1.0", "2.0", "3.0", "4.0", "5.0", NULL};
+static const char *const DEPLOYMENT_NAMES[] = {"ec2", "serverless", NULL};
+static const char *const EMR_MODE_NAMES[] = {"persistent", "transient", NULL};
+
+/* ---- when the writer prints a key (it must not print keys that would not load back) ---- */
+static bool uses_rate(const scenario *s)
+{
+    return s->workload.process == SCN_ARRIVALS_POISSON || s->workload.process == SCN_ARRIVALS_CONSTANT;
+}
+static bool uses_mmpp(const scenario *s) { return s->workload.process == SCN_ARRIVALS_MMPP; }
+static bool uses_diurnal(const scenario *s) { return s->workload.process == SCN_ARRIVALS_DIURNAL; }
+static bool uses_trace(const scenario *s) { return s->workload.process == SCN_ARRIVALS_TRACE; }
+static bool uses_async(const scenario *s)
+{
+    scn_trigger t = s->lambda.trigger;
+    return t == SCN_TRIGGER_ASYNC || t == SCN_TRIGGER_S3 || t == SCN_TRIGGER_EVENTBRIDGE;
+}
+static bool uses_kinesis(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_KINESIS; }
+static bool uses_sqs(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_SQS; }
+static bool uses_serverless(const scenario *s) { return s->emr.deployment == SCN_EMR_SERVERLESS; }
+
+/* ---- custom values and rules, defined after the tables ---- */
+static const scn_custom MAX_LIFETIME, RESERVED, PROVISIONED, GLUE_VERSION;
+static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_arrivals(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_trigger(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+
+/* ================================================================ workload */
+
+static const scn_field mmpp_state_fields[] = {
+    {"rate", SCN_T_RATE, offsetof(scn_mmpp_state, rate_per_s), NO, ATLEAST(0), .required = true},
+    {"dwell", SCN_T_DURATION, offsetof(scn_mmpp_state, dwell_us), NO, ABOVE(0), .required = true},
+};
+static const scn_section mmpp_state_section = SECTION_OF(mmpp_state_fields, NULL);
+
+static const scn_field mmpp_fields[] = {
+    {"states", SCN_T_LIST, S(workload.mmpp_states), S(workload.n_mmpp_states), .required = true,
+     .sub = &mmpp_state_section, .elem_size = sizeof(scn_mmpp_state), .nonempty = true},
+};
+static const scn_section mmpp_section = SECTION_OF(mmpp_fields, NULL);
+
+static const scn_field diurnal_fields[] = {
+    {"mean_rate", SCN_T_RATE, S(workload.diurnal_mean_rate_per_s), NO, ABOVE(0), .required = true},
+    {"amplitude", SCN_T_NUMBER, S(workload.diurnal_amplitude), NO, RANGE(0, 1), .required = true},
+    /* A day, peaking mid-afternoon: the header's defaults. */
+    {"period", SCN_T_DURATION, S(workload.diurnal_period_us), NO, ABOVE(0), .def = "24h"},
+    {"peak_at", SCN_T_DURATION, S(workload.diurnal_peak_at_us), NO, ATLEAST(0), .def = "14h"},
+};
+static const scn_section diurnal_section = SECTION_OF(diurnal_fields, check_diurnal);
+
+static const scn_field trace_fields[] = {
+    {"file", SCN_T_STRING, S(workload.trace.file), NO, .required = true},
+    /* timestamps: the simplest format (one arrival time per line). */
+    {"format", SCN_T_ENUM, S(workload.trace.format), NO, .names = TRACE_FORMAT_NAMES,
+     .def = "timestamps"},
+    /* SCENARIO-FORMAT.md example: scale 1.0, loop false. */
+    {"scale", SCN_T_NUMBER, S(workload.trace.scale), NO, ABOVE(0), .def = "1"},
+    {"loop", SCN_T_BOOL, S(workload.trace.loop), NO, .def = "false"},
+    {"function", SCN_T_STRING, S(workload.trace.function), NO, .omit_if_zero = true},
+    {"row", SCN_T_INT, S(workload.trace.row), NO, ATLEAST(1), .omit_if_zero = true},
+    {"all", SCN_T_BOOL, S(workload.trace.all), NO, .omit_if_zero = true},
+};
+static const scn_section trace_section = SECTION_OF(trace_fields, check_trace);
+
+static const scn_field arrivals_fields[] = {
+    {"process", SCN_T_ENUM, S(workload.process), NO, .names = PROCESS_NAMES, .required = true},
+    /* required for poisson/constant: see check_arrivals */
+    {"rate", SCN_T_RATE, S(workload.rate_per_s), NO, ABOVE(0), .applies = uses_rate},
+    {"mmpp", SCN_T_SECTION, 0, NO, .sub = &mmpp_section, .applies = uses_mmpp},
+    {"diurnal", SCN_T_SECTION, 0, NO, .sub = &diurnal_section, .applies = uses_diurnal},
+    {"trace", SCN_T_SECTION, 0, NO, .sub = &trace_section, .applies = uses_trace},
+};
+static const scn_section arrivals_section = SECTION_OF(arrivals_fields, check_arrivals);
+
+static const scn_field burst_fields[] = {
+    {"at", SCN_T_DURATION, offsetof(scn_burst, at_us), NO, ATLEAST(0), .required = true},
+    {"count", SCN_T_INT, offsetof(scn_burst, count), NO, ATLEAST(1), .required = true},
+    {"every", SCN_T_DURATION, offsetof(scn_burst, every_us), NO, ABOVE(0), .omit_if_zero = true},
+};
+static const scn_section burst_section = SECTION_OF(burst_fields, NULL);
+
+/* SCENARIO-FORMAT.md and the header: an item of 1MB, one record, no work unless stated. */
+static const scn_field item_fields[] = {
+    {"size", SCN_T_DIST_SIZE, S(workload.item_size), NO, .def = "1MB"},
+    {"records", SCN_T_INT, S(workload.item_records), NO, ATLEAST(1), .def = "1"},
+};
+static const scn_section item_section = SECTION_OF(item_fields, NULL);
+
+static const scn_field work_fields[] = {
+    {"cpu", SCN_T_DIST_DURATION, S(workload.work_cpu), NO, .def = "0s"},
+    {"cpu_per_mb", SCN_T_DIST_DURATION, S(workload.work_cpu_per_mb), NO, .def = "0s"},
+    {"io", SCN_T_DIST_DURATION, S(workload.work_io), NO, .def = "0s"},
+    /* 64: more than any Lambda (6 vCPUs) or single Glue/EMR worker can use. */
+    {"threads", SCN_T_INT, S(workload.work_threads), NO, RANGE(1, 64), .def = "1"},
+};
+static const scn_section work_section = SECTION_OF(work_fields, NULL);
+
+static const scn_field errors_fields[] = {
+    {"rate", SCN_T_NUMBER, S(workload.error_rate), NO, RANGE(0, 1), .def = "0"},
+    {"poison", SCN_T_NUMBER, S(workload.poison_rate), NO, RANGE(0, 1), .def = "0"},
+};
+static const scn_section errors_section = SECTION_OF(errors_fields, NULL);
+
+static const scn_field workload_fields[] = {
+    {"arrivals", SCN_T_SECTION, 0, NO, .sub = &arrivals_section, .required = true},
+    {"bursts", SCN_T_LIST, S(workload.bursts), S(workload.n_bursts), .sub = &burst_section,
+     .elem_size = sizeof(scn_burst)},
+    {"item", SCN_T_SECTION, 0, NO, .sub = &item_section},
+    {"work", SCN_T_SECTION, 0, NO, .sub = &work_section},
+    {"errors", SCN_T_SECTION, 0, NO, .sub = &errors_section},
+};
+static const scn_section workload_section = SECTION_OF(workload_fields, NULL);
+
+/* ================================================================ lambda */
+
+static const scn_field cold_start_fields[] = {
+    /* A mid-weight runtime (Java 21 / .NET 8 hello-world is 240-250ms median, 630-660ms p99,
+     * lambda-perf mid-2026; AWS-REFERENCE.md), rounded. */
+    {"init", SCN_T_DIST_DURATION, S(lambda.init), NO,
+     .def = "{dist: lognormal, median: 250ms, p99: 700ms}"},
+    /* AWS bills INIT for on-demand functions since 2025-08-01 (AWS-REFERENCE.md). */
+    {"init_billed", SCN_T_BOOL, S(lambda.init_billed), NO, .def = "true"},
+};
+static const scn_section cold_start_section = SECTION_OF(cold_start_fields, NULL);
+
+static const scn_field window_fields[] = {
+    /* Times of day; `to: 24h` is the end of the day. */
+    {"from", SCN_T_DURATION, offsetof(scn_provisioned_window, from_us), NO, RANGE(0, 24 * US_H),
+     .required = true},
+    {"to", SCN_T_DURATION, offsetof(scn_provisioned_window, to_us), NO, RANGE(0, 24 * US_H),
+     .required = true},
+    {"count", SCN_T_INT, offsetof(scn_provisioned_window, count), NO, ATLEAST(0), .required = true},
+};
+static const scn_section window_section = SECTION_OF(window_fields, NULL);
+
+static const scn_field concurrency_fields[] = {
+    /* AWS default account concurrency per region (AWS-REFERENCE.md). */
+    {"account_limit", SCN_T_INT, S(lambda.account_limit), NO, ATLEAST(1), .def = "1000"},
+    {"reserved", SCN_T_CUSTOM, S(lambda.reserved), NO, .custom = &RESERVED, .def = "none"},
+    /* Since Nov 2023: 1,000 new environments per function every 10 s (AWS-REFERENCE.md). */
+    {"scale_rate", SCN_T_RATE_PARTS, S(lambda.scale_count), S(lambda.scale_period_us), ABOVE(0),
+     .def = "1000/10s"},
+    {"provisioned", SCN_T_CUSTOM, S(lambda.provisioned), NO, .custom = &PROVISIONED, .def = "0"},
+};
+static const scn_section concurrency_section = SECTION_OF(concurrency_fields, check_concurrency);
+
+/* Async invocation defaults are AWS's: 2 retries, 6 h maximum event age (AWS-REFERENCE.md). */
+static const scn_field async_fields[] = {
+    {"max_retries", SCN_T_INT, S(lambda.async_max_retries), NO, RANGE(0, 2), .def = "2"},
+    {"max_event_age", SCN_T_DURATION, S(lambda.async_max_event_age_us), NO,
+     RANGE(60 * US_S, 6 * US_H), .def = "6h"},
+    {"on_failure", SCN_T_ENUM, S(lambda.async_on_failure), NO, .names = ON_FAILURE_NAMES,
+     .def = "dlq"},
+};
+static const scn_section async_section = SECTION_OF(async_fields, NULL);
+
+/* Kinesis event source mapping: AWS's defaults and limits (AWS-REFERENCE.md); 1 shard is the
+ * smallest stream. */
+static const scn_field kinesis_fields[] = {
+    {"shards", SCN_T_INT, S(lambda.kinesis_shards), NO, ATLEAST(1), .def = "1"},
+    {"batch_size", SCN_T_INT, S(lambda.kinesis_batch_size), NO, RANGE(1, 10000), .def = "100"},
+    {"batch_window", SCN_T_DURATION, S(lambda.kinesis_batch_window_us), NO, RANGE(0, 300 * US_S),
+     .def = "0s"},
+    {"parallelization_factor", SCN_T_INT, S(lambda.kinesis_parallelization), NO, RANGE(1, 10),
+     .def = "1"},
+    {"max_retries", SCN_T_INT, S(lambda.kinesis_max_retries), NO, RANGE(-1, 10000), .def = "-1"},
+    {"bisect_on_error", SCN_T_BOOL, S(lambda.kinesis_bisect_on_error), NO, .def = "false"},
+};
+static const scn_section kinesis_section = SECTION_OF(kinesis_fields, NULL);
+
+/* SQS event source mapping: AWS's defaults and limits; max_receives 3 is a common redrive
+ * policy (AWS has no default: the queue's maxReceiveCount is the user's). */
+static const scn_field sqs_fields[] = {
+    {"batch_size", SCN_T_INT, S(lambda.sqs_batch_size), NO, RANGE(1, 10000), .def = "10"},
+    {"batch_window", SCN_T_DURATION, S(lambda.sqs_batch_window_us), NO, RANGE(0, 300 * US_S),
+     .def = "0s"},
+    {"max_concurrency", SCN_T_INT, S(lambda.sqs_max_concurrency), NO, RANGE(2, 1000),
+     .def = "1000"},
+    {"max_receives", SCN_T_INT, S(lambda.sqs_max_receives), NO, ATLEAST(1), .def = "3"},
+};
+static const scn_section sqs_section = SECTION_OF(sqs_fields, NULL);
+
+static const scn_field lambda_fields[] = {
+    /* 1024MB: the header's default (a common production size; the console's is 128MB). */
+    {"memory", SCN_T_SIZE_MB_INT, S(lambda.memory_mb), NO, RANGE(128, 10240), .def = "1024MB"},
+    {"architecture", SCN_T_ENUM, S(lambda.architecture), NO, .names = ARCH_NAMES, .def = "x86_64"},
+    /* 60s: the header's default (the console's 3s would time out most data jobs). */
+    {"timeout", SCN_T_DURATION, S(lambda.timeout_us), NO, RANGE(1 * US_S, 900 * US_S),
+     .def = "60s"},
+    /* 512MB is what Lambda gives without charge (AWS-REFERENCE.md). */
+    {"ephemeral_storage", SCN_T_SIZE_MB_INT, S(lambda.ephemeral_mb), NO, RANGE(512, 10240),
+     .def = "512MB"},
+    {"trigger", SCN_T_ENUM, S(lambda.trigger), NO, .names = TRIGGER_NAMES, .def = "sync"},
+    {"cold_start", SCN_T_SECTION, 0, NO, .sub = &cold_start_section},
+    /* Measured idle lifetimes of about 10 minutes (AWS-REFERENCE.md, keep-alive). */
+    {"keep_alive", SCN_T_DIST_DURATION, S(lambda.keep_alive), NO, .def = "10min"},
+    {"max_lifetime", SCN_T_CUSTOM, S(lambda.max_lifetime), NO, .custom = &MAX_LIFETIME,
+     .def = "none"},
+    {"routing", SCN_T_ENUM, S(lambda.routing), NO, .names = ROUTING_NAMES, .def = "mru"},
+    {"concurrency", SCN_T_SECTION, 0, NO, .sub = &concurrency_section},
+    {"async", SCN_T_SECTION, 0, NO, .sub = &async_section, .applies = uses_async},
+    {"kinesis", SCN_T_SECTION, 0, NO, .sub = &kinesis_section, .applies = uses_kinesis},
+    {"sqs", SCN_T_SECTION, 0, NO, .sub = &sqs_section, .applies = uses_sqs},
+};
+static const scn_section lambda_section = SECTION_OF(lambda_fields, NULL);
+
+/* ================================================================ glue, emr */
+
+/* A batch trigger: every period and/or after batch_items items; at least one (check_trigger). */
+#define TRIGGER_FIELDS(sect)                                                                  \
+    {"every", SCN_T_DURATION, S(sect.trigger.every_us), NO, ABOVE(0), .omit_if_zero = true},  \
+    {"batch_items", SCN_T_INT, S(sect.trigger.batch_items), NO, ATLEAST(1), .omit_if_zero = true}
+static const scn_field glue_trigger_fields[] = {TRIGGER_FIELDS(glue)};
+static const scn_section glue_trigger_section = SECTION_OF(glue_trigger_fields, check_trigger);
+static const scn_field emr_trigger_fields[] = {TRIGGER_FIELDS(emr)};
+static const scn_section emr_trigger_section = SECTION_OF(emr_trigger_fields, check_trigger);
+
+static const scn_field glue_fields[] = {
+    /* 4.0: the version AWS's console proposes for new Spark jobs (as of the format, version 1). */
+    {"version", SCN_T_CUSTOM, S(glue.version), NO, .custom = &GLUE_VERSION, .def = "\"4.0\""},
+    /* G.1X and 10 workers: AWS's defaults for a Spark job (AWS-REFERENCE.md, "default 10"). */
+    {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = scn_glue_worker_names,
+     .def = "G.1X"},
+    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10"},
+    {"execution_class", SCN_T_ENUM, S(glue.execution_class), NO, .names = EXEC_CLASS_NAMES,
+     .def = "standard"},
+    /* SCENARIO-FORMAT.md's example: a job every 15 minutes. */
+    {"trigger", SCN_T_SECTION, 0, NO, .sub = &glue_trigger_section, .def = "{every: 15min}"},
+    /* Default depends on the version: filled in by check_glue. */
+    {"startup", SCN_T_DIST_DURATION, S(glue.startup), NO, .def = NULL},
+    /* 0.6: Spark rarely keeps every core busy (planning, shuffles, stragglers); the header's
+     * default, to be calibrated. */
+    {"efficiency", SCN_T_NUMBER, S(glue.efficiency), NO, ABOVE_UPTO(0, 1), .def = "0.6"},
+    {"max_concurrent_runs", SCN_T_INT, S(glue.max_concurrent_runs), NO, ATLEAST(1), .def = "1"},
+    /* AWS's job timeout: 48 h default and maximum (AWS Glue documentation). */
+    {"timeout", SCN_T_DURATION, S(glue.timeout_us), NO, RANGE(1 * US_MIN, 48 * US_H),
+     .def = "48h"},
+};
+static const scn_section glue_section = SECTION_OF(glue_fields, check_glue);
+
+/* EMR Serverless: 4 vCPU / 16 GB workers are its default driver and executor size. */
+static const scn_field serverless_fields[] = {
+    {"vcpu", SCN_T_NUMBER, S(emr.sl_vcpu), NO, ABOVE(0), .def = "4"},
+    {"memory", SCN_T_SIZE_GB, S(emr.sl_memory_gb), NO, ABOVE(0), .def = "16GB"},
+    {"workers", SCN_T_INT, S(emr.sl_workers), NO, ATLEAST(1), .def = "10"},
+    /* About 1.5 min for a cold application (unconfirmed; AWS-REFERENCE.md has no number). */
+    {"startup", SCN_T_DIST_DURATION, S(emr.sl_startup), NO, .def = "90s"},
+    {"pre_initialized", SCN_T_INT, S(emr.sl_pre_initialized), NO, ATLEAST(0), .def = "0"},
+};
+static const scn_section serverless_section = SECTION_OF(serverless_fields, NULL);
+
+static const scn_field emr_fields[] = {
+    {"deployment", SCN_T_ENUM, S(emr.deployment), NO, .names = DEPLOYMENT_NAMES, .def = "ec2"},
+    {"mode", SCN_T_ENUM, S(emr.mode), NO, .names = EMR_MODE_NAMES, .def = "persistent"},
+    /* m5.xlarge: the smallest general-purpose type in the pricing table. */
+    {"instance_type", SCN_T_STRBUF, S(emr.instance_type), NO, .cap = sizeof(((scn_emr *)0)->instance_type),
+     .def = "m5.xlarge"},
+    {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, ATLEAST(1), .def = "2"},
+    /* "5-10 minutes is the common figure" (unconfirmed, AWS-REFERENCE.md), per the header. */
+    {"provisioning", SCN_T_DIST_DURATION, S(emr.provisioning), NO,
+     .def = "{dist: uniform, min: 6min, max: 10min}"},
+    /* SCENARIO-FORMAT.md's example: a batch every hour. */
+    {"trigger", SCN_T_SECTION, 0, NO, .sub = &emr_trigger_section, .def = "{every: 1h}"},
+    /* 0.7: the header's default, a little above Glue's (no Glue overheads), to be calibrated. */
+    {"efficiency", SCN_T_NUMBER, S(emr.efficiency), NO, ABOVE_UPTO(0, 1), .def = "0.7"},
+    {"serverless", SCN_T_SECTION, 0, NO, .sub = &serverless_section, .applies = uses_serverless},
+};
+static const scn_section emr_section = SECTION_OF(emr_fields, check_emr);
+
+/* ================================================================ pricing, lesson, top level */
+
+static const scn_field pricing_fields[] = {
+    /* The one table capsim ships (AWS-REFERENCE.md: us-east-1). */
+    {"table", SCN_T_STRBUF, S(pricing.table), NO, .cap = sizeof(((scn_pricing *)0)->table),
+     .slug = true, .def = "aws-us-east-1"},
+    /* Off: a capacity plan should not depend on a per-account allowance. */
+    {"free_tier", SCN_T_BOOL, S(pricing.free_tier), NO, .def = "false"},
+    /* AWS's own monthly examples use 30-day months. */
+    {"month", SCN_T_DURATION, S(pricing.month_us), NO, ABOVE(0), .def = "30d"},
+};
+static const scn_section pricing_section = SECTION_OF(pricing_fields, NULL);
+
+static const scn_field lesson_fields[] = {
+    {"topic", SCN_T_STRING, S(lesson.topic), NO, .slug = true, .omit_if_zero = true},
+    {"question", SCN_T_STRING, S(lesson.question), NO, .omit_if_zero = true},
+    {"explain", SCN_T_STRING, S(lesson.explain), NO, .omit_if_zero = true},
+};
+static const scn_section lesson_section = SECTION_OF(lesson_fields, NULL);
+
+static const scn_field root_fields[] = {
+    {"name", SCN_T_STRING, S(name), NO, .required = true, .slug = true},
+    {"description", SCN_T_STRING, S(description), NO, .omit_if_zero = true},
+    {"horizon", SCN_T_DURATION, S(horizon_us), NO, ABOVE(0), .required = true},
+    /* SCENARIO-FORMAT.md: no warmup, seed 1, one replication unless asked. */
+    {"warmup", SCN_T_DURATION, S(warmup_us), NO, ATLEAST(0), .def = "0s"},
+    {"seed", SCN_T_UINT64, S(seed), NO, .def = "1"},
+    {"replications", SCN_T_INT, S(replications), NO, RANGE(1, 100000), .def = "1"},
+    {"workload", SCN_T_SECTION, 0, NO, .sub = &workload_section, .required = true},
+    {"lambda", SCN_T_SECTION, 0, S(lambda.present), .sub = &lambda_section},
+    {"glue", SCN_T_SECTION, 0, S(glue.present), .sub = &glue_section},
+    {"emr", SCN_T_SECTION, 0, S(emr.present), .sub = &emr_section},
+    {"pricing", SCN_T_SECTION, 0, NO, .sub = &pricing_section},
+    {"lesson", SCN_T_SECTION, 0, S(lesson.present), .sub = &lesson_section},
+};
+const scn_section scn_root_section = SECTION_OF(root_fields, check_root);
+
+/* ================================================================ values of several shapes */
+
+static bool is_none(yaml_node_t *node)
+{
+    return node->type == YAML_SCALAR_NODE && !strcmp(scn_text(node), "none");
+}
+
+/* A scalar field parsed with a temporary table entry (same messages and ranges as any key). */
+static void apply_as(scn_walk *w, scn_type type, size_t off, double min, yaml_node_t *node,
+                     void *base, const char *path)
+{
+    scn_field f = {"", type, off, NO, ATLEAST(min)};
+    scn_apply(w, &f, node, base, path);
+}
+
+/* lambda.max_lifetime: none | a duration or distribution */
+static void max_lifetime_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                             const char *path)
+{
+    scenario *s = base;
+    s->lambda.has_max_lifetime = !is_none(node);
+    if (s->lambda.has_max_lifetime)
+        apply_as(w, SCN_T_DIST_DURATION, f->off, 0, node, base, path);
+}
+static void max_lifetime_write(FILE *out, const scn_field *f, const void *base, int indent)
+{
+    const scenario *s = base;
+    if (s->lambda.has_max_lifetime)
+        scn_write_dist(out, &s->lambda.max_lifetime);
+    else
+        fputs("none", out);
+}
+static void max_lifetime_destroy(const scn_field *f, void *base)
+{
+    scn_dist_free(&((scenario *)base)->lambda.max_lifetime);
+}
+static const scn_custom MAX_LIFETIME = {max_lifetime_set, max_lifetime_write, max_lifetime_destroy};
+
+/* lambda.concurrency.reserved: none | N (its upper bound is in check_concurrency) */
+static void reserved_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                         const char *path)
+{
+    scenario *s = base;
+    s->lambda.reserved = -1;
+    if (!is_none(node))
+        apply_as(w, SCN_T_INT, f->off, 0, node, base, path);
+}
+static void reserved_write(FILE *out, const scn_field *f, const void *base, int indent)
+{
+    const scenario *s = base;
+    if (s->lambda.reserved < 0)
+        fputs("none", out);
+    else
+        fprintf(out, "%lld", (long long)s->lambda.reserved);
+}
+static const scn_custom RESERVED = {reserved_set, reserved_write, NULL};
+
+static int cmp_window_from(const void *a, const void *b)
+{
+    const scn_provisioned_window *x = a, *y = b;
+    return (x->from_us > y->from_us) - (x->from_us < y->from_us);
+}
+
+/* lambda.concurrency.provisioned: N | [{from, to, count}, ...] (times of day, not overlapping) */
+static void provisioned_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                            const char *path)
+{
+    scenario *s = base;
+    scn_lambda *L = &s->lambda;
+    if (node->type != YAML_SEQUENCE_NODE) {
+        apply_as(w, SCN_T_INT, f->off, 0, node, base, path);
+        return;
+    }
+    void *items = NULL;
+    size_t n = 0;
+    scn_walk_list(w, &window_section, sizeof(scn_provisioned_window), node, &items, &n, path);
+    L->provisioned_schedule = items;
+    L->n_provisioned_windows = n;
+    L->provisioned = 0;
+    char sub[512];
+    for (size_t i = 0; i < n; i++) {
+        const scn_provisioned_window *win = &L->provisioned_schedule[i];
+        yaml_node_t *item = scn_node(w, node->data.sequence.items.start[i]);
+        bool both = scn_map_get(w, item, "from") && scn_map_get(w, item, "to");
+        if (both && win->from_us >= win->to_us) {
+            snprintf(sub, sizeof sub, "%s[%zu].to", path, i);
+            char a[32], b[32];
+            units_format_duration(a, sizeof a, win->from_us);
+            units_format_duration(b, sizeof b, win->to_us);
+            scn_error_key(w, sub, node, "the window must end after it starts (from %s, to %s)", a, b);
+        }
+    }
+    qsort(L->provisioned_schedule, n, sizeof *L->provisioned_schedule, cmp_window_from);
+    for (size_t i = 1; i < n; i++) {
+        const scn_provisioned_window *p = &L->provisioned_schedule[i - 1], *c = p + 1;
+        if (c->from_us < p->to_us) {
+            char a[32], b[32], x[32], y[32];
+            units_format_duration(a, sizeof a, p->from_us);
+            units_format_duration(b, sizeof b, p->to_us);
+            units_format_duration(x, sizeof x, c->from_us);
+            units_format_duration(y, sizeof y, c->to_us);
+            scn_error(w, node, path, "windows %s..%s and %s..%s overlap", a, b, x, y);
+        }
+    }
+}
+static void provisioned_write(FILE *out, const scn_field *f, const void *base, int indent)
+{
+    const scn_lambda *L = &((const scenario *)base)->lambda;
+    if (L->n_provisioned_windows == 0) {
+        fprintf(out, "%lld", (long long)L->provisioned);
+        return;
+    }
+    fputc('[', out);
+    for (size_t i = 0; i < L->n_provisioned_windows; i++) {
+        const scn_provisioned_window *win = &L->provisioned_schedule[i];
+        char a[32], b[32];
+        units_format_duration(a, sizeof a, win->from_us);
+        units_format_duration(b, sizeof b, win->to_us);
+        fprintf(out, "%s{from: %s, to: %s, count: %lld}", i ? ", " : "", a, b,
+                (long long)win->count);
+    }
+    fputc(']', out);
+}
+static void provisioned_destroy(const scn_field *f, void *base)
+{
+    scn_lambda *L = &((scenario *)base)->lambda;
+    free(L->provisioned_schedule);
+    L->provisioned_schedule = NULL;
+    L->n_provisioned_windows = 0;
+}
+static const scn_custom PROVISIONED = {provisioned_set, provisioned_write, provisioned_destroy};
+
+/* glue.version: a string from the list; `4.0` unquoted is a YAML float whose text is the same,
+ * so both spellings are taken, but `4` is not a Glue version. */
+static void glue_version_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                             const char *path)
+{
+    scenario *s = base;
+    const char *t = scn_text(node);
+    for (size_t i = 0; node->type == YAML_SCALAR_NODE && GLUE_VERSIONS[i]; i++) {
+        if (!strcmp(t, GLUE_VERSIONS[i])) {
+            snprintf(s->glue.version, sizeof s->glue.version, "%s", t);
+            return;
+        }
+    }
+    scn_error(w, node, path, "'%s' is not a Glue version; expected one of \"0.9\", \"1.0\", "
+              "\"2.0\", \"3.0\", \"4.0\", \"5.0\"", node->type == YAML_SCALAR_NODE ? t : "(a map or list)");
+}
+static void glue_version_write(FILE *out, const scn_field *f, const void *base, int indent)
+{
+    fprintf(out, "\"%s\"", ((const scenario *)base)->glue.version);
+}
+static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NULL};
+
+/* ================================================================ cross-field rules */
+
+static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    const scenario *s = base;
+    if (map && !s->lambda.present && !s->glue.present && !s->emr.present)
+        scn_error(w, map, NULL, "at least one platform is needed: add a lambda, glue or emr "
+                  "section (an empty `lambda: {}` takes every default)");
+}
+
+/* The arrival process decides which of rate / mmpp / diurnal / trace must, and may, be given. */
+static void check_arrivals(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    static const char *const maps[] = {NULL, NULL, "mmpp", "diurnal", "trace"};
+    const scenario *s = base;
+    yaml_node_t *proc = scn_map_get(w, map, "process");
+    if (!map || !proc)
+        return;
+    const char *name = scn_text(proc);
+    if (strcmp(name, PROCESS_NAMES[s->workload.process]) != 0)
+        return; /* not a valid process: already reported */
+    char sub[512];
+    snprintf(sub, sizeof sub, "%s.rate", path);
+    yaml_node_t *rate = scn_map_get(w, map, "rate");
+    if (uses_rate(s) && !rate)
+        scn_error(w, map, sub, "required key is missing (process: %s needs a rate like 2/s)", name);
+    else if (!uses_rate(s) && rate)
+        scn_error(w, rate, sub, "only poisson and constant take a rate; process %s takes its "
+                  "parameters in %s.%s", name, path, maps[s->workload.process]);
+    for (int p = SCN_ARRIVALS_MMPP; p <= SCN_ARRIVALS_TRACE; p++) {
+        yaml_node_t *m = scn_map_get(w, map, maps[p]);
+        snprintf(sub, sizeof sub, "%s.%s", path, maps[p]);
+        if ((int)s->workload.process == p && !m)
+            scn_error(w, map, sub, "required key is missing (process: %s takes its parameters "
+                      "in a map named %s)", name, maps[p]);
+        else if ((int)s->workload.process != p && m)
+            scn_error(w, m, sub, "is for process: %s, but process is %s", maps[p], name);
+    }
+}
+
+static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    const scn_workload *wl = &((const scenario *)base)->workload;
+    if (!map || wl->diurnal_period_us <= 0 || wl->diurnal_peak_at_us < wl->diurnal_period_us)
+        return;
+    char sub[512], a[32], b[32];
+    snprintf(sub, sizeof sub, "%s.peak_at", path);
+    units_format_duration(a, sizeof a, wl->diurnal_peak_at_us);
+    units_format_duration(b, sizeof b, wl->diurnal_period_us);
+    scn_error_key(w, sub, map, "%s must be within the period (0s..%s)", a, b);
+}
+
+/* per_minute traces pick exactly one of function / row / all; timestamps traces none. The file
+ * must be readable now, so a typo fails at load time rather than mid-run. */
+static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    scenario *s = base;
+    scn_trace *t = &s->workload.trace;
+    if (!map)
+        return;
+    static const char *const pickers[] = {"function", "row", "all"};
+    char sub[512];
+    if (t->format == SCN_TRACE_PER_MINUTE) {
+        int chosen = (t->function != NULL) + (t->row > 0) + t->all;
+        if (chosen != 1)
+            scn_error(w, map, path, "a per_minute trace needs exactly one of function: HASH, "
+                      "row: N or all: true (%d given)", chosen);
+    } else {
+        for (int i = 0; i < 3; i++) {
+            yaml_node_t *n = scn_map_get(w, map, pickers[i]);
+            snprintf(sub, sizeof sub, "%s.%s", path, pickers[i]);
+            if (n)
+                scn_error(w, n, sub, "only per_minute traces pick a function, row or all");
+        }
+    }
+    if (!t->file)
+        return;
+    free(t->path);
+    if (!(t->path = scn_resolve_path(scn_dir(w), t->file))) {
+        scn_oom(w);
+        return;
+    }
+    FILE *fp = fopen(t->path, "r");
+    snprintf(sub, sizeof sub, "%s.file", path);
+    if (!fp)
+        scn_error(w, scn_map_get(w, map, "file"), sub, "cannot read '%s': %s", t->path,
+                  strerror(errno));
+    else
+        fclose(fp);
+}
+
+static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    const scn_lambda *L = &((const scenario *)base)->lambda;
+    if (!map)
+        return;
+    char sub[512];
+    int64_t unreserved_cap = L->account_limit - 100; /* AWS keeps 100 unreserved */
+    if (L->reserved > unreserved_cap) {
+        snprintf(sub, sizeof sub, "%s.reserved", path);
+        scn_error_key(w, sub, map, "%lld leaves fewer than 100 of account_limit %lld "
+                      "unreserved (AWS requires 100): at most %lld", (long long)L->reserved,
+                      (long long)L->account_limit, (long long)unreserved_cap);
+        return;
+    }
+    int64_t cap = L->reserved >= 0 ? L->reserved : unreserved_cap;
+    const char *why = L->reserved >= 0 ? "reserved" : "account_limit - 100";
+    if (L->n_provisioned_windows == 0 && L->provisioned > cap) {
+        snprintf(sub, sizeof sub, "%s.provisioned", path);
+        scn_error_key(w, sub, map, "%lld is more than %s (%lld)", (long long)L->provisioned, why,
+                      (long long)cap);
+    }
+    /* Windows were sorted: find the written item by its values, for its position. */
+    for (size_t i = 0; i < L->n_provisioned_windows; i++) {
+        const scn_provisioned_window *win = &L->provisioned_schedule[i];
+        if (win->count <= cap)
+            continue;
+        snprintf(sub, sizeof sub, "%s.provisioned", path);
+        char a[32], b[32];
+        units_format_duration(a, sizeof a, win->from_us);
+        units_format_duration(b, sizeof b, win->to_us);
+        scn_error_key(w, sub, map, "count %lld in window %s..%s is more than %s (%lld)",
+                      (long long)win->count, a, b, why, (long long)cap);
+    }
+}
+
+static void check_trigger(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    if (map && !scn_map_get(w, map, "every") && !scn_map_get(w, map, "batch_items"))
+        scn_error(w, map, path, "a trigger needs every: DURATION and/or batch_items: N");
+}
+
+/* Worker types and version, and the start-up time that depends on the version. */
+static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    scenario *s = base;
+    scn_glue *g = &s->glue;
+    g->dpu_per_worker = GLUE_DPU_PER_WORKER[g->worker_type];
+    if (!g->version[0])
+        return; /* a bad version was reported */
+    bool before_3 = strcmp(g->version, "3.0") < 0;
+    if (map && before_3 && g->worker_type != SCN_GLUE_G1X && g->worker_type != SCN_GLUE_G2X) {
+        char sub[512];
+        snprintf(sub, sizeof sub, "%s.worker_type", path);
+        scn_error_key(w, sub, map, "%s needs Glue 3.0 or later (version is \"%s\")",
+                      scn_glue_worker_names[g->worker_type], g->version);
+    }
+    if (!scn_map_get(w, map, "startup")) {
+        /* Start-up times per version are unconfirmed (AWS-REFERENCE.md): "commonly under a
+         * minute for 2.0+ and 8-10 min before"; Glue 2.0 announced "10x faster job start". */
+        scn_field f = glue_fields[5];
+        SIM_ASSERT(!strcmp(f.key, "startup"));
+        f.def = strcmp(g->version, "2.0") < 0 ? "{dist: uniform, min: 8min, max: 10min}"
+                                              : "{dist: uniform, min: 10s, max: 60s}";
+        char sub[512];
+        snprintf(sub, sizeof sub, "%s.startup", path);
+        scn_apply(w, &f, NULL, base, sub);
+    }
+}
+
+static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    const scn_emr *e = &((const scenario *)base)->emr;
+    if (map && e->sl_pre_initialized > e->sl_workers) {
+        char sub[512];
+        snprintf(sub, sizeof sub, "%s.serverless.pre_initialized", path);
+        scn_error_key(w, sub, map, "%lld is more than serverless.workers (%lld)",
+                      (long long)e->sl_pre_initialized, (long long)e->sl_workers);
+    }
+}

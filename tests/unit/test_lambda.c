@@ -1,0 +1,289 @@
+/* tests/unit/test_lambda.c — the Lambda model on deterministic scenarios.
+ *
+ * Constant arrivals and constant work make every number computable by hand: counts, cold
+ * starts, latency, concurrency, billed duration and cost. Bursts exercise the scaling rate (a
+ * token bucket of 1,000 environments per 10 s) and the concurrency caps exactly. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/run.h"
+#include "sim/error.h"
+#include "test_util.h"
+
+typedef struct run_result {
+    scenario *s;
+    report r;
+} run_result;
+
+static void run_yaml(run_result *out, const char *yaml) {
+    sim_diag diag;
+    sim_diag_init(&diag);
+    int rc = scenario_load_string("test.yaml", yaml, NULL, 0, &diag, &out->s);
+    if (rc == 0) rc = run_check(out->s, &diag);
+    if (rc) sim_diag_print(&diag, stderr);
+    sim_diag_fini(&diag);
+    assert_int_equal(rc, 0);
+    report_init(&out->r);
+    assert_int_equal(run_scenario(out->s, 1, &out->r), 0);
+}
+
+static void run_free(run_result *out) {
+    report_fini(&out->r);
+    scenario_destroy(out->s);
+}
+
+static double metric(const run_result *res, const char *path) {
+    const report_section *sec = report_find_platform(&res->r, "lambda");
+    assert_non_null(sec);
+    const report_metric *m = report_section_find(sec, path);
+    if (!m) print_error("no metric lambda.%s\n", path);
+    assert_non_null(m);
+    return m->value;
+}
+
+static double workload_metric(const run_result *res, const char *path) {
+    const report_metric *m = report_section_find(&res->r.workload, path);
+    assert_non_null(m);
+    return m->value;
+}
+
+/* One request per second, 0.5 s each, never overlapping: one cold start, then all warm. */
+static void test_constant_one_environment(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+                   "  work: {cpu: 500ms}\n"
+                   "lambda:\n  memory: 1769MB\n  cold_start: {init: 200ms}\n");
+    assert_double_near(workload_metric(&res, "items"), 100, 0);
+    assert_double_near(metric(&res, "items"), 100, 0);
+    assert_double_near(metric(&res, "completed"), 100, 0);
+    assert_double_near(metric(&res, "invocations"), 100, 0);
+    assert_double_near(metric(&res, "cold_starts"), 1, 0);
+    assert_double_near(metric(&res, "cold_start_ratio"), 0.01, 1e-12);
+    assert_double_near(metric(&res, "throttles"), 0, 0);
+    /* 99 warm runs of 0.5 s and one of 0.7 s (init first). */
+    assert_double_near(metric(&res, "latency_s.mean"), (99 * 0.5 + 0.7) / 100, 1e-9);
+    assert_double_near(metric(&res, "latency_s.max"), 0.7, 1e-9);
+    assert_double_near(metric(&res, "latency_s.p50"), 0.5, 0.5 / 256);
+    assert_double_near(metric(&res, "duration_s.mean"), 0.5, 1e-9);
+    /* Busy 0.5 s of every second, plus the 0.2 s init, over a 100 s window. */
+    assert_double_near(metric(&res, "concurrency.mean"), (100 * 0.5 + 0.2) / 100, 1e-9);
+    assert_double_near(metric(&res, "concurrency.max"), 1, 0);
+    /* One environment from t = 0 to the end of the window. */
+    assert_double_near(metric(&res, "environments.mean"), 1.0, 1e-9);
+    run_free(&res);
+}
+
+/* Costs of a deterministic run equal the formula: requests x price + GB-s x rate, 1 ms rounding,
+ * INIT billed (rounded together with the first invocation). */
+static void test_cost_formula(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, "name: t\nhorizon: 1h\nworkload:\n  arrivals: {process: constant, rate: 5/s}\n"
+                   "  work: {cpu: 120.3ms}\n"
+                   "lambda:\n  memory: 1536MB\n  ephemeral_storage: 1024MB\n"
+                   "  cold_start: {init: 50.4ms}\n");
+    /* The first run (50.4 ms init + 138.5 ms) ends before the next arrival: one cold start. */
+    double n = 18000, gb = 1.5;
+    /* 1536 MB is 0.868 vCPU: 120.3 ms of work takes 138.54 ms, billed 139 ms. */
+    double run_ms = ceil(120.3 * 1769.0 / 1536.0);
+    double init_ms = ceil(50.4 + 120.3 * 1769.0 / 1536.0) - run_ms;
+    assert_double_near(run_ms, 139, 0);
+    assert_double_near(metric(&res, "cold_starts"), 1, 0);
+    assert_double_near(metric(&res, "cost_usd.requests"), n * 0.20 / 1e6, 1e-12);
+    assert_double_near(metric(&res, "cost_usd.compute"), n * run_ms / 1000 * gb * 0.0000166667, 1e-12);
+    assert_double_near(metric(&res, "cost_usd.init"), init_ms / 1000 * gb * 0.0000166667, 1e-12);
+    assert_double_near(metric(&res, "cost_usd.ephemeral"),
+                       (n * run_ms + init_ms) / 1000 * 0.5 * 0.0000000309, 1e-12);
+    assert_double_near(metric(&res, "cost_usd.provisioned"), 0, 0);
+    double total = n * 0.20 / 1e6 + (n * run_ms + init_ms) / 1000 * gb * 0.0000166667 +
+                   (n * run_ms + init_ms) / 1000 * 0.5 * 0.0000000309;
+    assert_double_near(metric(&res, "cost_usd.total"), total, 1e-12);
+    assert_double_near(metric(&res, "cost_usd.per_month"), total * 24 * 30, 1e-9);
+    assert_double_near(metric(&res, "cost_usd.per_1k_items"), total / n * 1000, 1e-12);
+    run_free(&res);
+}
+
+/* VALIDATION.md §6: t(m) = 65.8 ms x max(1, 1769 / m) for a single-threaded CPU-bound function. */
+static void test_memory_to_cpu(void **state) {
+    (void)state;
+    const int memories[] = {128, 512, 1024, 1769, 3008, 10240};
+    for (size_t i = 0; i < sizeof memories / sizeof memories[0]; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+                 "  work: {cpu: 65.8ms}\nlambda:\n  memory: %dMB\n  cold_start: {init: 0s}\n",
+                 memories[i]);
+        run_result res;
+        run_yaml(&res, yaml);
+        double expected = 0.0658 * (memories[i] < 1769 ? 1769.0 / memories[i] : 1.0);
+        assert_double_near(metric(&res, "latency_s.mean"), expected, 1e-6);
+        run_free(&res);
+    }
+    /* Two threads use up to two vCPUs: at 3538 MB the work takes half as long. */
+    run_result res;
+    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+                   "  work: {cpu: 1s, io: 100ms, threads: 2}\n"
+                   "lambda:\n  memory: 3538MB\n  cold_start: {init: 0s}\n");
+    assert_double_near(metric(&res, "latency_s.mean"), 0.6, 1e-6);
+    run_free(&res);
+}
+
+/* 10,000 simultaneous requests to a cold function: the scaling rate lets 1,000 environments
+ * start, the other 9,000 requests are throttled (sync: dropped). Ten seconds later the bucket
+ * is full again; five seconds later it holds 500. */
+static void test_scaling_rate_burst(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+                   "  bursts: [{at: 1s, count: 10000}]\n  work: {cpu: 60s}\n"
+                   "lambda:\n  memory: 1769MB\n  timeout: 900s\n  cold_start: {init: 0s}\n"
+                   "  concurrency: {account_limit: 20000}\n");
+    assert_double_near(metric(&res, "items"), 10000, 0);
+    assert_double_near(metric(&res, "invocations"), 1000, 0);
+    assert_double_near(metric(&res, "cold_starts"), 1000, 0);
+    assert_double_near(metric(&res, "throttles"), 9000, 0);
+    assert_double_near(metric(&res, "dropped"), 9000, 0);
+    assert_double_near(metric(&res, "throttle_ratio"), 0.9, 1e-12);
+    assert_double_near(metric(&res, "completed"), 1000, 0);
+    run_free(&res);
+
+    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+                   "  bursts: [{at: 1s, count: 1000}, {at: 6s, count: 1000}]\n  work: {cpu: 60s}\n"
+                   "lambda:\n  memory: 1769MB\n  timeout: 900s\n  cold_start: {init: 0s}\n"
+                   "  concurrency: {account_limit: 20000}\n");
+    assert_double_near(metric(&res, "invocations"), 1500, 0);
+    assert_double_near(metric(&res, "throttles"), 500, 0);
+    run_free(&res);
+}
+
+/* The concurrency cap (reserved, else the account limit) binds before the scaling rate. */
+static void test_concurrency_caps(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+                   "  bursts: [{at: 1s, count: 500}]\n  work: {cpu: 10s}\n"
+                   "lambda:\n  memory: 1769MB\n  cold_start: {init: 0s}\n"
+                   "  concurrency: {reserved: 120}\n");
+    assert_double_near(metric(&res, "invocations"), 120, 0);
+    assert_double_near(metric(&res, "throttles"), 380, 0);
+    assert_double_near(metric(&res, "concurrency.max"), 120, 0);
+    run_free(&res);
+    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+                   "  bursts: [{at: 1s, count: 500}]\n  work: {cpu: 10s}\n"
+                   "lambda:\n  memory: 1769MB\n  cold_start: {init: 0s}\n"
+                   "  concurrency: {account_limit: 300}\n");
+    assert_double_near(metric(&res, "invocations"), 300, 0);
+    run_free(&res);
+    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+                   "  work: {cpu: 1s}\nlambda:\n  concurrency: {reserved: 0}\n");
+    assert_double_near(metric(&res, "invocations"), 0, 0);
+    assert_double_near(metric(&res, "dropped"), 100, 0);
+    assert_double_near(metric(&res, "throttle_ratio"), 1.0, 0);
+    run_free(&res);
+}
+
+/* A 20-minute item times out at 900 s, is billed 900 s and fails; the environment is reset, so
+ * the next item starts cold. */
+static void test_timeout(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, "name: t\nhorizon: 2h\nworkload:\n  arrivals: {process: constant, rate: 1/h}\n"
+                   "  work: {cpu: 20min}\n"
+                   "lambda:\n  memory: 1769MB\n  timeout: 900s\n  cold_start: {init: 0s}\n"
+                   "  keep_alive: 3h\n");
+    assert_double_near(metric(&res, "items"), 2, 0);
+    assert_double_near(metric(&res, "timeouts"), 2, 0);
+    assert_double_near(metric(&res, "failed"), 2, 0);
+    assert_double_near(metric(&res, "completed"), 0, 0);
+    assert_double_near(metric(&res, "cold_starts"), 2, 0);
+    assert_double_near(metric(&res, "duration_s.p50"), 900, 0);
+    assert_double_near(metric(&res, "cost_usd.compute"), 2 * 900 * 1769.0 / 1024 * 0.0000166667, 1e-12);
+    run_free(&res);
+}
+
+/* Transient errors fail the attempt (sync: returned to the caller); poison items always fail. */
+static void test_errors(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, "name: t\nhorizon: 1000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+                   "  work: {cpu: 100ms}\n  errors: {rate: 1}\nlambda: {}\n");
+    assert_double_near(metric(&res, "failed"), 1000, 0);
+    assert_double_near(metric(&res, "completed"), 0, 0);
+    assert_double_near(metric(&res, "invocations"), 1000, 0);
+    assert_double_near(metric(&res, "retries"), 0, 0);
+    run_free(&res);
+    run_yaml(&res, "name: t\nhorizon: 1000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+                   "  work: {cpu: 100ms}\n  errors: {poison: 1}\nlambda: {}\n");
+    assert_double_near(metric(&res, "failed"), 1000, 0);
+    run_free(&res);
+}
+
+/* Items arriving during the warmup are simulated but not counted. */
+static void test_warmup_excluded(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, "name: t\nhorizon: 100s\nwarmup: 50s\n"
+                   "workload:\n  arrivals: {process: constant, rate: 1/s}\n  work: {cpu: 100ms}\n"
+                   "lambda:\n  cold_start: {init: 0s}\n");
+    assert_double_near(workload_metric(&res, "items"), 100, 0);
+    assert_double_near(metric(&res, "invocations"), 100, 0);
+    assert_double_near(metric(&res, "cold_starts"), 0, 0); /* the cold one was in the warmup */
+    run_free(&res);
+}
+
+/* Provisioned environments serve first and are billed for the configured time. */
+static void test_provisioned_serves_first(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, "name: t\nhorizon: 1000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+                   "  work: {cpu: 100ms}\n"
+                   "lambda:\n  memory: 2048MB\n  concurrency: {provisioned: 2}\n");
+    assert_double_near(metric(&res, "cold_starts"), 0, 0);
+    assert_double_near(metric(&res, "provisioned_ratio"), 1.0, 0);
+    assert_double_near(metric(&res, "environments.mean"), 2.0, 1e-12);
+    /* 1000 s is rounded up to 1200 s (5-minute steps); 2 environments x 2 GB. */
+    assert_double_near(metric(&res, "cost_usd.provisioned"), 2 * 2.0 * 1200 * 0.0000041667, 1e-12);
+    /* One thread uses at most one vCPU, whatever the memory: 100 ms billed. */
+    assert_double_near(metric(&res, "cost_usd.compute"), 1000 * 0.100 * 2.0 * 0.0000097222, 1e-12);
+    run_free(&res);
+}
+
+/* Every routing policy serves the same steady load; random draws from its own stream. */
+static void test_routing_policies(void **state) {
+    (void)state;
+    const char *policies[] = {"mru", "newest", "random"};
+    for (size_t i = 0; i < 3; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 "name: t\nhorizon: 2000s\nworkload:\n  arrivals: {process: poisson, rate: 20/s}\n"
+                 "  work: {cpu: {dist: exponential, mean: 500ms}}\n"
+                 "lambda:\n  memory: 1769MB\n  routing: %s\n  keep_alive: 5s\n", policies[i]);
+        run_result res;
+        run_yaml(&res, yaml);
+        double items = metric(&res, "items");
+        assert_true(items > 38000 && items < 42000);
+        assert_double_near(metric(&res, "completed"), items, 0);
+        assert_true(metric(&res, "cold_starts") > 0);
+        assert_true(metric(&res, "environments.mean") >= metric(&res, "concurrency.mean"));
+        run_free(&res);
+    }
+}
+
+int main(void) {
+    sim_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_constant_one_environment),
+        cmocka_unit_test(test_cost_formula),
+        cmocka_unit_test(test_memory_to_cpu),
+        cmocka_unit_test(test_scaling_rate_burst),
+        cmocka_unit_test(test_concurrency_caps),
+        cmocka_unit_test(test_timeout),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_warmup_excluded),
+        cmocka_unit_test(test_provisioned_serves_first),
+        cmocka_unit_test(test_routing_policies),
+    };
+    return cmocka_run_group_tests_name("lambda", tests, NULL, NULL);
+}
