@@ -546,49 +546,35 @@ int lambda_check_supported(const scenario *s, sim_diag *diag) {
     static const char *const trigger_names[] = {"sync", "async", "s3", "eventbridge", "kinesis", "sqs"};
     static const char *const later[] = {"lambda.async", "lambda.kinesis", "lambda.sqs"};
     size_t before = sim_diag_count(diag);
-    int line, col;
     const scn_lambda *L = &s->lambda;
-    if (L->trigger != SCN_TRIGGER_SYNC) {
-        scenario_key_pos(s, "lambda.trigger", &line, &col);
-        sim_diag_error(diag, s->file, line, col, "lambda.trigger",
-                       "%s is not simulated by capsim %s yet; this version simulates sync",
-                       trigger_names[L->trigger], CAPSIM_VERSION);
-    }
-    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
-        if (scenario_key_pos(s, later[i], &line, &col))
-            sim_diag_error(diag, s->file, line, col, later[i],
-                           "is not simulated by capsim %s yet (only the sync trigger is)",
-                           CAPSIM_VERSION);
-    }
-    if (L->n_provisioned_windows > 0) {
-        scenario_key_pos(s, "lambda.concurrency.provisioned", &line, &col);
-        sim_diag_error(diag, s->file, line, col, "lambda.concurrency.provisioned",
-                       "a provisioned schedule is not simulated by capsim %s yet; use a constant count",
-                       CAPSIM_VERSION);
-    }
-    if (L->has_max_lifetime) {
-        scenario_key_pos(s, "lambda.max_lifetime", &line, &col);
-        sim_diag_error(diag, s->file, line, col, "lambda.max_lifetime",
-                       "environment recycling is not simulated by capsim %s yet; use none",
-                       CAPSIM_VERSION);
-    }
-    if (s->workload.process == SCN_ARRIVALS_TRACE) {
-        scenario_key_pos(s, "workload.arrivals.process", &line, &col);
-        sim_diag_error(diag, s->file, line, col, "workload.arrivals.process",
-                       "trace replay is not simulated by capsim %s yet; use poisson, constant, "
-                       "mmpp or diurnal", CAPSIM_VERSION);
-    }
-    if (!pricing_find(s->pricing.table)) {
-        scenario_key_pos(s, "pricing.table", &line, &col);
-        sim_diag_error(diag, s->file, line, col, "pricing.table",
-                       "no pricing table named '%s'; this version ships aws-us-east-1",
-                       s->pricing.table);
-    }
-    if (s->pricing.free_tier) {
-        scenario_key_pos(s, "pricing.free_tier", &line, &col);
-        sim_diag_error(diag, s->file, line, col, "pricing.free_tier",
-                       "the free tier is not applied by capsim %s yet; use false", CAPSIM_VERSION);
-    }
+    if (L->trigger != SCN_TRIGGER_SYNC)
+        scenario_refuse(s, diag, "lambda.trigger",
+                        "%s is not simulated by capsim %s yet; this version simulates sync",
+                        trigger_names[L->trigger], CAPSIM_VERSION);
+    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
+        if (scenario_key_pos(s, later[i], NULL, NULL))
+            scenario_refuse(s, diag, later[i],
+                            "is not simulated by capsim %s yet (only the sync trigger is)",
+                            CAPSIM_VERSION);
+    if (L->n_provisioned_windows > 0)
+        scenario_refuse(s, diag, "lambda.concurrency.provisioned",
+                        "a provisioned schedule is not simulated by capsim %s yet; use a constant "
+                        "count", CAPSIM_VERSION);
+    if (L->has_max_lifetime)
+        scenario_refuse(s, diag, "lambda.max_lifetime",
+                        "environment recycling is not simulated by capsim %s yet; use none",
+                        CAPSIM_VERSION);
+    if (s->workload.process == SCN_ARRIVALS_TRACE)
+        scenario_refuse(s, diag, "workload.arrivals.process",
+                        "trace replay is not simulated by capsim %s yet; use poisson, constant, "
+                        "mmpp or diurnal", CAPSIM_VERSION);
+    if (!pricing_find(s->pricing.table))
+        scenario_refuse(s, diag, "pricing.table",
+                        "no pricing table named '%s'; this version ships aws-us-east-1",
+                        s->pricing.table);
+    if (s->pricing.free_tier)
+        scenario_refuse(s, diag, "pricing.free_tier",
+                        "the free tier is not applied by capsim %s yet; use false", CAPSIM_VERSION);
     return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
 }
 

@@ -9,19 +9,17 @@
 
 int run_check(const scenario *s, sim_diag *diag) {
     size_t before = sim_diag_count(diag);
-    int line, col;
     if (s->lambda.present) lambda_check_supported(s, diag);
     static const char *const later[] = {"glue", "emr"};
     const bool present[] = {s->glue.present, s->emr.present};
     for (size_t i = 0; i < 2; i++) {
         if (!present[i]) continue;
-        scenario_key_pos(s, later[i], &line, &col);
-        sim_diag_error(diag, s->file, line, col, later[i],
+        scenario_refuse(s, diag, later[i],
                        "this platform is not simulated by capsim %s yet; remove the section to "
                        "simulate lambda alone", CAPSIM_VERSION);
     }
     if (!s->lambda.present && sim_diag_count(diag) == before) {
-        sim_diag_error(diag, s->file, 0, 0, "lambda", "no platform to simulate: add a lambda section");
+        scenario_refuse(s, diag, "lambda", "no platform to simulate: add a lambda section");
     }
     return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
 }

@@ -131,7 +131,7 @@ typedef struct scn_lambda {
     double scale_count;                /* scale_rate: count per period, default 1000 */
     sim_time_us scale_period_us;       /* default 10s */
     int64_t provisioned;               /* constant count (default 0), when no schedule */
-    scn_provisioned_window *provisioned_schedule; /* owned; NULL when constant */
+    scn_provisioned_window *provisioned_schedule; /* owned; NULL when constant; sorted by from */
     size_t n_provisioned_windows;
     /* async / s3 / eventbridge */
     int64_t async_max_retries;         /* 0..2, default 2 */
@@ -172,7 +172,7 @@ typedef struct scn_glue {
     int64_t workers;          /* >= 2, default 10 */
     scn_exec_class execution_class; /* default standard */
     scn_batch_trigger trigger;/* default every 15min */
-    scn_dist startup;         /* seconds; default by version (see scenario_load.c) */
+    scn_dist startup;         /* seconds; default by version (see scenario_rules.c) */
     double efficiency;        /* (0,1], default 0.6 */
     int64_t max_concurrent_runs; /* >= 1, default 1 */
     sim_time_us timeout_us;   /* default 48h, 1min..48h */
@@ -251,7 +251,8 @@ int scenario_load_string(const char *name, const char *text, const char *const *
                          size_t n_overrides, sim_diag *diag, scenario **out);
 void scenario_destroy(scenario *s);
 
-/* Where `path` was written (1-based line/col), or false if it was not written (a default). */
+/* Where `path` was written (1-based line/col), or false if it was not written (a default).
+ * line and col may be NULL. */
 bool scenario_key_pos(const scenario *s, const char *path, int *line, int *col);
 
 /* Like scenario_key_pos, and also where: s->file, or "--set" when the key came from an override
@@ -259,6 +260,14 @@ bool scenario_key_pos(const scenario *s, const char *path, int *line, int *col);
  * messages so that `--set` keys are reported as `--set:N:COL`. */
 bool scenario_key_where(const scenario *s, const char *path, const char **source, int *line,
                         int *col);
+
+/* Reports `path` (a dotted key) as refused: `SOURCE:LINE:COL: error: PATH: message`, at the key's
+ * position in the file or --set override, or without a position when the key took its default.
+ * Models use it for what a version parses but does not simulate. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+void scenario_refuse(const scenario *s, sim_diag *diag, const char *path, const char *fmt, ...);
 
 /* Writes the effective scenario as YAML: every key with its value, defaults filled in, in the
  * user's units where possible. Loading the output gives the same scenario. */

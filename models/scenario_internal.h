@@ -5,7 +5,8 @@
  * (scenario_load.c) walks a YAML document with these tables, the writer (scenario_write.c)
  * prints a scenario with the same tables, and scenario_destroy frees with them; so a key added
  * to a table is parsed, checked, defaulted, written back and freed without further code.
- * The tables and the rules no table can express (cross-field checks) are in scenario_rules.c.
+ * The tables and the rules no table can express (cross-field checks) are in scenario_rules.c;
+ * distributions are parsed in scenario_dist.c, `--set` overrides grafted in scenario_override.c.
  *
  * Offsets are into the struct being filled: `scenario` for the sections of the file, the element
  * struct (scn_burst, ...) for the items of a list. */
@@ -41,6 +42,7 @@ typedef enum scn_type {
 } scn_type;
 
 #define SCN_NO_OFF ((size_t)-1)
+#define SCN_PATH_LEN 512 /* room for a dotted key path in messages */
 
 typedef struct scn_walk scn_walk;
 typedef struct scn_field scn_field;
@@ -90,11 +92,8 @@ struct scn_section {
 /* The top-level table (scenario_rules.c). */
 extern const scn_section scn_root_section;
 
-/* Glue worker types and DPU each, in enum order (scenario_rules.c). */
-extern const char *const scn_glue_worker_names[];
-
 /* ---- loader services for rules and custom fields (scenario_load.c) ---- */
-/* The main document's node by id, or NULL. */
+/* The walked document's node by id, or NULL. */
 yaml_node_t *scn_node(scn_walk *w, int id);
 /* The value of `key` in a mapping node, or NULL. */
 yaml_node_t *scn_map_get(scn_walk *w, yaml_node_t *map, const char *key);
@@ -114,23 +113,51 @@ void scn_apply(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base, c
 /* Walks a list node with an element table, allocating the array; false if it is not a list. */
 bool scn_walk_list(scn_walk *w, const scn_section *elem, size_t elem_size, yaml_node_t *node,
                    void **items, size_t *n_items, const char *path);
-/* The scenario being loaded (for rules that look at other sections). */
-scenario *scn_scenario(scn_walk *w);
 /* Directory of the scenario file, for relative data files ("" = current directory). */
 const char *scn_dir(scn_walk *w);
+/* Errors reported so far (to skip follow-up rules on values that already failed). */
+size_t scn_error_count(scn_walk *w);
+/* In a section's check: true when none of the section's own values had an error. Rules that
+ * compare values skip otherwise: a value that failed to parse holds zero, not what was meant. */
+bool scn_section_ok(scn_walk *w);
 /* Records an allocation failure; the load then returns SIM_ENOMEM. */
 void scn_oom(scn_walk *w);
 /* Joins dir and a relative path (an absolute path is returned as is); NULL on OOM. */
 char *scn_resolve_path(const char *dir, const char *file);
 /* Text of a scalar node ("" for others). */
 const char *scn_text(yaml_node_t *node);
-/* True for a plain empty/~/null scalar. */
+
+/* True for a plain empty/~/null scalar (`lambda:` with nothing after it). */
 bool scn_is_null(yaml_node_t *node);
+/* "a map", "a list", "a single value" or "nothing", for messages. */
+const char *scn_node_kind(yaml_node_t *node);
+/* Reports a libyaml failure at its problem mark: `file:line:col: error: YAML syntax: ...`; for
+ * an override (line_base > 0) at `--set:line_base:col_base+col`. */
+void scn_report_yaml_error(sim_diag *diag, const char *file, int line_base, int col_base,
+                           const char *path, const yaml_parser_t *p, const char *text, size_t len);
+
+/* "a.b" + "c" -> "a.b.c" into buf (keys at the top level have no prefix). */
+void scn_join_path(char *buf, size_t len, const char *parent, const char *key);
+/* Records where the key at `path` was written (scenario->keys); nothing while in a default. */
+void scn_record_key(scn_walk *w, const char *path, yaml_node_t *key, yaml_node_t *value);
+/* Reports an unknown key, suggesting the closest of `known` or listing them all. */
+void scn_unknown_key(scn_walk *w, yaml_node_t *key, const char *path, const char *const *known,
+                     size_t n_known);
+sim_diag *scn_diag(scn_walk *w);
+
+/* ---- distributions (scenario_dist.c) ---- */
+/* Parses a plain value or a {dist: ...} map of quantity q into d (freed first). */
+void scn_parse_dist(scn_walk *w, yaml_node_t *node, const char *path, scn_quantity q,
+                    scn_dist *d);
+
+/* ---- --set overrides (scenario_override.c) ---- */
+/* The file name of positions in overrides. */
+#define SCN_OVERRIDE_SOURCE "--set"
+/* Grafts override number index (0-based) "KEY=VALUE" into doc, whose root must be a mapping
+ * (node 1). A malformed override is reported in diag and skipped; returns SIM_ENOMEM or 0. */
+int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_diag *diag);
 
 /* ---- writer services (scenario_write.c) ---- */
-/* A string as a plain scalar when that reads back the same, else a |-block (multi-line text,
- * lines indented by indent+2) or a double-quoted scalar. */
-void scn_write_string(FILE *out, const char *s, int indent);
 void scn_write_dist(FILE *out, const scn_dist *d);
 void scn_dist_free(scn_dist *d);
 

@@ -3,11 +3,13 @@
  * Steps: read the file; parse it with libyaml's document API (yaml_parser_load), which keeps the
  * line and column of every node, so even a range error found late can point at its line; graft
  * the `--set KEY=VALUE` overrides into the same document (so they get exactly the checks the file
- * gets); then walk the document with the field tables of scenario_rules.c. The walk never stops at
- * the first problem: every error is recorded in the sim_diag and the load fails at the end.
+ * gets, see scenario_override.c); then walk the document with the field tables of
+ * scenario_rules.c. The walk never stops at the first problem: every error is recorded in the
+ * sim_diag and the load fails at the end. Also here: scenario_destroy and the key positions.
  *
  * Positions: libyaml marks are 0-based; messages are 1-based. Nodes grafted from override N
- * carry line N-1 and the column in its "KEY=VALUE" text, and are reported as `--set:N:COL`. */
+ * (scenario_override.c) carry line N-1 and the column in its "KEY=VALUE" text; they are the
+ * nodes added after the file's, and are reported as `--set:N:COL`. */
 #include "models/scenario.h"
 
 #include <errno.h>
@@ -21,10 +23,8 @@
 
 #define MAX_FILE_BYTES (16u << 20)   /* a scenario is a few KB; refuse anything absurd */
 #define MAX_SECTION_FIELDS 32
-#define MAX_OVERRIDE_DEPTH 64        /* aliases can make cycles: bound the copy */
-#define PATH_MAX_LEN 512
 
-static const char OVERRIDE_SOURCE[] = "--set";
+static const char *const OVERRIDE_SOURCE = SCN_OVERRIDE_SOURCE;
 
 struct scn_walk {
     scenario *s;
@@ -35,14 +35,17 @@ struct scn_walk {
     int n_file_nodes;        /* node ids above this were grafted from --set */
     int in_default;          /* > 0 while applying a default: no keys recorded */
     bool oom;
+    bool section_ok;         /* for the check being run: its section had no error */
     size_t keys_cap;
 };
 
 /* ------------------------------------------------------------------ small services */
 
-scenario *scn_scenario(scn_walk *w) { return w->s; }
 const char *scn_dir(scn_walk *w) { return w->dir; }
 void scn_oom(scn_walk *w) { w->oom = true; }
+size_t scn_error_count(scn_walk *w) { return sim_diag_count(w->diag); }
+sim_diag *scn_diag(scn_walk *w) { return w->diag; }
+bool scn_section_ok(scn_walk *w) { return w->section_ok; }
 
 yaml_node_t *scn_node(scn_walk *w, int id) { return yaml_document_get_node(w->doc, id); }
 
@@ -59,7 +62,7 @@ bool scn_is_null(yaml_node_t *node)
     return !*t || !strcmp(t, "~") || !strcmp(t, "null") || !strcmp(t, "Null") || !strcmp(t, "NULL");
 }
 
-static const char *node_kind(yaml_node_t *node)
+const char *scn_node_kind(yaml_node_t *node)
 {
     switch (node->type) {
     case YAML_MAPPING_NODE: return "a map";
@@ -143,7 +146,7 @@ char *scn_resolve_path(const char *dir, const char *file)
 }
 
 /* "a.b" + "c" -> "a.b.c" into buf (the root's children have no prefix). */
-static void join_path(char *buf, size_t len, const char *parent, const char *key)
+void scn_join_path(char *buf, size_t len, const char *parent, const char *key)
 {
     if (parent[0])
         snprintf(buf, len, "%s.%s", parent, key);
@@ -151,7 +154,7 @@ static void join_path(char *buf, size_t len, const char *parent, const char *key
         snprintf(buf, len, "%s", key);
 }
 
-static void record_key(scn_walk *w, const char *path, yaml_node_t *key, yaml_node_t *value)
+void scn_record_key(scn_walk *w, const char *path, yaml_node_t *key, yaml_node_t *value)
 {
     if (w->in_default)
         return;
@@ -172,10 +175,14 @@ static void record_key(scn_walk *w, const char *path, yaml_node_t *key, yaml_nod
         return;
     }
     scn_key_pos *k = &s->keys[s->n_keys++];
-    const char *file;
-    node_where(w, key, &file, &k->line, &k->col);
-    k->source = file == OVERRIDE_SOURCE ? OVERRIDE_SOURCE : s->file;
-    node_where(w, value, &file, &k->value_line, &k->value_col);
+    const char *key_file, *value_file;
+    node_where(w, key, &key_file, &k->line, &k->col);
+    node_where(w, value, &value_file, &k->value_line, &k->value_col);
+    if (key_file != value_file) { /* a file's key whose value --set replaced: the override's */
+        k->line = k->value_line;
+        k->col = k->value_col;
+    }
+    k->source = value_file;
     k->path = p;
 }
 
@@ -210,7 +217,7 @@ static int edit_distance(const char *a, const char *b)
 }
 
 /* Reports an unknown key: "did you mean" when one known key is close, else the allowed list. */
-static void unknown_key(scn_walk *w, yaml_node_t *key, const char *path, const char *const *known,
+void scn_unknown_key(scn_walk *w, yaml_node_t *key, const char *path, const char *const *known,
                         size_t n_known)
 {
     const char *text = scn_text(key);
@@ -271,6 +278,16 @@ static bool in_range(scn_walk *w, const scn_field *f, yaml_node_t *node, const c
     return false;
 }
 
+/* "sync | async | s3" */
+static const char *enum_list(const scn_field *f, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; f->names[i] && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " | " : "", f->names[i]);
+    return buf;
+}
+
 static const char *expectation(const scn_field *f)
 {
     switch (f->type) {
@@ -283,7 +300,6 @@ static const char *expectation(const scn_field *f)
     case SCN_T_UINT64: return "an integer";
     case SCN_T_NUMBER: return "a number";
     case SCN_T_BOOL: return "true or false";
-    case SCN_T_ENUM: return "one word of the list";
     case SCN_T_DIST_DURATION:
         return "a duration like 250ms or a distribution like {dist: exponential, mean: 500ms}";
     case SCN_T_DIST_SIZE:
@@ -378,12 +394,8 @@ static void apply_scalar(scn_walk *w, const scn_field *f, yaml_node_t *node, voi
                 return;
             }
         }
-        char list[300] = "";
-        size_t used = 0;
-        for (int i = 0; f->names[i] && used < sizeof list; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? " | " : "",
-                                     f->names[i]);
-        scn_error(w, node, path, "'%s' is not one of %s", t, list);
+        char list[300];
+        scn_error(w, node, path, "'%s' is not one of %s", t, enum_list(f, list, sizeof list));
         return;
     }
     case SCN_T_STRING:
@@ -407,338 +419,6 @@ static void apply_scalar(scn_walk *w, const scn_field *f, yaml_node_t *node, voi
     }
     if (rc)
         scn_error(w, node, path, "%s", msg);
-}
-
-/* ------------------------------------------------------------------ distributions */
-
-/* Parses one value of the distribution's quantity: seconds or MB. */
-static bool parse_quantity(scn_walk *w, scn_quantity q, yaml_node_t *node, const char *path,
-                           double *out)
-{
-    char msg[256];
-    if (!node || node->type != YAML_SCALAR_NODE || scn_is_null(node)) {
-        scn_error(w, node, path, "expected %s, not %s",
-                  q == SCN_QTY_DURATION ? "a duration like 250ms" : "a size like 5MB",
-                  node ? node_kind(node) : "nothing");
-        return false;
-    }
-    int rc;
-    if (q == SCN_QTY_DURATION) {
-        sim_time_us us = 0;
-        rc = units_parse_duration(scn_text(node), &us, msg, sizeof msg);
-        *out = sim_time_to_s(us);
-    } else {
-        rc = units_parse_size_mb(scn_text(node), out, msg, sizeof msg);
-    }
-    if (rc)
-        scn_error(w, node, path, "%s", msg);
-    return rc == 0;
-}
-
-static bool parse_plain_number(scn_walk *w, yaml_node_t *node, const char *path, double *out)
-{
-    char msg[256];
-    if (!node || node->type != YAML_SCALAR_NODE || scn_is_null(node)) {
-        scn_error(w, node, path, "expected a number, not %s", node ? node_kind(node) : "nothing");
-        return false;
-    }
-    int rc = units_parse_number(scn_text(node), out, msg, sizeof msg);
-    if (rc)
-        scn_error(w, node, path, "%s", msg);
-    return rc == 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Reads an empirical table: one value per line, with the quantity's unit or a bare number in
- * base units (seconds, MB); blank lines and '#' comments are skipped. Errors name the data file
- * and line. Fills d->values (sorted) and d->n_values. */
-static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path, scn_dist *d)
-{
-    char *resolved = scn_resolve_path(w->dir, d->file);
-    if (!resolved) {
-        w->oom = true;
-        return false;
-    }
-    FILE *fp = fopen(resolved, "r");
-    if (!fp) {
-        scn_error(w, file_node, path, "cannot read '%s': %s", resolved, strerror(errno));
-        free(resolved);
-        return false;
-    }
-    size_t before = sim_diag_count(w->diag), cap = 0;
-    char *line = NULL, msg[256];
-    size_t line_cap = 0;
-    int lineno = 0;
-    while (getline(&line, &line_cap, fp) >= 0) {
-        lineno++;
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *t = line, *end = line + strlen(line);
-        while (*t == ' ' || *t == '\t')
-            t++;
-        while (end > t && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
-            *--end = '\0';
-        if (!*t)
-            continue;
-        double v;
-        bool bare = end[-1] >= '0' && end[-1] <= '9';
-        int rc;
-        if (bare) {
-            rc = units_parse_number(t, &v, msg, sizeof msg);
-            if (!rc && v < 0) {
-                snprintf(msg, sizeof msg, "'%s' is negative", t);
-                rc = SIM_ERANGE;
-            }
-        } else if (d->quantity == SCN_QTY_DURATION) {
-            sim_time_us us = 0;
-            rc = units_parse_duration(t, &us, msg, sizeof msg);
-            v = sim_time_to_s(us);
-        } else {
-            rc = units_parse_size_mb(t, &v, msg, sizeof msg);
-        }
-        if (rc) {
-            sim_diag_error(w->diag, resolved, lineno, 0, path, "%s (a bare number is in %s)", msg,
-                           d->quantity == SCN_QTY_DURATION ? "seconds" : "MB");
-            continue;
-        }
-        if (d->n_values == cap) {
-            size_t ncap = cap ? 2 * cap : 64;
-            double *nv = realloc(d->values, ncap * sizeof *nv);
-            if (!nv) {
-                w->oom = true;
-                break;
-            }
-            d->values = nv;
-            cap = ncap;
-        }
-        d->values[d->n_values++] = v;
-    }
-    bool read_error = ferror(fp);
-    int saved = errno;
-    free(line);
-    fclose(fp);
-    bool ok = !w->oom && sim_diag_count(w->diag) == before;
-    if (ok && read_error) {
-        scn_error(w, file_node, path, "cannot read '%s': %s", resolved, strerror(saved));
-        ok = false;
-    } else if (ok && d->n_values == 0) {
-        scn_error(w, file_node, path, "'%s' has no values (one value per line)", resolved);
-        ok = false;
-    }
-    free(resolved);
-    if (ok)
-        qsort(d->values, d->n_values, sizeof *d->values, cmp_double);
-    return ok;
-}
-
-typedef struct dist_spec {
-    const char *name;
-    const char *params[3];
-    bool quantity[3]; /* true: a duration/size; false: a plain number (or the file name) */
-} dist_spec;
-
-static const dist_spec DISTS[] = {
-    {"constant", {"value"}, {true}},
-    {"exponential", {"mean"}, {true}},
-    {"lognormal", {"median", "sigma", "p99"}, {true, false, true}},
-    {"uniform", {"min", "max"}, {true, true}},
-    {"gamma", {"mean", "cv"}, {true, false}},
-    {"pareto", {"min", "alpha"}, {true, false}},
-    {"empirical", {"file"}, {false}},
-};
-#define N_DISTS (sizeof DISTS / sizeof DISTS[0])
-
-/* The checks after the parameters parsed: returns false (after reporting) when they conflict. */
-static bool finish_dist(scn_walk *w, const dist_spec *spec, yaml_node_t *map, yaml_node_t **pn,
-                        const double *pv, const char *path, scn_dist *d)
-{
-    char sub[PATH_MAX_LEN];
-    int rc = SIM_OK;
-    d->p1 = pv[0];
-    d->p2 = pv[1];
-    if (!strcmp(spec->name, "constant")) {
-        d->form = SCN_FORM_CONSTANT;
-        rc = sim_dist_constant(&d->dist, pv[0]);
-    } else if (!strcmp(spec->name, "exponential") || !strcmp(spec->name, "gamma")) {
-        bool gamma = spec->name[0] == 'g';
-        join_path(sub, sizeof sub, path, "mean");
-        if (pv[0] <= 0) {
-            scn_error(w, pn[0], sub, "the mean must be > 0");
-            return false;
-        }
-        if (gamma && pv[1] <= 0) {
-            join_path(sub, sizeof sub, path, "cv");
-            scn_error(w, pn[1], sub, "cv (the coefficient of variation) must be > 0");
-            return false;
-        }
-        d->form = gamma ? SCN_FORM_GAMMA : SCN_FORM_EXPONENTIAL;
-        rc = gamma ? sim_dist_gamma_mean_cv(&d->dist, pv[0], pv[1])
-                   : sim_dist_exponential(&d->dist, pv[0]);
-    } else if (!strcmp(spec->name, "lognormal")) {
-        if ((pn[1] != NULL) == (pn[2] != NULL)) {
-            scn_error(w, map, path, "a lognormal needs exactly one of sigma and p99 beside median");
-            return false;
-        }
-        join_path(sub, sizeof sub, path, "median");
-        if (pv[0] <= 0) {
-            scn_error(w, pn[0], sub, "the median must be > 0");
-            return false;
-        }
-        if (pn[1]) {
-            join_path(sub, sizeof sub, path, "sigma");
-            if (pv[1] < 0) {
-                scn_error(w, pn[1], sub, "sigma must be >= 0");
-                return false;
-            }
-            d->form = SCN_FORM_LOGNORMAL_SIGMA;
-            rc = sim_dist_lognormal_sigma(&d->dist, pv[0], pv[1]);
-        } else {
-            join_path(sub, sizeof sub, path, "p99");
-            if (pv[2] <= pv[0]) {
-                scn_error(w, pn[2], sub, "p99 (%s) must be greater than the median (%s)",
-                          scn_text(pn[2]), scn_text(pn[0]));
-                return false;
-            }
-            d->form = SCN_FORM_LOGNORMAL_P99;
-            d->p2 = pv[2];
-            rc = sim_dist_lognormal_p99(&d->dist, pv[0], pv[2]);
-        }
-    } else if (!strcmp(spec->name, "uniform")) {
-        if (pv[0] > pv[1]) {
-            scn_error(w, map, path, "min (%s) must not exceed max (%s)", scn_text(pn[0]),
-                      scn_text(pn[1]));
-            return false;
-        }
-        d->form = SCN_FORM_UNIFORM;
-        rc = sim_dist_uniform(&d->dist, pv[0], pv[1]);
-    } else if (!strcmp(spec->name, "pareto")) {
-        if (pv[0] <= 0 || pv[1] <= 0) {
-            join_path(sub, sizeof sub, path, pv[0] <= 0 ? "min" : "alpha");
-            scn_error(w, pv[0] <= 0 ? pn[0] : pn[1], sub, "must be > 0");
-            return false;
-        }
-        d->form = SCN_FORM_PARETO;
-        rc = sim_dist_pareto(&d->dist, pv[0], pv[1]);
-    } else { /* empirical */
-        d->form = SCN_FORM_EMPIRICAL;
-        d->p1 = d->p2 = 0;
-        if (!(d->file = strdup(scn_text(pn[0])))) {
-            w->oom = true;
-            return false;
-        }
-        join_path(sub, sizeof sub, path, "file");
-        if (!read_empirical(w, pn[0], sub, d))
-            return false;
-        rc = sim_dist_empirical(&d->dist, d->values, d->n_values);
-    }
-    if (rc) {
-        scn_error(w, map, path, "these parameters do not make a valid distribution");
-        return false;
-    }
-    return true;
-}
-
-static void parse_dist(scn_walk *w, yaml_node_t *node, const char *path, scn_quantity q,
-                       scn_dist *d)
-{
-    scn_dist_free(d);
-    d->quantity = q;
-    if (node->type == YAML_SCALAR_NODE && !scn_is_null(node)) {
-        double v;
-        if (parse_quantity(w, q, node, path, &v)) {
-            d->form = SCN_FORM_PLAIN;
-            d->p1 = v;
-            sim_dist_constant(&d->dist, v);
-        }
-        return;
-    }
-    if (node->type != YAML_MAPPING_NODE) {
-        scn_error(w, node, path, "expected %s, not %s",
-                  q == SCN_QTY_DURATION
-                      ? "a duration like 250ms or a distribution like {dist: exponential, mean: 500ms}"
-                      : "a size like 5MB or a distribution like {dist: lognormal, median: 5MB, sigma: 0.8}",
-                  node_kind(node));
-        return;
-    }
-    char sub[PATH_MAX_LEN];
-    yaml_node_t *kind = scn_map_get(w, node, "dist");
-    const dist_spec *spec = NULL;
-    for (size_t i = 0; kind && i < N_DISTS; i++)
-        if (!strcmp(scn_text(kind), DISTS[i].name))
-            spec = &DISTS[i];
-    if (!spec) {
-        join_path(sub, sizeof sub, path, "dist");
-        if (kind)
-            scn_error(w, kind, sub, "'%s' is not one of constant | exponential | lognormal | "
-                      "uniform | gamma | pareto | empirical", scn_text(kind));
-        else
-            scn_error(w, node, path, "a distribution map needs 'dist:' (constant | exponential | "
-                      "lognormal | uniform | gamma | pareto | empirical)");
-        return;
-    }
-    const char *known[4] = {"dist"};
-    size_t n_known = 1;
-    for (size_t i = 0; i < 3 && spec->params[i]; i++)
-        known[n_known++] = spec->params[i];
-
-    yaml_node_t *pn[3] = {NULL, NULL, NULL};
-    double pv[3] = {0, 0, 0};
-    bool ok = true, seen_dist = false;
-    for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = scn_node(w, p->key), *v = scn_node(w, p->value);
-        const char *kt = scn_text(k);
-        join_path(sub, sizeof sub, path, kt);
-        if (!strcmp(kt, "dist")) {
-            if (seen_dist) {
-                scn_error(w, k, sub, "duplicate key 'dist'");
-                ok = false;
-            }
-            seen_dist = true;
-            continue;
-        }
-        size_t i = 0;
-        while (i < 3 && spec->params[i] && strcmp(kt, spec->params[i]))
-            i++;
-        if (i == 3 || !spec->params[i]) {
-            unknown_key(w, k, sub, known, n_known);
-            ok = false;
-            continue;
-        }
-        if (pn[i]) {
-            scn_error(w, k, sub, "duplicate key '%s'", kt);
-            ok = false;
-            continue;
-        }
-        pn[i] = v;
-        record_key(w, sub, k, v);
-        if (!strcmp(spec->name, "empirical")) {
-            if (v->type != YAML_SCALAR_NODE || scn_is_null(v) || !*scn_text(v)) {
-                scn_error(w, v, sub, "expected a file name, not %s", node_kind(v));
-                ok = false;
-            }
-        } else if (spec->quantity[i]) {
-            ok &= parse_quantity(w, q, v, sub, &pv[i]);
-        } else {
-            ok &= parse_plain_number(w, v, sub, &pv[i]);
-        }
-    }
-    /* Every parameter is required except lognormal's alternatives (checked in finish_dist). */
-    bool lognormal = !strcmp(spec->name, "lognormal");
-    for (size_t i = 0; i < 3 && spec->params[i]; i++) {
-        if (!pn[i] && !(lognormal && i > 0)) {
-            join_path(sub, sizeof sub, path, spec->params[i]);
-            scn_error(w, node, sub, "a %s distribution needs '%s'", spec->name, spec->params[i]);
-            ok = false;
-        }
-    }
-    if (ok)
-        finish_dist(w, spec, node, pn, pv, path, d);
 }
 
 /* ------------------------------------------------------------------ sections and lists */
@@ -791,7 +471,7 @@ void scn_apply(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base, c
     switch (f->type) {
     case SCN_T_SECTION:
         if (node->type != YAML_MAPPING_NODE && !scn_is_null(node)) {
-            scn_error(w, node, path, "expected a map of keys, not %s", node_kind(node));
+            scn_error(w, node, path, "expected a map of keys, not %s", scn_node_kind(node));
             walk_section(w, f->sub, NULL, base, path);
             return;
         }
@@ -811,18 +491,21 @@ void scn_apply(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base, c
         return;
     case SCN_T_DIST_DURATION:
     case SCN_T_DIST_SIZE:
-        parse_dist(w, node, path, f->type == SCN_T_DIST_DURATION ? SCN_QTY_DURATION : SCN_QTY_SIZE,
-                   (scn_dist *)slot);
+        scn_parse_dist(w, node, path,
+                       f->type == SCN_T_DIST_DURATION ? SCN_QTY_DURATION : SCN_QTY_SIZE,
+                       (scn_dist *)slot);
         return;
     default:
         break;
     }
+    char list[300];
+    const char *expected = f->type == SCN_T_ENUM ? enum_list(f, list, sizeof list) : expectation(f);
     if (node->type != YAML_SCALAR_NODE) {
-        scn_error(w, node, path, "expected %s, not %s", expectation(f), node_kind(node));
+        scn_error(w, node, path, "expected %s, not %s", expected, scn_node_kind(node));
         return;
     }
     if (scn_is_null(node)) {
-        scn_error(w, node, path, "has no value; expected %s", expectation(f));
+        scn_error(w, node, path, "has no value; expected %s", expected);
         return;
     }
     apply_scalar(w, f, node, base, path);
@@ -835,7 +518,7 @@ bool scn_walk_list(scn_walk *w, const scn_section *elem, size_t elem_size, yaml_
         return true; /* `bursts:` with nothing: an empty list */
     if (node->type != YAML_SEQUENCE_NODE) {
         scn_error(w, node, path, "expected a list (items starting with '- '), not %s",
-                  node_kind(node));
+                  scn_node_kind(node));
         return false;
     }
     size_t n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
@@ -848,14 +531,14 @@ bool scn_walk_list(scn_walk *w, const scn_section *elem, size_t elem_size, yaml_
     }
     *items = arr;
     *n_items = n;
-    char sub[PATH_MAX_LEN];
+    char sub[SCN_PATH_LEN];
     for (size_t i = 0; i < n; i++) {
         yaml_node_t *item = scn_node(w, node->data.sequence.items.start[i]);
         snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-        record_key(w, sub, item, item);
+        scn_record_key(w, sub, item, item);
         if (!item || item->type != YAML_MAPPING_NODE) {
             scn_error(w, item, sub, "expected a map like {key: value, ...}, not %s",
-                      item ? node_kind(item) : "nothing");
+                      item ? scn_node_kind(item) : "nothing");
             walk_section(w, elem, NULL, arr + i * elem_size, sub);
             continue;
         }
@@ -870,11 +553,12 @@ static void walk_section(scn_walk *w, const scn_section *sec, yaml_node_t *map, 
                          const char *path)
 {
     SIM_ASSERT(sec->n_fields <= MAX_SECTION_FIELDS);
+    size_t errors_before = sim_diag_count(w->diag);
     yaml_node_t *seen_key[MAX_SECTION_FIELDS] = {0};
     const char *known[MAX_SECTION_FIELDS];
     for (size_t i = 0; i < sec->n_fields; i++)
         known[i] = sec->fields[i].key;
-    char sub[PATH_MAX_LEN];
+    char sub[SCN_PATH_LEN];
 
     if (map && map->type == YAML_MAPPING_NODE) {
         for (int j = 0; map->data.mapping.pairs.start + j < map->data.mapping.pairs.top; j++) {
@@ -882,16 +566,16 @@ static void walk_section(scn_walk *w, const scn_section *sec, yaml_node_t *map, 
             yaml_node_t *k = scn_node(w, pair.key), *v = scn_node(w, pair.value);
             if (!k || k->type != YAML_SCALAR_NODE) {
                 scn_error(w, k, path[0] ? path : NULL, "a key must be a single word, not %s",
-                          k ? node_kind(k) : "nothing");
+                          k ? scn_node_kind(k) : "nothing");
                 continue;
             }
             const char *kt = scn_text(k);
-            join_path(sub, sizeof sub, path, kt);
+            scn_join_path(sub, sizeof sub, path, kt);
             size_t i = 0;
             while (i < sec->n_fields && strcmp(kt, sec->fields[i].key))
                 i++;
             if (i == sec->n_fields) {
-                unknown_key(w, k, sub, known, sec->n_fields);
+                scn_unknown_key(w, k, sub, known, sec->n_fields);
                 continue;
             }
             if (seen_key[i]) {
@@ -903,7 +587,7 @@ static void walk_section(scn_walk *w, const scn_section *sec, yaml_node_t *map, 
                 continue;
             }
             seen_key[i] = k;
-            record_key(w, sub, k, v);
+            scn_record_key(w, sub, k, v);
             scn_apply(w, &sec->fields[i], v, base, sub);
         }
     }
@@ -911,13 +595,15 @@ static void walk_section(scn_walk *w, const scn_section *sec, yaml_node_t *map, 
         if (seen_key[i])
             continue;
         const scn_field *f = &sec->fields[i];
-        join_path(sub, sizeof sub, path, f->key);
+        scn_join_path(sub, sizeof sub, path, f->key);
         if (f->required && map)
             scn_error(w, map, sub, "required key is missing");
         scn_apply(w, f, NULL, base, sub);
     }
-    if (sec->check)
+    if (sec->check) {
+        w->section_ok = sim_diag_count(w->diag) == errors_before;
         sec->check(w, map, base, path);
+    }
 }
 
 /* ------------------------------------------------------------------ YAML input */
@@ -936,8 +622,7 @@ static void offset_to_mark(const char *text, size_t len, size_t offset, int *lin
     }
 }
 
-/* Reports a libyaml failure at its problem mark: `file:line:col: error: YAML syntax: ...`. */
-static void report_yaml_error(sim_diag *diag, const char *file, int line_base, int col_base,
+void scn_report_yaml_error(sim_diag *diag, const char *file, int line_base, int col_base,
                               const char *path, const yaml_parser_t *p, const char *text,
                               size_t len)
 {
@@ -958,204 +643,6 @@ static void report_yaml_error(sim_diag *diag, const char *file, int line_base, i
     else
         sim_diag_error(diag, file, line + 1, col + 1, path, "YAML syntax: %s%s",
                        p->problem ? p->problem : "cannot parse", ctx);
-}
-
-/* ------------------------------------------------------------------ --set overrides */
-
-static void mark_override(yaml_document_t *doc, int id, int index, int col0)
-{
-    yaml_node_t *n = yaml_document_get_node(doc, id);
-    n->start_mark.line = n->end_mark.line = (size_t)index;
-    n->start_mark.column = n->end_mark.column = (size_t)col0;
-}
-
-/* Copies node `id` of src into dst with override positions; returns the new id, 0 on failure. */
-static int copy_node(yaml_document_t *src, int id, yaml_document_t *dst, int index, int col0,
-                     int depth)
-{
-    yaml_node_t *n = yaml_document_get_node(src, id);
-    if (!n || depth > MAX_OVERRIDE_DEPTH)
-        return 0;
-    int col = col0 + (int)n->start_mark.column, nid = 0;
-    switch (n->type) {
-    case YAML_SCALAR_NODE:
-        nid = yaml_document_add_scalar(dst, n->tag, n->data.scalar.value, (int)n->data.scalar.length,
-                                       n->data.scalar.style);
-        break;
-    case YAML_SEQUENCE_NODE: {
-        nid = yaml_document_add_sequence(dst, n->tag, n->data.sequence.style);
-        int count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
-        for (int i = 0; nid && i < count; i++) {
-            n = yaml_document_get_node(src, id);
-            int c = copy_node(src, n->data.sequence.items.start[i], dst, index, col0, depth + 1);
-            if (!c || !yaml_document_append_sequence_item(dst, nid, c))
-                return 0;
-        }
-        break;
-    }
-    case YAML_MAPPING_NODE: {
-        nid = yaml_document_add_mapping(dst, n->tag, n->data.mapping.style);
-        int count = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-        for (int i = 0; nid && i < count; i++) {
-            n = yaml_document_get_node(src, id);
-            yaml_node_pair_t pair = n->data.mapping.pairs.start[i];
-            int k = copy_node(src, pair.key, dst, index, col0, depth + 1);
-            int v = k ? copy_node(src, pair.value, dst, index, col0, depth + 1) : 0;
-            if (!v || !yaml_document_append_mapping_pair(dst, nid, k, v))
-                return 0;
-        }
-        break;
-    }
-    default:
-        return 0;
-    }
-    if (nid)
-        mark_override(dst, nid, index, col);
-    return nid;
-}
-
-/* Index of the pair of `map` whose key is `key` (first match), or -1. */
-static int find_pair(yaml_document_t *doc, int map, const char *key)
-{
-    yaml_node_t *m = yaml_document_get_node(doc, map);
-    int count = (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
-    for (int i = 0; i < count; i++) {
-        yaml_node_t *k = yaml_document_get_node(doc, m->data.mapping.pairs.start[i].key);
-        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key))
-            return i;
-    }
-    return -1;
-}
-
-/* Adds `key: value` to map, the key positioned at column col0 of override `index`. */
-static bool add_pair(yaml_document_t *doc, int map, const char *key, int value, int index,
-                     int col0)
-{
-    int k = yaml_document_add_scalar(doc, NULL, (const yaml_char_t *)key, (int)strlen(key),
-                                     YAML_PLAIN_SCALAR_STYLE);
-    if (!k)
-        return false;
-    mark_override(doc, k, index, col0);
-    return yaml_document_append_mapping_pair(doc, map, k, value);
-}
-
-/* Grafts override "KEY=VALUE" number `index` (0-based) into doc, creating missing maps. */
-static void apply_override(scn_walk *w, yaml_document_t *doc, const char *text, int index)
-{
-    const char *eq = strchr(text, '=');
-    if (!eq || eq == text) {
-        sim_diag_error(w->diag, OVERRIDE_SOURCE, index + 1, 1, NULL,
-                       "expected KEY=VALUE, like lambda.memory=2048MB; got '%s'", text);
-        return;
-    }
-    size_t key_len = (size_t)(eq - text);
-    char *key = strndup(text, key_len);
-    if (!key) {
-        w->oom = true;
-        return;
-    }
-    for (size_t i = 0; i <= key_len; i++) {
-        bool boundary = i == key_len || key[i] == '.';
-        if (boundary && (i == 0 || key[i - 1] == '.')) {
-            sim_diag_error(w->diag, OVERRIDE_SOURCE, index + 1, (int)i + 1, key,
-                           "empty part in the key (keys are dotted paths like lambda.memory)");
-            free(key);
-            return;
-        }
-    }
-    const char *value = eq + 1;
-    int value_col0 = (int)key_len + 1;
-    yaml_parser_t p;
-    yaml_document_t vdoc;
-    if (!yaml_parser_initialize(&p)) {
-        w->oom = true;
-        free(key);
-        return;
-    }
-    yaml_parser_set_input_string(&p, (const unsigned char *)value, strlen(value));
-    if (!yaml_parser_load(&p, &vdoc)) {
-        if (p.error == YAML_MEMORY_ERROR)
-            w->oom = true;
-        else
-            report_yaml_error(w->diag, OVERRIDE_SOURCE, index + 1, value_col0, key, &p, value,
-                              strlen(value));
-        yaml_parser_delete(&p);
-        free(key);
-        return;
-    }
-    yaml_parser_delete(&p);
-
-    int cur = 1; /* the root mapping, ensured by the caller */
-    char *seg = key;
-    bool ok = true;
-    while (ok) {
-        char *dot = strchr(seg, '.');
-        if (dot)
-            *dot = '\0';
-        int seg_col0 = (int)(seg - key);
-        int at = find_pair(doc, cur, seg);
-        if (!dot) { /* the last part: set the value */
-            int v;
-            if (yaml_document_get_root_node(&vdoc))
-                v = copy_node(&vdoc, 1, doc, index, value_col0, 0);
-            else /* `KEY=` : an empty (null) value */
-                v = yaml_document_add_scalar(doc, NULL, (const yaml_char_t *)"", 0,
-                                             YAML_PLAIN_SCALAR_STYLE);
-            if (v && !yaml_document_get_root_node(&vdoc))
-                mark_override(doc, v, index, value_col0);
-            if (!v) {
-                ok = false;
-            } else if (at >= 0) {
-                yaml_document_get_node(doc, cur)->data.mapping.pairs.start[at].value = v;
-            } else {
-                ok = add_pair(doc, cur, seg, v, index, seg_col0);
-            }
-            if (!ok) /* out of memory, or a value nested absurdly deep */
-                sim_diag_error(w->diag, OVERRIDE_SOURCE, index + 1, value_col0 + 1, key,
-                               "cannot use this value (nested too deeply, or out of memory)");
-            break;
-        }
-        if (at >= 0) {
-            yaml_node_t *m = yaml_document_get_node(doc, cur);
-            int child = m->data.mapping.pairs.start[at].value;
-            yaml_node_t *c = yaml_document_get_node(doc, child);
-            if (c->type == YAML_MAPPING_NODE) {
-                cur = child;
-            } else if (scn_is_null(c)) { /* `lambda:` with nothing: becomes a map */
-                int nm = yaml_document_add_mapping(doc, NULL, YAML_BLOCK_MAPPING_STYLE);
-                if (!nm) {
-                    ok = false;
-                    break;
-                }
-                mark_override(doc, nm, index, seg_col0);
-                yaml_document_get_node(doc, cur)->data.mapping.pairs.start[at].value = nm;
-                cur = nm;
-            } else {
-                sim_diag_error(w->diag, OVERRIDE_SOURCE, index + 1, seg_col0 + 1, key,
-                               "cannot set a key inside '%s': it is %s, not a map", key,
-                               node_kind(c));
-                break;
-            }
-        } else {
-            int nm = yaml_document_add_mapping(doc, NULL, YAML_BLOCK_MAPPING_STYLE);
-            if (!nm) {
-                ok = false;
-                break;
-            }
-            mark_override(doc, nm, index, seg_col0);
-            if (!add_pair(doc, cur, seg, nm, index, seg_col0)) {
-                ok = false;
-                break;
-            }
-            cur = nm;
-        }
-        *dot = '.';
-        seg = dot + 1;
-    }
-    if (!ok && !sim_diag_count(w->diag))
-        w->oom = true;
-    yaml_document_delete(&vdoc);
-    free(key);
 }
 
 /* ------------------------------------------------------------------ loading */
@@ -1244,7 +731,7 @@ static int load_text(const char *name, const char *dir, const char *text, size_t
     if (!yaml_parser_load(&p, &doc)) {
         rc = p.error == YAML_MEMORY_ERROR ? SIM_ENOMEM : SIM_ESCENARIO;
         if (rc == SIM_ESCENARIO)
-            report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
+            scn_report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
         yaml_parser_delete(&p);
         scenario_destroy(s);
         return rc;
@@ -1252,7 +739,7 @@ static int load_text(const char *name, const char *dir, const char *text, size_t
     /* A second document ("---") would be silently ignored: refuse it. */
     yaml_document_t extra;
     if (!yaml_parser_load(&p, &extra)) {
-        report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
+        scn_report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
     } else {
         yaml_node_t *r = yaml_document_get_root_node(&extra);
         if (r)
@@ -1271,11 +758,12 @@ static int load_text(const char *name, const char *dir, const char *text, size_t
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (root && root->type != YAML_MAPPING_NODE) {
         scn_error(&w, root, NULL, "a scenario is a map of keys (name:, horizon:, workload:, ...), "
-                  "not %s", node_kind(root));
+                  "not %s", scn_node_kind(root));
         root = NULL;
     } else if (root) {
         for (size_t i = 0; i < n_overrides && !w.oom; i++)
-            apply_override(&w, &doc, overrides[i], (int)i);
+            if (scn_override_apply(&doc, overrides[i], (int)i, diag) == SIM_ENOMEM)
+                w.oom = true;
         root = yaml_document_get_root_node(&doc);
     }
     if (!w.oom)
@@ -1375,8 +863,8 @@ static const scn_key_pos *find_key(const scenario *s, const char *path)
 bool scenario_key_pos(const scenario *s, const char *path, int *line, int *col)
 {
     const scn_key_pos *k = find_key(s, path);
-    *line = k ? k->line : 0;
-    *col = k ? k->col : 0;
+    if (line) *line = k ? k->line : 0;
+    if (col) *col = k ? k->col : 0;
     return k != NULL;
 }
 
@@ -1384,8 +872,21 @@ bool scenario_key_where(const scenario *s, const char *path, const char **source
                         int *col)
 {
     const scn_key_pos *k = find_key(s, path);
-    *source = k ? k->source : s->file;
-    *line = k ? k->line : 0;
-    *col = k ? k->col : 0;
+    if (source) *source = k ? k->source : s->file;
+    if (line) *line = k ? k->line : 0;
+    if (col) *col = k ? k->col : 0;
     return k != NULL;
+}
+
+void scenario_refuse(const scenario *s, sim_diag *diag, const char *path, const char *fmt, ...)
+{
+    const char *source;
+    int line, col;
+    scenario_key_where(s, path, &source, &line, &col);
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sim_diag_error(diag, source, line, col, path, "%s", msg);
 }

@@ -47,7 +47,7 @@ static const char *const ARCH_NAMES[] = {"x86_64", "arm64", NULL};
 static const char *const TRIGGER_NAMES[] = {"sync", "async", "s3", "eventbridge", "kinesis", "sqs", NULL};
 static const char *const ROUTING_NAMES[] = {"mru", "newest", "random", NULL};
 static const char *const ON_FAILURE_NAMES[] = {"dlq", "drop", NULL};
-const char *const scn_glue_worker_names[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X", NULL};
+static const char *const GLUE_WORKER_NAMES[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X", NULL};
 static const double GLUE_DPU_PER_WORKER[] = {0.25, 1, 2, 4, 8}; /* AWS-REFERENCE.md, Glue */
 static const char *const EXEC_CLASS_NAMES[] = {"standard", "flex", NULL};
 static const char *const GLUE_VERSIONS[] = {"0.9", "1.0", "2.0", "3.0", "4.0", "5.0", NULL};
@@ -121,8 +121,9 @@ static const scn_section trace_section = SECTION_OF(trace_fields, check_trace);
 
 static const scn_field arrivals_fields[] = {
     {"process", SCN_T_ENUM, S(workload.process), NO, .names = PROCESS_NAMES, .required = true},
-    /* required for poisson/constant: see check_arrivals */
-    {"rate", SCN_T_RATE, S(workload.rate_per_s), NO, ABOVE(0), .applies = uses_rate},
+    /* required for poisson/constant: see check_arrivals. 0/s is allowed: a workload made
+     * only of bursts (10,000 simultaneous uploads) has no background process. */
+    {"rate", SCN_T_RATE, S(workload.rate_per_s), NO, ATLEAST(0), .applies = uses_rate},
     {"mmpp", SCN_T_SECTION, 0, NO, .sub = &mmpp_section, .applies = uses_mmpp},
     {"diurnal", SCN_T_SECTION, 0, NO, .sub = &diurnal_section, .applies = uses_diurnal},
     {"trace", SCN_T_SECTION, 0, NO, .sub = &trace_section, .applies = uses_trace},
@@ -191,8 +192,9 @@ static const scn_field window_fields[] = {
 static const scn_section window_section = SECTION_OF(window_fields, NULL);
 
 static const scn_field concurrency_fields[] = {
-    /* AWS default account concurrency per region (AWS-REFERENCE.md). */
-    {"account_limit", SCN_T_INT, S(lambda.account_limit), NO, ATLEAST(1), .def = "1000"},
+    /* AWS default account concurrency per region (AWS-REFERENCE.md). The upper bound is far
+     * above any quota AWS grants; it only keeps per-environment arrays of a model sane. */
+    {"account_limit", SCN_T_INT, S(lambda.account_limit), NO, RANGE(1, 1000000), .def = "1000"},
     {"reserved", SCN_T_CUSTOM, S(lambda.reserved), NO, .custom = &RESERVED, .def = "none"},
     /* Since Nov 2023: 1,000 new environments per function every 10 s (AWS-REFERENCE.md). */
     {"scale_rate", SCN_T_RATE_PARTS, S(lambda.scale_count), S(lambda.scale_period_us), ABOVE(0),
@@ -275,8 +277,10 @@ static const scn_section emr_trigger_section = SECTION_OF(emr_trigger_fields, ch
 static const scn_field glue_fields[] = {
     /* 4.0: the version AWS's console proposes for new Spark jobs (as of the format, version 1). */
     {"version", SCN_T_CUSTOM, S(glue.version), NO, .custom = &GLUE_VERSION, .def = "\"4.0\""},
-    /* G.1X and 10 workers: AWS's defaults for a Spark job (AWS-REFERENCE.md, "default 10"). */
-    {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = scn_glue_worker_names,
+    /* G.1X and 10 workers: AWS's defaults for a Spark job (AWS-REFERENCE.md, "default 10").
+     * G.025X (0.25 DPU) is for Glue streaming jobs on 3.0+ only; capsim does not tell streaming
+     * from batch jobs, so it is accepted as a small worker, with the 3.0+ rule of check_glue. */
+    {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = GLUE_WORKER_NAMES,
      .def = "G.1X"},
     {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10"},
     {"execution_class", SCN_T_ENUM, S(glue.execution_class), NO, .names = EXEC_CLASS_NAMES,
@@ -435,17 +439,17 @@ static void provisioned_set(scn_walk *w, const scn_field *f, yaml_node_t *node, 
         return;
     }
     void *items = NULL;
-    size_t n = 0;
+    size_t n = 0, errors_before = scn_error_count(w);
     scn_walk_list(w, &window_section, sizeof(scn_provisioned_window), node, &items, &n, path);
     L->provisioned_schedule = items;
     L->n_provisioned_windows = n;
     L->provisioned = 0;
-    char sub[512];
+    if (scn_error_count(w) > errors_before)
+        return; /* a window is already wrong: comparing windows would only add noise */
+    char sub[SCN_PATH_LEN];
     for (size_t i = 0; i < n; i++) {
         const scn_provisioned_window *win = &L->provisioned_schedule[i];
-        yaml_node_t *item = scn_node(w, node->data.sequence.items.start[i]);
-        bool both = scn_map_get(w, item, "from") && scn_map_get(w, item, "to");
-        if (both && win->from_us >= win->to_us) {
+        if (win->from_us >= win->to_us) {
             snprintf(sub, sizeof sub, "%s[%zu].to", path, i);
             char a[32], b[32];
             units_format_duration(a, sizeof a, win->from_us);
@@ -536,7 +540,7 @@ static void check_arrivals(scn_walk *w, yaml_node_t *map, void *base, const char
     const char *name = scn_text(proc);
     if (strcmp(name, PROCESS_NAMES[s->workload.process]) != 0)
         return; /* not a valid process: already reported */
-    char sub[512];
+    char sub[SCN_PATH_LEN];
     snprintf(sub, sizeof sub, "%s.rate", path);
     yaml_node_t *rate = scn_map_get(w, map, "rate");
     if (uses_rate(s) && !rate)
@@ -558,9 +562,9 @@ static void check_arrivals(scn_walk *w, yaml_node_t *map, void *base, const char
 static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
     const scn_workload *wl = &((const scenario *)base)->workload;
-    if (!map || wl->diurnal_period_us <= 0 || wl->diurnal_peak_at_us < wl->diurnal_period_us)
+    if (!map || !scn_section_ok(w) || wl->diurnal_peak_at_us < wl->diurnal_period_us)
         return;
-    char sub[512], a[32], b[32];
+    char sub[SCN_PATH_LEN], a[32], b[32];
     snprintf(sub, sizeof sub, "%s.peak_at", path);
     units_format_duration(a, sizeof a, wl->diurnal_peak_at_us);
     units_format_duration(b, sizeof b, wl->diurnal_period_us);
@@ -576,7 +580,7 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
     if (!map)
         return;
     static const char *const pickers[] = {"function", "row", "all"};
-    char sub[512];
+    char sub[SCN_PATH_LEN];
     if (t->format == SCN_TRACE_PER_MINUTE) {
         int chosen = (t->function != NULL) + (t->row > 0) + t->all;
         if (chosen != 1)
@@ -609,11 +613,11 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
 static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
     const scn_lambda *L = &((const scenario *)base)->lambda;
-    if (!map)
+    if (!map || !scn_section_ok(w))
         return;
-    char sub[512];
+    char sub[SCN_PATH_LEN];
     int64_t unreserved_cap = L->account_limit - 100; /* AWS keeps 100 unreserved */
-    if (L->reserved > unreserved_cap) {
+    if (L->reserved >= 0 && L->reserved > unreserved_cap) {
         snprintf(sub, sizeof sub, "%s.reserved", path);
         scn_error_key(w, sub, map, "%lld leaves fewer than 100 of account_limit %lld "
                       "unreserved (AWS requires 100): at most %lld", (long long)L->reserved,
@@ -656,11 +660,11 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
     if (!g->version[0])
         return; /* a bad version was reported */
     bool before_3 = strcmp(g->version, "3.0") < 0;
-    if (map && before_3 && g->worker_type != SCN_GLUE_G1X && g->worker_type != SCN_GLUE_G2X) {
-        char sub[512];
+    if (map && scn_section_ok(w) && before_3 && g->worker_type != SCN_GLUE_G1X && g->worker_type != SCN_GLUE_G2X) {
+        char sub[SCN_PATH_LEN];
         snprintf(sub, sizeof sub, "%s.worker_type", path);
         scn_error_key(w, sub, map, "%s needs Glue 3.0 or later (version is \"%s\")",
-                      scn_glue_worker_names[g->worker_type], g->version);
+                      GLUE_WORKER_NAMES[g->worker_type], g->version);
     }
     if (!scn_map_get(w, map, "startup")) {
         /* Start-up times per version are unconfirmed (AWS-REFERENCE.md): "commonly under a
@@ -669,7 +673,7 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
         SIM_ASSERT(!strcmp(f.key, "startup"));
         f.def = strcmp(g->version, "2.0") < 0 ? "{dist: uniform, min: 8min, max: 10min}"
                                               : "{dist: uniform, min: 10s, max: 60s}";
-        char sub[512];
+        char sub[SCN_PATH_LEN];
         snprintf(sub, sizeof sub, "%s.startup", path);
         scn_apply(w, &f, NULL, base, sub);
     }
@@ -678,8 +682,8 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
 static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
     const scn_emr *e = &((const scenario *)base)->emr;
-    if (map && e->sl_pre_initialized > e->sl_workers) {
-        char sub[512];
+    if (map && scn_section_ok(w) && e->sl_pre_initialized > e->sl_workers) {
+        char sub[SCN_PATH_LEN];
         snprintf(sub, sizeof sub, "%s.serverless.pre_initialized", path);
         scn_error_key(w, sub, map, "%lld is more than serverless.workers (%lld)",
                       (long long)e->sl_pre_initialized, (long long)e->sl_workers);

@@ -69,7 +69,9 @@ static bool is_block_safe(const char *s)
     return true;
 }
 
-void scn_write_string(FILE *out, const char *s, int indent)
+/* A string as a plain scalar when that reads back the same, else a |-block (multi-line text,
+ * lines indented by indent+2) or a double-quoted scalar. */
+static void scn_write_string(FILE *out, const char *s, int indent)
 {
     if (is_plain_safe(s)) {
         fputs(s, out);

@@ -23,6 +23,11 @@ static sim_time_us clock_to_us(double t_s) {
 static void process_advance(workload_gen *g) {
     const scn_workload *w = g->w;
     double t = g->process_clock_s;
+    if ((w->process == SCN_ARRIVALS_POISSON || w->process == SCN_ARRIVALS_CONSTANT) &&
+        !(w->rate_per_s > 0)) {
+        g->next_process_us = SIM_TIME_NEVER; /* rate 0: only bursts arrive */
+        return;
+    }
     switch (w->process) {
     case SCN_ARRIVALS_POISSON:
         t += gsl_ran_exponential(g->arrivals, 1.0 / w->rate_per_s);

@@ -1,0 +1,198 @@
+/* models/scenario_override.c — grafts `--set KEY=VALUE` overrides into the scenario's document.
+ *
+ * VALUE is parsed as YAML on its own (so `--set 'lambda.cold_start.init={dist: exponential,
+ * mean: 1s}'` works) and its nodes are copied into the scenario file's document under the dotted
+ * KEY, creating the maps on the way that the file does not have. The walk that follows then
+ * applies exactly the checks the file gets, and an unknown key is reported like one in the file.
+ * Copied nodes carry the override's position: line = its 0-based index, column = the column in
+ * the "KEY=VALUE" text, so errors read `--set:N:COL`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/scenario_internal.h"
+#include "sim/error.h"
+
+#define MAX_OVERRIDE_DEPTH 64 /* aliases can make cycles: bound the copy */
+
+static void mark_override(yaml_document_t *doc, int id, int index, int col0)
+{
+    yaml_node_t *n = yaml_document_get_node(doc, id);
+    n->start_mark.line = n->end_mark.line = (size_t)index;
+    n->start_mark.column = n->end_mark.column = (size_t)col0;
+}
+
+/* Copies node `id` of src into dst with override positions; returns the new id, 0 on failure. */
+static int copy_node(yaml_document_t *src, int id, yaml_document_t *dst, int index, int col0,
+                     int depth)
+{
+    yaml_node_t *n = yaml_document_get_node(src, id);
+    if (!n || depth > MAX_OVERRIDE_DEPTH)
+        return 0;
+    int col = col0 + (int)n->start_mark.column, nid = 0;
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        nid = yaml_document_add_scalar(dst, n->tag, n->data.scalar.value, (int)n->data.scalar.length,
+                                       n->data.scalar.style);
+        break;
+    case YAML_SEQUENCE_NODE: {
+        nid = yaml_document_add_sequence(dst, n->tag, n->data.sequence.style);
+        int count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+        for (int i = 0; nid && i < count; i++) {
+            n = yaml_document_get_node(src, id);
+            int c = copy_node(src, n->data.sequence.items.start[i], dst, index, col0, depth + 1);
+            if (!c || !yaml_document_append_sequence_item(dst, nid, c))
+                return 0;
+        }
+        break;
+    }
+    case YAML_MAPPING_NODE: {
+        nid = yaml_document_add_mapping(dst, n->tag, n->data.mapping.style);
+        int count = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+        for (int i = 0; nid && i < count; i++) {
+            n = yaml_document_get_node(src, id);
+            yaml_node_pair_t pair = n->data.mapping.pairs.start[i];
+            int k = copy_node(src, pair.key, dst, index, col0, depth + 1);
+            int v = k ? copy_node(src, pair.value, dst, index, col0, depth + 1) : 0;
+            if (!v || !yaml_document_append_mapping_pair(dst, nid, k, v))
+                return 0;
+        }
+        break;
+    }
+    default:
+        return 0;
+    }
+    if (nid)
+        mark_override(dst, nid, index, col);
+    return nid;
+}
+
+/* Index of the pair of `map` whose key is `key` (first match), or -1. */
+static int find_pair(yaml_document_t *doc, int map, const char *key)
+{
+    yaml_node_t *m = yaml_document_get_node(doc, map);
+    int count = (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    for (int i = 0; i < count; i++) {
+        yaml_node_t *k = yaml_document_get_node(doc, m->data.mapping.pairs.start[i].key);
+        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key))
+            return i;
+    }
+    return -1;
+}
+
+/* Adds `key: value` to map, the key positioned at column col0 of override `index`. */
+static bool add_pair(yaml_document_t *doc, int map, const char *key, int value, int index,
+                     int col0)
+{
+    int k = yaml_document_add_scalar(doc, NULL, (const yaml_char_t *)key, (int)strlen(key),
+                                     YAML_PLAIN_SCALAR_STYLE);
+    if (!k)
+        return false;
+    mark_override(doc, k, index, col0);
+    return yaml_document_append_mapping_pair(doc, map, k, value);
+}
+
+int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_diag *diag)
+{
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text) {
+        sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, 1, NULL,
+                       "expected KEY=VALUE, like lambda.memory=2048MB; got '%s'", text);
+        return SIM_OK;
+    }
+    size_t key_len = (size_t)(eq - text);
+    char *key = strndup(text, key_len);
+    if (!key)
+        return SIM_ENOMEM;
+    for (size_t i = 0; i <= key_len; i++) {
+        bool boundary = i == key_len || key[i] == '.';
+        if (boundary && (i == 0 || key[i - 1] == '.')) {
+            sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, (int)i + 1, key,
+                           "empty part in the key (keys are dotted paths like lambda.memory)");
+            free(key);
+            return SIM_OK;
+        }
+    }
+    const char *value = eq + 1;
+    int value_col0 = (int)key_len + 1;
+    yaml_parser_t p;
+    yaml_document_t vdoc;
+    if (!yaml_parser_initialize(&p)) {
+        free(key);
+        return SIM_ENOMEM;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)value, strlen(value));
+    if (!yaml_parser_load(&p, &vdoc)) {
+        int rc = p.error == YAML_MEMORY_ERROR ? SIM_ENOMEM : SIM_OK;
+        if (!rc)
+            scn_report_yaml_error(diag, SCN_OVERRIDE_SOURCE, index + 1, value_col0, key, &p,
+                                  value, strlen(value));
+        yaml_parser_delete(&p);
+        free(key);
+        return rc;
+    }
+    yaml_parser_delete(&p);
+
+    /* Walk down the dotted path, creating the maps that are missing; set the last part. */
+    int rc = SIM_OK, cur = 1; /* the root mapping, ensured by the caller */
+    for (char *seg = key;;) {
+        char *dot = strchr(seg, '.');
+        if (dot)
+            *dot = '\0';
+        int seg_col0 = (int)(seg - key);
+        int at = find_pair(doc, cur, seg);
+        if (!dot) {
+            int v;
+            if (yaml_document_get_root_node(&vdoc)) {
+                v = copy_node(&vdoc, 1, doc, index, value_col0, 0);
+            } else { /* `KEY=`: an empty (null) value */
+                v = yaml_document_add_scalar(doc, NULL, (const yaml_char_t *)"", 0,
+                                             YAML_PLAIN_SCALAR_STYLE);
+                if (v)
+                    mark_override(doc, v, index, value_col0);
+            }
+            bool ok = v != 0;
+            if (ok && at >= 0)
+                yaml_document_get_node(doc, cur)->data.mapping.pairs.start[at].value = v;
+            else if (ok)
+                ok = add_pair(doc, cur, seg, v, index, seg_col0);
+            if (!ok) /* out of memory, or a value nested absurdly deep (alias cycles) */
+                sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, value_col0 + 1, key,
+                               "cannot use this value (nested too deeply, or out of memory)");
+            break;
+        }
+        int child = 0;
+        if (at >= 0) {
+            child = yaml_document_get_node(doc, cur)->data.mapping.pairs.start[at].value;
+            yaml_node_t *c = yaml_document_get_node(doc, child);
+            if (c->type != YAML_MAPPING_NODE && !scn_is_null(c)) {
+                sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, seg_col0 + 1, key,
+                               "cannot set a key inside '%s': it is %s, not a map", key,
+                               scn_node_kind(c));
+                break;
+            }
+            if (c->type == YAML_MAPPING_NODE) {
+                cur = child;
+                *dot = '.';
+                seg = dot + 1;
+                continue;
+            }
+        }
+        /* Missing, or `lambda:` with nothing after it: a new map here. */
+        int nm = yaml_document_add_mapping(doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+        if (nm)
+            mark_override(doc, nm, index, seg_col0);
+        if (nm && at >= 0)
+            yaml_document_get_node(doc, cur)->data.mapping.pairs.start[at].value = nm;
+        if (!nm || (at < 0 && !add_pair(doc, cur, seg, nm, index, seg_col0))) {
+            rc = SIM_ENOMEM;
+            break;
+        }
+        cur = nm;
+        *dot = '.';
+        seg = dot + 1;
+    }
+    yaml_document_delete(&vdoc);
+    free(key);
+    return rc;
+}
+
