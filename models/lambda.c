@@ -20,7 +20,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "models/pricing.h"
+#include "models/cost.h"
 #include "models/workload.h"
 #include "sim/calendar.h"
 #include "sim/error.h"
@@ -494,24 +494,34 @@ static int replication_loop(lambda_sim *m) {
     return SIM_OK;
 }
 
-static void bill(const scenario *s, lambda_rep *o) {
-    const pricing_table *p = pricing_find(s->pricing.table);
-    SIM_ASSERT(p != NULL); /* lambda_check_supported refuses unknown tables */
-    const pricing_lambda_arch *a = &p->lambda[s->lambda.architecture];
+int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
+    /* Tiers and the free tier are monthly: price the horizon's usage scaled to pricing.month,
+     * then scale the bill back to the horizon. */
     const double mb_ms_per_gb_s = 1024.0 * 1000.0;
-    double horizon_s = sim_time_to_s(s->horizon_us);
-    double configured_s = ceil(horizon_s / p->lambda_provisioned_round_s) * p->lambda_provisioned_round_s;
+    double to_month = (double)s->pricing.month_us / (double)s->horizon_us;
+    double configured_s = cost_lambda_provisioned_round(p, sim_time_to_s(s->horizon_us));
     o->provisioned_configured_gb_s =
         (double)s->lambda.provisioned * (double)s->lambda.memory_mb / 1024.0 * configured_s;
-    o->cost_requests = (double)o->invocations * p->lambda_usd_per_request;
-    o->cost_compute = (double)o->ondemand_mb_ms / mb_ms_per_gb_s * a->usd_per_gb_s +
-                      (double)o->provisioned_duration_mb_ms / mb_ms_per_gb_s *
-                          a->provisioned_duration_usd_per_gb_s;
-    o->cost_init = (double)o->init_mb_ms / mb_ms_per_gb_s * a->usd_per_gb_s;
-    o->cost_provisioned = o->provisioned_configured_gb_s * a->provisioned_usd_per_gb_s;
-    o->cost_ephemeral = (double)o->ephemeral_mb_ms / mb_ms_per_gb_s * p->lambda_ephemeral_usd_per_gb_s;
-    o->cost_total =
-        o->cost_requests + o->cost_compute + o->cost_init + o->cost_provisioned + o->cost_ephemeral;
+    cost_lambda_usage month = {
+        .arch = s->lambda.architecture,
+        .requests = (double)o->invocations * to_month,
+        .ondemand_gb_s = (double)o->ondemand_mb_ms / mb_ms_per_gb_s * to_month,
+        .init_gb_s = (double)o->init_mb_ms / mb_ms_per_gb_s * to_month,
+        .provisioned_duration_gb_s = (double)o->provisioned_duration_mb_ms / mb_ms_per_gb_s * to_month,
+        .provisioned_configured_gb_s = o->provisioned_configured_gb_s * to_month,
+        .ephemeral_gb_s = (double)o->ephemeral_mb_ms / mb_ms_per_gb_s * to_month,
+    };
+    cost_lambda_bill bill;
+    int rc = cost_lambda_month(p, &month, s->pricing.free_tier, &bill);
+    if (rc) return rc;
+    o->cost_requests = bill.requests / to_month;
+    o->cost_compute = (bill.compute + bill.provisioned_duration) / to_month;
+    o->cost_init = bill.init / to_month;
+    o->cost_provisioned = bill.provisioned / to_month;
+    o->cost_ephemeral = bill.ephemeral / to_month;
+    o->cost_total = bill.total / to_month;
+    o->cost_per_month = bill.total;
+    return SIM_OK;
 }
 
 int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool) {
@@ -529,7 +539,6 @@ int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, la
         out->latency_q_s[5] = m.latency_us->n ? sim_time_to_s(m.latency_us->max) : 0.0;
         out->duration_q_s[0] = sim_time_to_s(sim_hist_quantile(m.duration_us, 0.50));
         out->duration_q_s[1] = sim_time_to_s(sim_hist_quantile(m.duration_us, 0.99));
-        bill(s, out);
 #pragma omp critical(capsim_lambda_pool)
         {
             sim_hist_merge(&pool->latency_us, m.latency_us);
@@ -568,13 +577,6 @@ int lambda_check_supported(const scenario *s, sim_diag *diag) {
         scenario_refuse(s, diag, "workload.arrivals.process",
                         "trace replay is not simulated by capsim %s yet; use poisson, constant, "
                         "mmpp or diurnal", CAPSIM_VERSION);
-    if (!pricing_find(s->pricing.table))
-        scenario_refuse(s, diag, "pricing.table",
-                        "no pricing table named '%s'; this version ships aws-us-east-1",
-                        s->pricing.table);
-    if (s->pricing.free_tier)
-        scenario_refuse(s, diag, "pricing.free_tier",
-                        "the free tier is not applied by capsim %s yet; use false", CAPSIM_VERSION);
     return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
 }
 
@@ -629,6 +631,7 @@ GETTER(cost_compute, r->cost_compute)
 GETTER(cost_init, r->cost_init)
 GETTER(cost_provisioned, r->cost_provisioned)
 GETTER(cost_ephemeral, r->cost_ephemeral)
+GETTER(cost_per_month, r->cost_per_month)
 GETTER(cost_per_1k_items, r->items ? r->cost_total / (double)r->items * 1000.0 : 0.0)
 #undef GETTER
 
@@ -695,10 +698,7 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         rc |= add_metric(sec, table[i].path, table[i].kind, reps, n, x, table[i].get,
                          table[i].pooled);
-    /* per_month scales the horizon's cost to pricing.month at the simulated rate. */
-    double month_factor = (double)s->pricing.month_us / (double)s->horizon_us;
-    for (size_t i = 0; i < n; i++) x[i] = reps[i].cost_total * month_factor;
-    rc |= report_section_add(sec, "cost_usd.per_month", REPORT_REAL, x, n, NAN);
+    rc |= add_metric(sec, "cost_usd.per_month", REPORT_REAL, reps, n, x, get_cost_per_month, none);
     rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
                      none);
     free(x);

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "models/pricing.h"
 #include "models/report.h"
 #include "models/scenario.h"
 #include "sim/diag.h"
@@ -39,6 +40,7 @@ typedef struct lambda_rep {
     double provisioned_configured_gb_s;
     /* cost of the horizon, USD */
     double cost_requests, cost_compute, cost_init, cost_provisioned, cost_ephemeral, cost_total;
+    double cost_per_month; /* the month's bill at the simulated rate (monthly tiers, free tier) */
 } lambda_rep;
 
 /* Histograms pooled over all replications (latency and billed duration, microseconds).
@@ -54,6 +56,9 @@ int lambda_check_supported(const scenario *s, sim_diag *diag);
 /* Simulates replication `replication` into *out, adding its histograms into *pool (which the
  * caller has initialised and protects with an OpenMP critical section inside). 0 or SIM_ENOMEM. */
 int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool);
+
+/* Prices a replication's usage into its cost_* fields (lambda_simulate leaves them 0). */
+int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o);
 
 /* Adds the workload section (items, records, mb) and the lambda platform section. */
 int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "models/lambda.h"
+#include "models/pricing.h"
 #include "sim/driver.h"
 #include "sim/error.h"
 
@@ -18,6 +19,8 @@ int run_check(const scenario *s, sim_diag *diag) {
                        "this platform is not simulated by capsim %s yet; remove the section to "
                        "simulate lambda alone", CAPSIM_VERSION);
     }
+    pricing_table *table = NULL;
+    if (pricing_load(s->pricing.table, diag, &table) == SIM_OK) pricing_destroy(table);
     if (!s->lambda.present && sim_diag_count(diag) == before) {
         scenario_refuse(s, diag, "lambda", "no platform to simulate: add a lambda section");
     }
@@ -36,7 +39,12 @@ static int lambda_one(void *ctx, uint32_t replication, void *slot) {
 
 int run_scenario(const scenario *s, int threads, report *r) {
     size_t n = (size_t)s->replications;
-    int rc = SIM_OK;
+    sim_diag diag; /* run_check reported any problem with the table already */
+    sim_diag_init(&diag);
+    pricing_table *table = NULL;
+    int rc = pricing_load(s->pricing.table, &diag, &table);
+    sim_diag_fini(&diag);
+    if (rc) return rc;
     if (s->lambda.present) {
         lambda_rep *reps = calloc(n, sizeof *reps);
         lambda_pool *pool = malloc(sizeof *pool);
@@ -49,9 +57,11 @@ int run_scenario(const scenario *s, int threads, report *r) {
         sim_hist_init(&pool->duration_us);
         lambda_job job = {s, pool};
         rc = sim_replicate((uint32_t)n, threads, lambda_one, &job, reps, sizeof *reps);
+        for (size_t i = 0; i < n && !rc; i++) rc = lambda_bill(s, table, &reps[i]);
         if (!rc) rc = lambda_summarize(s, reps, n, pool, r);
         free(reps);
         free(pool);
     }
+    pricing_destroy(table);
     return rc;
 }

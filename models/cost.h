@@ -1,0 +1,67 @@
+/* models/cost.h — billing: usage in, dollars out, by each service's rules.
+ *
+ * Models measure usage (requests, billed GB-seconds, DPU-seconds, instance-seconds...) and never
+ * multiply by a price themselves; this module owns the billing rules (rounding, minimums, tiers,
+ * free tier) and takes its rates from a pricing table (pricing.h). `capsim cost` and the
+ * simulation use the same functions, so the simulator reproduces AWS's worked examples exactly.
+ *
+ * Monthly rules (Lambda's duration tiers and free tier) apply to a month of usage: the simulator
+ * scales a horizon's usage to pricing.month, prices that month, and scales back. */
+#ifndef MODELS_COST_H
+#define MODELS_COST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "models/pricing.h"
+#include "models/scenario.h"
+
+/* ---- Lambda ---- */
+typedef struct cost_lambda_usage {
+    scn_arch arch;
+    double requests;                    /* every request: on-demand and provisioned-served,
+                                           plus the extra requests of large async events */
+    double ondemand_gb_s;               /* billed duration (1 ms steps) of on-demand invocations */
+    double init_gb_s;                   /* billed INIT of on-demand cold starts */
+    double provisioned_duration_gb_s;   /* billed duration of invocations served by provisioned
+                                           environments */
+    double provisioned_configured_gb_s; /* configured provisioned concurrency (each configured
+                                           period rounded up to 5 minutes by the caller with
+                                           cost_lambda_provisioned_round) */
+    double ephemeral_gb_s;              /* /tmp above 512 MB x billed seconds */
+} cost_lambda_usage;
+
+typedef struct cost_lambda_bill {
+    double requests, compute, init, provisioned, provisioned_duration, ephemeral, total;
+} cost_lambda_bill;
+
+/* Prices one month of Lambda usage: the request fee, on-demand duration through the monthly tiers
+ * of the architecture (INIT counts as on-demand duration), provisioned concurrency and its
+ * duration rate, ephemeral storage; the free tier (requests and GB-s, on-demand only) when
+ * free_tier. Line items unrounded. Returns 0 or SIM_EINVAL. */
+int cost_lambda_month(const pricing_table *p, const cost_lambda_usage *u, bool free_tier,
+                      cost_lambda_bill *out);
+/* Seconds of configured provisioned concurrency as billed: rounded up to the table's step (5 min). */
+double cost_lambda_provisioned_round(const pricing_table *p, double seconds);
+
+/* ---- Glue ---- */
+/* Billed seconds of one job run: per second, with the version's minimum (600 s for 0.9/1.0,
+ * 60 s for 2.0 and later). */
+double cost_glue_billed_s(const char *version, double run_s);
+/* USD for DPU-seconds already billed (sum of billed_s x DPUs), standard or flex. */
+double cost_glue_usd(const pricing_table *p, double dpu_s, scn_exec_class execution_class);
+
+/* ---- EMR ---- */
+/* Billed seconds of one instance: per second with a 1-minute minimum. */
+double cost_emr_billed_s(double run_s);
+/* USD for instance-seconds of one type on EMR on EC2 (EC2 price + EMR fee); SIM_EINVAL-free:
+ * returns NAN when the type is not in the table (the loader checks types first). */
+double cost_emr_ec2_usd(const pricing_table *p, const char *instance_type, double instance_s);
+/* USD for EMR Serverless: vCPU-seconds, GB-seconds, and storage GB-seconds above the free 20 GB. */
+double cost_emr_serverless_usd(const pricing_table *p, double vcpu_s, double gb_s,
+                               double storage_gb_s);
+
+/* Rounds to the cent as AWS's examples do (half away from zero). */
+double cost_round_cents(double usd);
+
+#endif
