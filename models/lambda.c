@@ -1,17 +1,20 @@
-/* models/lambda.c — the Lambda model (see lambda.h for what it simulates).
+/* models/lambda.c — the Lambda core: environments, concurrency, invocations (see lambda.h).
  *
  * State of one replication: a pool of execution environments (indices, never pointers, so the
- * pool can grow), two idle sets (provisioned environments serve first), the event calendar and
- * the workload generator. Arrivals are not put in the calendar: the next one is compared with
- * the calendar's earliest event, which saves a heap push and pop per item. On equal times the
- * calendar goes first, so an environment freed at t serves an arrival at t.
+ * pool can grow), two idle sets (provisioned environments serve first), a pool of jobs
+ * (invocation requests), the event calendar and the workload generator. Triggers
+ * (lambda_direct.c, lambda_stream.c) turn items into jobs and decide what a throttle or a failure
+ * means; this file decides whether a job can run, runs it, and reports its outcome.
  *
- * Keep-alive: each environment has at most one pending expiry timer. When an environment goes
- * idle it gets a death time; a timer is armed only if none is pending (or the pending one is
- * later). A timer that fires early (the environment was reused since) re-arms itself for the
- * current death time. This keeps the calendar at about one entry per environment instead of one
- * stale entry per invocation, which matters at 1,000 invocations per second and 10-minute
- * keep-alives (600,000 stale entries otherwise). */
+ * Arrivals are not put in the calendar: the next one is compared with the calendar's earliest
+ * event, which saves a heap push and pop per item. On equal times the calendar goes first, so
+ * an environment freed at t serves an arrival at t.
+ *
+ * Keep-alive: each environment has at most one pending timer. When an environment goes idle it
+ * gets a retirement time (keep-alive death, or max_lifetime); a timer is armed only if none is
+ * pending (or the pending one is later). A timer that fires early (the environment was reused
+ * since) re-arms itself. This keeps the calendar at about one entry per environment instead of
+ * one stale entry per invocation (600,000 of them at 1,000/s with a 10-minute keep-alive). */
 #include "models/lambda.h"
 
 #include <math.h>
@@ -21,80 +24,32 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/cost.h"
-#include "models/workload.h"
-#include "sim/calendar.h"
+#include "models/lambda_internal.h"
 #include "sim/error.h"
 #include "sim/rng.h"
 
-enum { EV_FINISH, EV_EXPIRE, EV_WINDOW_OPEN, EV_WINDOW_CLOSE };
 enum { ENV_FREE, ENV_BUSY, ENV_IDLE };
 
 #define LAMBDA_MB_PER_VCPU 1769.0
 #define LAMBDA_MAX_VCPU 6.0
 #define LAMBDA_INIT_BILLED_MAX_US (10 * SIM_US_PER_S) /* AWS caps the init phase at 10 s */
-
-typedef struct env {
-    sim_time_us expire_us;      /* death time while idle */
-    sim_time_us timer_us;       /* when the pending expiry timer fires */
-    sim_time_us item_arrival_us;/* the running invocation's item */
-    uint64_t create_seq;        /* creation order, for routing: newest */
-    int32_t prev, next;         /* MRU list links; next doubles as the free-slot link */
-    int32_t pos;                /* index in the newest-heap or random array */
-    uint8_t state;
-    bool provisioned;
-    bool timer_pending;
-    bool counted;               /* the running item arrived after warmup */
-    bool failed, timed_out;     /* outcome of the running attempt */
-    sim_event_handle timer;
-} env;
-
-/* Idle environments of one kind, in the structure the routing policy needs:
- * mru: a doubly-linked list, most recently freed first; newest: a max-heap on creation order;
- * random: an array with swap-remove. */
-typedef struct idle_set {
-    scn_routing routing;
-    int32_t count;
-    int32_t head;     /* mru */
-    int32_t *slots;   /* newest, random */
-    int32_t capacity;
-} idle_set;
-
-typedef struct lambda_sim {
-    const scenario *s;
-    const scn_lambda *L;
-    sim_calendar cal;
-    workload_gen wl;
-    gsl_rng *rng_init, *rng_keep_alive, *rng_errors, *rng_routing;
-    env *envs;
-    int32_t n_envs, capacity, free_head;
-    uint64_t next_create_seq;
-    idle_set idle_provisioned, idle_ondemand;
-    int64_t busy, live, cap;
-    double tokens, token_cap, tokens_per_us;
-    sim_time_us tokens_at_us;
-    double vcpu;            /* min(memory share, 6, threads) */
-    sim_time_us now_us, warmup_us, end_us;
-    sim_timeavg busy_avg, live_avg;
-    bool window_closed;
-    sim_hist *latency_us, *duration_us;
-    lambda_rep *out;
-} lambda_sim;
+#define DAY_US (86400 * SIM_US_PER_S)
 
 /* ---------------------------------------------------------------- idle sets */
 
-static int idle_init(idle_set *set, scn_routing routing, int32_t capacity) {
+static int idle_init(lambda_idle_set *set, scn_routing routing, int32_t capacity) {
     memset(set, 0, sizeof *set);
     set->routing = routing;
     set->head = -1;
     if (routing != SCN_ROUTING_MRU) {
-        set->slots = malloc((size_t)(capacity > 0 ? capacity : 1) * sizeof *set->slots);
-        if (!set->slots) return SIM_ENOMEM;
         set->capacity = capacity > 0 ? capacity : 1;
+        set->slots = malloc((size_t)set->capacity * sizeof *set->slots);
+        if (!set->slots) return SIM_ENOMEM;
     }
     return SIM_OK;
 }
 
-static int idle_reserve(idle_set *set, int32_t capacity) {
+static int idle_reserve(lambda_idle_set *set, int32_t capacity) {
     if (set->routing == SCN_ROUTING_MRU || capacity <= set->capacity) return SIM_OK;
     int32_t *slots = realloc(set->slots, (size_t)capacity * sizeof *slots);
     if (!slots) return SIM_ENOMEM;
@@ -103,7 +58,7 @@ static int idle_reserve(idle_set *set, int32_t capacity) {
     return SIM_OK;
 }
 
-static void heap_swap(env *envs, int32_t *slots, int32_t i, int32_t j) {
+static void heap_swap(lambda_env *envs, int32_t *slots, int32_t i, int32_t j) {
     int32_t a = slots[i], b = slots[j];
     slots[i] = b;
     slots[j] = a;
@@ -112,7 +67,7 @@ static void heap_swap(env *envs, int32_t *slots, int32_t i, int32_t j) {
 }
 
 /* newest: max-heap on create_seq. */
-static void heap_sift_up(env *envs, int32_t *slots, int32_t i) {
+static void heap_sift_up(lambda_env *envs, int32_t *slots, int32_t i) {
     while (i > 0) {
         int32_t parent = (i - 1) / 2;
         if (envs[slots[parent]].create_seq >= envs[slots[i]].create_seq) break;
@@ -121,7 +76,7 @@ static void heap_sift_up(env *envs, int32_t *slots, int32_t i) {
     }
 }
 
-static void heap_sift_down(env *envs, int32_t *slots, int32_t n, int32_t i) {
+static void heap_sift_down(lambda_env *envs, int32_t *slots, int32_t n, int32_t i) {
     for (;;) {
         int32_t l = 2 * i + 1, r = l + 1, best = i;
         if (l < n && envs[slots[l]].create_seq > envs[slots[best]].create_seq) best = l;
@@ -132,8 +87,8 @@ static void heap_sift_down(env *envs, int32_t *slots, int32_t n, int32_t i) {
     }
 }
 
-static void idle_add(lambda_sim *m, idle_set *set, int32_t e) {
-    env *envs = m->envs;
+static void idle_add(lambda_sim *m, lambda_idle_set *set, int32_t e) {
+    lambda_env *envs = m->envs;
     switch (set->routing) {
     case SCN_ROUTING_MRU:
         envs[e].prev = -1;
@@ -154,8 +109,8 @@ static void idle_add(lambda_sim *m, idle_set *set, int32_t e) {
     set->count++;
 }
 
-static void idle_remove(lambda_sim *m, idle_set *set, int32_t e) {
-    env *envs = m->envs;
+static void idle_remove(lambda_sim *m, lambda_idle_set *set, int32_t e) {
+    lambda_env *envs = m->envs;
     SIM_ASSERT(set->count > 0);
     set->count--;
     switch (set->routing) {
@@ -183,7 +138,7 @@ static void idle_remove(lambda_sim *m, idle_set *set, int32_t e) {
 }
 
 /* Removes and returns the environment the routing policy picks, or -1 when the set is empty. */
-static int32_t idle_pick(lambda_sim *m, idle_set *set) {
+static int32_t idle_pick(lambda_sim *m, lambda_idle_set *set) {
     if (set->count == 0) return -1;
     int32_t e;
     switch (set->routing) {
@@ -195,30 +150,41 @@ static int32_t idle_pick(lambda_sim *m, idle_set *set) {
     return e;
 }
 
+static lambda_idle_set *idle_set_of(lambda_sim *m, const lambda_env *v) {
+    return v->provisioned ? &m->idle_provisioned : &m->idle_ondemand;
+}
+
 /* ---------------------------------------------------------------- environments */
 
+static sim_time_us sample_us(const scn_dist *d, gsl_rng *rng) {
+    return sim_time_from_s(sim_dist_sample(&d->dist, rng));
+}
+
 static int env_alloc(lambda_sim *m, bool provisioned, int32_t *out) {
-    if (m->free_head < 0) {
-        int32_t cap = m->capacity * 2;
-        env *envs = realloc(m->envs, (size_t)cap * sizeof *envs);
+    if (m->free_env < 0) {
+        int32_t cap = m->n_env_slots * 2;
+        lambda_env *envs = realloc(m->envs, (size_t)cap * sizeof *envs);
         if (!envs) return SIM_ENOMEM;
         m->envs = envs;
-        for (int32_t i = cap - 1; i >= m->capacity; i--) {
+        for (int32_t i = cap - 1; i >= m->n_env_slots; i--) {
             envs[i].state = ENV_FREE;
-            envs[i].next = m->free_head;
-            m->free_head = i;
+            envs[i].next = m->free_env;
+            m->free_env = i;
         }
-        m->capacity = cap;
+        m->n_env_slots = cap;
         if (idle_reserve(&m->idle_ondemand, cap) || idle_reserve(&m->idle_provisioned, cap))
             return SIM_ENOMEM;
     }
-    int32_t e = m->free_head;
-    env *v = &m->envs[e];
-    m->free_head = v->next;
+    int32_t e = m->free_env;
+    lambda_env *v = &m->envs[e];
+    m->free_env = v->next;
     memset(v, 0, sizeof *v);
-    v->prev = v->next = -1;
+    v->prev = v->next = v->job = -1;
     v->provisioned = provisioned;
     v->create_seq = m->next_create_seq++;
+    v->retire_us = m->L->has_max_lifetime
+                       ? m->now_us + sample_us(&m->L->max_lifetime, m->rng_lifetime)
+                       : SIM_TIME_NEVER;
     m->live++;
     sim_timeavg_set(&m->live_avg, m->now_us, m->live);
     *out = e;
@@ -226,51 +192,148 @@ static int env_alloc(lambda_sim *m, bool provisioned, int32_t *out) {
 }
 
 static void env_release(lambda_sim *m, int32_t e) {
-    env *v = &m->envs[e];
+    lambda_env *v = &m->envs[e];
     if (v->timer_pending) sim_calendar_cancel(&m->cal, v->timer);
     v->state = ENV_FREE;
     v->timer_pending = false;
-    v->next = m->free_head;
-    m->free_head = e;
+    v->next = m->free_env;
+    m->free_env = e;
     m->live--;
     sim_timeavg_set(&m->live_avg, m->now_us, m->live);
 }
 
-static idle_set *idle_set_of(lambda_sim *m, const env *v) {
-    return v->provisioned ? &m->idle_provisioned : &m->idle_ondemand;
-}
-
-/* The environment just finished an invocation: it waits for the next one (and, on demand,
- * dies keep_alive later unless reused). */
-static int env_make_idle(lambda_sim *m, int32_t e) {
-    env *v = &m->envs[e];
-    v->state = ENV_IDLE;
-    idle_add(m, idle_set_of(m, v), e);
-    if (v->provisioned) return SIM_OK;
-    v->expire_us = m->now_us + sim_time_from_s(sim_dist_sample(&m->L->keep_alive.dist,
-                                                                m->rng_keep_alive));
+static int env_arm_timer(lambda_sim *m, int32_t e) {
+    lambda_env *v = &m->envs[e];
+    if (v->expire_us == SIM_TIME_NEVER) return SIM_OK;
     if (v->timer_pending && v->timer_us <= v->expire_us) return SIM_OK; /* it will re-arm */
     if (v->timer_pending) sim_calendar_cancel(&m->cal, v->timer);
     v->timer_pending = true;
     v->timer_us = v->expire_us;
-    return sim_calendar_schedule(&m->cal, v->expire_us, EV_EXPIRE, (uint32_t)e, 0, &v->timer);
+    return sim_calendar_schedule(&m->cal, v->expire_us, LAMBDA_EV_EXPIRE, (uint32_t)e, 0, &v->timer);
+}
+
+/* A new idle provisioned environment (initialised ahead: no cold start for its first request). */
+static int env_provision(lambda_sim *m) {
+    int32_t e;
+    int rc = env_alloc(m, true, &e);
+    if (rc) return rc;
+    lambda_env *v = &m->envs[e];
+    v->state = ENV_IDLE;
+    idle_add(m, &m->idle_provisioned, e);
+    v->expire_us = v->retire_us;
+    return env_arm_timer(m, e);
+}
+
+/* max_lifetime reached: Lambda replaces the environment. A provisioned one is replaced by a new
+ * initialised one at once (its init billed, AWS-REFERENCE.md); an on-demand one just goes. */
+static int env_recycle(lambda_sim *m, int32_t e) {
+    bool provisioned = m->envs[e].provisioned;
+    env_release(m, e);
+    if (m->now_us >= m->warmup_us) m->out->recycles++;
+    if (!provisioned) return SIM_OK;
+    if (m->L->init_billed && m->now_us >= m->warmup_us) {
+        sim_time_us init_us = sample_us(&m->L->init, m->rng_init);
+        if (init_us > LAMBDA_INIT_BILLED_MAX_US) init_us = LAMBDA_INIT_BILLED_MAX_US;
+        m->out->init_mb_ms += (uint64_t)m->L->memory_mb * (uint64_t)((init_us + 999) / 1000);
+    }
+    return env_provision(m);
+}
+
+/* The environment finished an invocation: it waits for the next one, until its keep-alive
+ * (on-demand) or max_lifetime retires it. */
+static int env_make_idle(lambda_sim *m, int32_t e) {
+    lambda_env *v = &m->envs[e];
+    if (v->deprovision) {
+        env_release(m, e);
+        return SIM_OK;
+    }
+    if (m->now_us >= v->retire_us) return env_recycle(m, e);
+    v->state = ENV_IDLE;
+    idle_add(m, idle_set_of(m, v), e);
+    if (v->provisioned) {
+        v->expire_us = v->retire_us;
+    } else {
+        sim_time_us death = m->now_us + sample_us(&m->L->keep_alive, m->rng_keep_alive);
+        v->expire_us = death < v->retire_us ? death : v->retire_us;
+    }
+    return env_arm_timer(m, e);
 }
 
 static int on_expire(lambda_sim *m, int32_t e) {
-    env *v = &m->envs[e];
+    lambda_env *v = &m->envs[e];
     v->timer_pending = false;
     if (v->state != ENV_IDLE) return SIM_OK; /* busy: it re-arms when it goes idle */
-    if (v->expire_us > m->now_us) {          /* reused since this timer was armed */
-        v->timer_pending = true;
-        v->timer_us = v->expire_us;
-        return sim_calendar_schedule(&m->cal, v->expire_us, EV_EXPIRE, (uint32_t)e, 0, &v->timer);
-    }
+    if (v->expire_us > m->now_us) return env_arm_timer(m, e); /* reused since this timer was armed */
     idle_remove(m, idle_set_of(m, v), e);
+    if (m->now_us >= v->retire_us) return env_recycle(m, e);
     env_release(m, e);
     return SIM_OK;
 }
 
-/* ---------------------------------------------------------------- invocations */
+/* ---------------------------------------------------------------- provisioned schedule */
+
+/* A schedule window starts (allocate its environments) or ends (remove them: idle ones now,
+ * busy ones when their invocation ends). Windows repeat daily; the next occurrence is
+ * scheduled here. */
+static int on_provision(lambda_sim *m, const sim_event *ev) {
+    const scn_provisioned_window *w = &m->L->provisioned_schedule[ev->arg];
+    int rc = sim_calendar_schedule(&m->cal, ev->time_us + DAY_US, LAMBDA_EV_PROVISION, ev->target,
+                                   ev->arg, NULL);
+    if (rc) return rc;
+    if (ev->target == 1) {
+        for (int64_t i = 0; i < w->count && !rc; i++) rc = env_provision(m);
+        return rc;
+    }
+    for (int32_t e = 0; e < m->n_env_slots; e++) {
+        lambda_env *v = &m->envs[e];
+        if (v->state == ENV_FREE || !v->provisioned) continue;
+        if (v->state == ENV_BUSY) {
+            v->deprovision = true;
+        } else {
+            idle_remove(m, &m->idle_provisioned, e);
+            env_release(m, e);
+        }
+    }
+    return SIM_OK;
+}
+
+/* ---------------------------------------------------------------- jobs and invocations */
+
+int lambda_job_alloc(lambda_sim *m, int32_t *out) {
+    if (m->free_job < 0) {
+        int32_t cap = m->n_job_slots ? m->n_job_slots * 2 : 64;
+        lambda_job *jobs = realloc(m->jobs, (size_t)cap * sizeof *jobs);
+        if (!jobs) return SIM_ENOMEM;
+        m->jobs = jobs;
+        for (int32_t i = cap - 1; i >= m->n_job_slots; i--) {
+            jobs[i].next_free = m->free_job;
+            m->free_job = i;
+        }
+        m->n_job_slots = cap;
+    }
+    int32_t j = m->free_job;
+    m->free_job = m->jobs[j].next_free;
+    memset(&m->jobs[j], 0, sizeof m->jobs[j]);
+    m->jobs[j].owner = -1;
+    *out = j;
+    return SIM_OK;
+}
+
+void lambda_job_free(lambda_sim *m, int32_t job) {
+    m->jobs[job].next_free = m->free_job;
+    m->free_job = job;
+}
+
+void lambda_job_from_item(lambda_sim *m, lambda_job *j, const wl_item *item) {
+    j->arrival_us = item->arrival_us;
+    j->cpu_s = item->cpu_s;
+    j->io_s = item->io_s;
+    j->size_mb = item->size_mb;
+    j->records = item->records;
+    j->poison = item->poison;
+    j->error_p = m->s->workload.error_rate;
+    j->counted = item->arrival_us >= m->warmup_us;
+}
 
 static bool scale_token_take(lambda_sim *m) {
     double t = m->tokens + (double)(m->now_us - m->tokens_at_us) * m->tokens_per_us;
@@ -283,31 +346,53 @@ static bool scale_token_take(lambda_sim *m) {
 
 static uint64_t ceil_ms(sim_time_us t_us) { return (uint64_t)((t_us + 999) / 1000); }
 
-/* Runs the item on environment e (cold: a new environment, init first). */
-static int invoke(lambda_sim *m, int32_t e, bool cold, const wl_item *item, bool counted) {
+/* Requests an invocation bills: async payloads over 256 KB count one more per 64 KB. */
+static uint64_t billed_requests(const lambda_sim *m, const lambda_job *j) {
+    if (m->L->trigger != SCN_TRIGGER_ASYNC || j->size_mb <= 0.25) return 1;
+    double extra_kb = (j->size_mb - 0.25) * 1024.0;
+    return 1 + (uint64_t)ceil(extra_kb / 64.0 - 1e-9);
+}
+
+int lambda_invoke(lambda_sim *m, int32_t job) {
     const scn_lambda *L = m->L;
-    env *v = &m->envs[e];
-    sim_time_us init_us =
-        cold ? sim_time_from_s(sim_dist_sample(&L->init.dist, m->rng_init)) : 0;
-    sim_time_us exec_us = sim_time_from_s(item->io_s + item->cpu_s / m->vcpu);
+    lambda_job *j = &m->jobs[job];
+    int32_t e = -1;
+    bool cold = false;
+    if (m->busy < m->cap) {
+        e = idle_pick(m, &m->idle_provisioned);
+        if (e < 0) e = idle_pick(m, &m->idle_ondemand);
+        if (e < 0 && scale_token_take(m)) {
+            int rc = env_alloc(m, false, &e);
+            if (rc) return rc;
+            cold = true;
+        }
+    }
+    if (e < 0) {
+        if (j->counted) m->out->throttles++;
+        return 0;
+    }
+    lambda_env *v = &m->envs[e];
+    sim_time_us init_us = cold ? sample_us(&L->init, m->rng_init) : 0;
+    sim_time_us exec_us = sim_time_from_s(j->io_s + j->cpu_s / m->vcpu);
     bool timed_out = exec_us > L->timeout_us;
     if (timed_out) exec_us = L->timeout_us;
-    bool transient = m->s->workload.error_rate > 0 &&
-                     gsl_rng_uniform(m->rng_errors) < m->s->workload.error_rate;
+    bool transient = j->error_p > 0 && gsl_rng_uniform(m->rng_errors) < j->error_p;
 
     v->state = ENV_BUSY;
-    v->item_arrival_us = item->arrival_us;
-    v->counted = counted;
+    v->job = job;
     v->timed_out = timed_out;
-    v->failed = timed_out || item->poison || transient;
+    v->failed = timed_out || j->poison || transient;
+    j->runs++;
     m->busy++;
     sim_timeavg_set(&m->busy_avg, m->now_us, m->busy);
 
-    if (counted) {
+    if (j->counted) {
         lambda_rep *o = m->out;
         o->invocations++;
+        o->requests += billed_requests(m, j);
         o->cold_starts += cold;
         o->provisioned_invocations += v->provisioned;
+        o->retries += j->runs > 1;
         uint64_t run_ms = ceil_ms(exec_us);
         uint64_t init_ms = 0;
         if (cold && L->init_billed) {
@@ -325,77 +410,76 @@ static int invoke(lambda_sim *m, int32_t e, bool cold, const wl_item *item, bool
         sim_hist_add(m->duration_us, billed_us);
         sim_moments_add(&o->duration_s, sim_time_to_s(billed_us));
     }
-    return sim_calendar_schedule(&m->cal, m->now_us + init_us + exec_us, EV_FINISH, (uint32_t)e, 0,
-                                 NULL);
+    int rc = sim_calendar_schedule(&m->cal, m->now_us + init_us + exec_us, LAMBDA_EV_FINISH,
+                                   (uint32_t)e, 0, NULL);
+    return rc ? rc : 1;
 }
 
-static int on_arrival(lambda_sim *m, const wl_item *item) {
-    bool counted = item->arrival_us >= m->warmup_us;
-    lambda_rep *o = m->out;
-    if (counted) {
-        o->wl_items++;
-        o->wl_records += (uint64_t)item->records;
-        o->wl_mb += item->size_mb;
-        o->items++;
-    }
-    int32_t e = -1;
-    bool cold = false;
-    if (m->busy < m->cap) {
-        e = idle_pick(m, &m->idle_provisioned);
-        if (e < 0) e = idle_pick(m, &m->idle_ondemand);
-        if (e < 0 && scale_token_take(m)) {
-            int rc = env_alloc(m, false, &e);
-            if (rc) return rc;
-            cold = true;
-        }
-    }
-    if (e < 0) { /* throttled: a synchronous caller gets 429 and the item is lost */
-        if (counted) {
-            o->throttles++;
-            o->dropped++;
-        }
-        return SIM_OK;
-    }
-    return invoke(m, e, cold, item, counted);
+void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us, bool duplicate) {
+    if (!counted) return;
+    sim_time_us latency_us = m->now_us - arrival_us;
+    m->out->completed++;
+    m->out->duplicates += duplicate;
+    sim_hist_add(m->latency_us, latency_us);
+    sim_moments_add(&m->out->latency_s, sim_time_to_s(latency_us));
+}
+
+void lambda_item_failed(lambda_sim *m, bool counted, bool to_dlq) {
+    if (!counted) return;
+    m->out->failed++;
+    m->out->dlq += to_dlq;
+}
+
+void lambda_item_dropped(lambda_sim *m, bool counted, bool to_dlq) {
+    if (!counted) return;
+    m->out->dropped++;
+    m->out->dlq += to_dlq;
 }
 
 static int on_finish(lambda_sim *m, int32_t e) {
-    env *v = &m->envs[e];
-    lambda_rep *o = m->out;
+    lambda_env *v = &m->envs[e];
+    int32_t job = v->job;
+    lambda_outcome outcome = v->timed_out ? LAMBDA_TIMEOUT : v->failed ? LAMBDA_ERROR : LAMBDA_OK;
+    if (v->timed_out && m->jobs[job].counted) m->out->timeouts++;
     m->busy--;
     sim_timeavg_set(&m->busy_avg, m->now_us, m->busy);
-    if (v->counted) {
-        if (v->failed) {
-            o->failed++;
-            o->timeouts += v->timed_out;
-        } else {
-            sim_time_us latency_us = m->now_us - v->item_arrival_us;
-            o->completed++;
-            sim_hist_add(m->latency_us, latency_us);
-            sim_moments_add(&o->latency_s, sim_time_to_s(latency_us));
-        }
+    v->job = -1;
+    /* A timed-out environment is reset by Lambda: the next request there starts cold. */
+    int rc = SIM_OK;
+    if (v->timed_out && !v->provisioned) env_release(m, e);
+    else rc = env_make_idle(m, e);
+    if (rc) return rc;
+    if (lambda_is_stream(m->L)) {
+        rc = lambda_stream_done(m, job, outcome);
+        if (!rc) rc = lambda_stream_capacity_freed(m);
+        return rc;
     }
-    /* A timed-out on-demand environment is reset by Lambda: the next request starts cold. */
-    if (v->timed_out && !v->provisioned) {
-        env_release(m, e);
-        return SIM_OK;
-    }
-    return env_make_idle(m, e);
+    return lambda_direct_done(m, job, outcome);
 }
 
 /* ---------------------------------------------------------------- one replication */
 
 static void replication_fini(lambda_sim *m) {
+    if (lambda_is_stream(m->L)) lambda_stream_fini(m);
     sim_calendar_fini(&m->cal);
     workload_fini(&m->wl);
-    gsl_rng *rngs[] = {m->rng_init, m->rng_keep_alive, m->rng_errors, m->rng_routing};
+    gsl_rng *rngs[] = {m->rng_init, m->rng_keep_alive, m->rng_errors, m->rng_routing,
+                       m->rng_lifetime, m->rng_trigger};
     for (size_t i = 0; i < sizeof rngs / sizeof rngs[0]; i++)
         if (rngs[i]) gsl_rng_free(rngs[i]);
     free(m->envs);
+    free(m->jobs);
     free(m->idle_provisioned.slots);
     free(m->idle_ondemand.slots);
     free(m->latency_us);
     free(m->duration_us);
+}
+
+static int64_t max_provisioned(const scn_lambda *L) {
+    int64_t k = L->provisioned;
+    for (size_t i = 0; i < L->n_provisioned_windows; i++)
+        if (L->provisioned_schedule[i].count > k) k = L->provisioned_schedule[i].count;
+    return k;
 }
 
 static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out) {
@@ -413,12 +497,15 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     double share = (double)L->memory_mb / LAMBDA_MB_PER_VCPU;
     if (share > LAMBDA_MAX_VCPU) share = LAMBDA_MAX_VCPU;
     m->vcpu = share < (double)s->workload.work_threads ? share : (double)s->workload.work_threads;
-    m->free_head = -1;
-    m->capacity = (int32_t)(m->cap + L->provisioned + 16);
+    m->free_env = m->free_job = -1;
+    m->n_env_slots = (int32_t)(m->cap + max_provisioned(L) + 16);
     sim_timeavg_init(&m->busy_avg);
     sim_timeavg_init(&m->live_avg);
+    sim_moments_init(&out->latency_s);
+    sim_moments_init(&out->duration_s);
+    sim_moments_init(&out->iterator_age_s);
 
-    int rc = sim_calendar_init(&m->cal, (size_t)m->capacity + 16);
+    int rc = sim_calendar_init(&m->cal, (size_t)m->n_env_slots + 16);
     if (rc) return rc;
     rc = workload_init(&m->wl, s, rep, NULL);
     if (rc) return rc;
@@ -426,72 +513,110 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     m->rng_keep_alive = sim_rng_create(s->seed, rep, "lambda.keep_alive");
     m->rng_errors = sim_rng_create(s->seed, rep, "lambda.errors");
     m->rng_routing = sim_rng_create(s->seed, rep, "lambda.routing");
-    m->envs = malloc((size_t)m->capacity * sizeof *m->envs);
+    m->rng_lifetime = sim_rng_create(s->seed, rep, "lambda.max_lifetime");
+    m->rng_trigger = sim_rng_create(s->seed, rep, "lambda.trigger");
+    m->envs = malloc((size_t)m->n_env_slots * sizeof *m->envs);
     m->latency_us = malloc(sizeof *m->latency_us);
     m->duration_us = malloc(sizeof *m->duration_us);
-    if (!m->rng_init || !m->rng_keep_alive || !m->rng_errors || !m->rng_routing || !m->envs ||
-        !m->latency_us || !m->duration_us)
+    if (!m->rng_init || !m->rng_keep_alive || !m->rng_errors || !m->rng_routing ||
+        !m->rng_lifetime || !m->rng_trigger || !m->envs || !m->latency_us || !m->duration_us)
         return SIM_ENOMEM;
     sim_hist_init(m->latency_us);
     sim_hist_init(m->duration_us);
-    if ((rc = idle_init(&m->idle_provisioned, L->routing, m->capacity)) ||
-        (rc = idle_init(&m->idle_ondemand, L->routing, m->capacity)))
+    if ((rc = idle_init(&m->idle_provisioned, L->routing, m->n_env_slots)) ||
+        (rc = idle_init(&m->idle_ondemand, L->routing, m->n_env_slots)))
         return rc;
-    for (int32_t i = m->capacity - 1; i >= 0; i--) {
+    for (int32_t i = m->n_env_slots - 1; i >= 0; i--) {
         m->envs[i].state = ENV_FREE;
-        m->envs[i].next = m->free_head;
-        m->free_head = i;
+        m->envs[i].next = m->free_env;
+        m->free_env = i;
     }
-    sim_moments_init(&out->latency_s);
-    sim_moments_init(&out->duration_s);
+    if (lambda_is_stream(L) && (rc = lambda_stream_init(m))) return rc;
 
-    /* Provisioned environments exist, initialised, from t = 0. */
-    for (int64_t i = 0; i < L->provisioned; i++) {
-        int32_t e;
-        if ((rc = env_alloc(m, true, &e))) return rc;
-        m->envs[e].state = ENV_IDLE;
-        idle_add(m, &m->idle_provisioned, e);
-    }
     /* Scheduled first, so they precede any other event at the same time (FIFO). */
-    if ((rc = sim_calendar_schedule(&m->cal, m->warmup_us, EV_WINDOW_OPEN, 0, 0, NULL)) ||
-        (rc = sim_calendar_schedule(&m->cal, m->end_us, EV_WINDOW_CLOSE, 0, 0, NULL)))
+    if ((rc = sim_calendar_schedule(&m->cal, m->warmup_us, LAMBDA_EV_WINDOW_OPEN, 0, 0, NULL)) ||
+        (rc = sim_calendar_schedule(&m->cal, m->end_us, LAMBDA_EV_WINDOW_CLOSE, 0, 0, NULL)))
         return rc;
-    return SIM_OK;
+    /* Provisioned environments: a constant pool exists, initialised, from t = 0; a schedule's
+     * windows (times of day, daily) are allocated ahead so they are ready at `from`. */
+    for (int64_t i = 0; i < L->provisioned && !rc; i++) rc = env_provision(m);
+    for (size_t i = 0; i < L->n_provisioned_windows && !rc; i++) {
+        const scn_provisioned_window *w = &L->provisioned_schedule[i];
+        rc = sim_calendar_schedule(&m->cal, w->from_us, LAMBDA_EV_PROVISION, 1, (int64_t)i, NULL);
+        if (!rc)
+            rc = sim_calendar_schedule(&m->cal, w->to_us, LAMBDA_EV_PROVISION, 0, (int64_t)i, NULL);
+    }
+    return rc;
 }
 
 static int replication_loop(lambda_sim *m) {
     wl_item item;
     sim_event ev;
+    bool stream = lambda_is_stream(m->L);
     int rc = SIM_OK;
     for (;;) {
         sim_time_us next_arrival = workload_peek(&m->wl);
         sim_time_us next_event = sim_calendar_peek_time(&m->cal);
-        if (next_arrival == SIM_TIME_NEVER && m->busy == 0 && m->window_closed) break;
+        if (next_arrival == SIM_TIME_NEVER && m->window_closed && m->pending == 0) break;
         if (next_arrival < next_event) {
             workload_next(&m->wl, &item);
             m->now_us = item.arrival_us;
-            rc = on_arrival(m, &item);
+            if (item.arrival_us >= m->warmup_us) {
+                m->out->wl_items++;
+                m->out->wl_records += (uint64_t)item.records;
+                m->out->wl_mb += item.size_mb;
+                m->out->items++;
+            }
+            rc = stream ? lambda_stream_arrival(m, &item) : lambda_direct_arrival(m, &item);
         } else {
             if (!sim_calendar_pop(&m->cal, &ev)) break;
             m->now_us = ev.time_us;
             switch (ev.kind) {
-            case EV_FINISH: rc = on_finish(m, (int32_t)ev.target); break;
-            case EV_EXPIRE: rc = on_expire(m, (int32_t)ev.target); break;
-            case EV_WINDOW_OPEN:
+            case LAMBDA_EV_FINISH: rc = on_finish(m, (int32_t)ev.target); break;
+            case LAMBDA_EV_EXPIRE: rc = on_expire(m, (int32_t)ev.target); break;
+            case LAMBDA_EV_PROVISION: rc = on_provision(m, &ev); break;
+            case LAMBDA_EV_WINDOW_OPEN:
                 sim_timeavg_open(&m->busy_avg, m->now_us);
                 sim_timeavg_open(&m->live_avg, m->now_us);
                 break;
-            case EV_WINDOW_CLOSE:
+            case LAMBDA_EV_WINDOW_CLOSE:
                 sim_timeavg_close(&m->busy_avg, m->now_us);
                 sim_timeavg_close(&m->live_avg, m->now_us);
                 m->window_closed = true;
                 break;
-            default: SIM_ASSERT(!"unknown event kind");
+            default:
+                SIM_ASSERT(ev.kind >= LAMBDA_EV_TRIGGER);
+                rc = stream ? lambda_stream_event(m, &ev) : lambda_direct_event(m, &ev);
+                break;
             }
         }
         if (rc) return rc;
     }
+    SIM_ASSERT(m->pending == 0);
     return SIM_OK;
+}
+
+/* Configured provisioned concurrency in the statistics window, GB-s: each configured period
+ * (the whole window for a constant pool; each daily occurrence of a schedule window) rounded up
+ * to the table's step. */
+static double provisioned_configured_gb_s(const scenario *s, const pricing_table *p) {
+    const scn_lambda *L = &s->lambda;
+    double gb = (double)L->memory_mb / 1024.0;
+    sim_time_us lo = s->warmup_us, hi = s->warmup_us + s->horizon_us;
+    double gb_s = (double)L->provisioned * gb *
+                  cost_lambda_provisioned_round(p, sim_time_to_s(s->horizon_us));
+    for (int64_t day = lo / DAY_US; day * DAY_US < hi; day++) {
+        for (size_t i = 0; i < L->n_provisioned_windows; i++) {
+            const scn_provisioned_window *w = &L->provisioned_schedule[i];
+            sim_time_us a = day * DAY_US + w->from_us, b = day * DAY_US + w->to_us;
+            if (a < lo) a = lo;
+            if (b > hi) b = hi;
+            if (b > a)
+                gb_s += (double)w->count * gb *
+                        cost_lambda_provisioned_round(p, sim_time_to_s(b - a));
+        }
+    }
+    return gb_s;
 }
 
 int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
@@ -499,12 +624,10 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
      * then scale the bill back to the horizon. */
     const double mb_ms_per_gb_s = 1024.0 * 1000.0;
     double to_month = (double)s->pricing.month_us / (double)s->horizon_us;
-    double configured_s = cost_lambda_provisioned_round(p, sim_time_to_s(s->horizon_us));
-    o->provisioned_configured_gb_s =
-        (double)s->lambda.provisioned * (double)s->lambda.memory_mb / 1024.0 * configured_s;
+    o->provisioned_configured_gb_s = provisioned_configured_gb_s(s, p);
     cost_lambda_usage month = {
         .arch = s->lambda.architecture,
-        .requests = (double)o->invocations * to_month,
+        .requests = (double)o->requests * to_month,
         .ondemand_gb_s = (double)o->ondemand_mb_ms / mb_ms_per_gb_s * to_month,
         .init_gb_s = (double)o->init_mb_ms / mb_ms_per_gb_s * to_month,
         .provisioned_duration_gb_s = (double)o->provisioned_duration_mb_ms / mb_ms_per_gb_s * to_month,
@@ -552,31 +675,11 @@ int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, la
 /* ---------------------------------------------------------------- capabilities */
 
 int lambda_check_supported(const scenario *s, sim_diag *diag) {
-    static const char *const trigger_names[] = {"sync", "async", "s3", "eventbridge", "kinesis", "sqs"};
-    static const char *const later[] = {"lambda.async", "lambda.kinesis", "lambda.sqs"};
     size_t before = sim_diag_count(diag);
-    const scn_lambda *L = &s->lambda;
-    if (L->trigger != SCN_TRIGGER_SYNC)
+    if (lambda_is_stream(&s->lambda))
         scenario_refuse(s, diag, "lambda.trigger",
-                        "%s is not simulated by capsim %s yet; this version simulates sync",
-                        trigger_names[L->trigger], CAPSIM_VERSION);
-    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
-        if (scenario_key_pos(s, later[i], NULL, NULL))
-            scenario_refuse(s, diag, later[i],
-                            "is not simulated by capsim %s yet (only the sync trigger is)",
-                            CAPSIM_VERSION);
-    if (L->n_provisioned_windows > 0)
-        scenario_refuse(s, diag, "lambda.concurrency.provisioned",
-                        "a provisioned schedule is not simulated by capsim %s yet; use a constant "
-                        "count", CAPSIM_VERSION);
-    if (L->has_max_lifetime)
-        scenario_refuse(s, diag, "lambda.max_lifetime",
-                        "environment recycling is not simulated by capsim %s yet; use none",
-                        CAPSIM_VERSION);
-    if (s->workload.process == SCN_ARRIVALS_TRACE)
-        scenario_refuse(s, diag, "workload.arrivals.process",
-                        "trace replay is not simulated by capsim %s yet; use poisson, constant, "
-                        "mmpp or diurnal", CAPSIM_VERSION);
+                        "%s is not simulated by capsim %s yet; use sync, async, s3 or eventbridge",
+                        s->lambda.trigger == SCN_TRIGGER_KINESIS ? "kinesis" : "sqs", CAPSIM_VERSION);
     return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
 }
 
@@ -611,6 +714,10 @@ GETTER(throttle_ratio, ratio(r->throttles, r->invocations + r->throttles))
 GETTER(timeouts, r->timeouts)
 GETTER(retries, r->retries)
 GETTER(duplicates, r->duplicates)
+GETTER(dlq, r->dlq)
+GETTER(recycles, r->recycles)
+GETTER(iterator_age_mean, r->iterator_age_s.n ? r->iterator_age_s.mean : 0.0)
+GETTER(iterator_age_max, r->iterator_age_s.n ? r->iterator_age_s.max : 0.0)
 GETTER(latency_mean, r->latency_s.n ? r->latency_s.mean : 0.0)
 GETTER(latency_p50, r->latency_q_s[0])
 GETTER(latency_p90, r->latency_q_s[1])
@@ -672,6 +779,8 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
         {"timeouts", REPORT_COUNT, get_timeouts, none},
         {"retries", REPORT_COUNT, get_retries, none},
         {"duplicates", REPORT_COUNT, get_duplicates, none},
+        {"dlq", REPORT_COUNT, get_dlq, none},
+        {"recycles", REPORT_COUNT, get_recycles, none},
         /* Percentiles over all items of all replications; the ci95 from per-replication ones. */
         {"latency_s.mean", REPORT_REAL, get_latency_mean, none},
         {"latency_s.p50", REPORT_REAL, get_latency_p50, Q(lat, 0.50)},
@@ -695,9 +804,17 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
         {"cost_usd.ephemeral", REPORT_REAL, get_cost_ephemeral, none},
     };
 #undef Q
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        /* Stream triggers also report how far behind the pollers are, before the costs. */
+        if (strcmp(table[i].path, "cost_usd.total") == 0 && lambda_is_stream(&s->lambda)) {
+            rc |= add_metric(sec, "iterator_age_s.mean", REPORT_REAL, reps, n, x,
+                             get_iterator_age_mean, none);
+            rc |= add_metric(sec, "iterator_age_s.max", REPORT_REAL, reps, n, x,
+                             get_iterator_age_max, none);
+        }
         rc |= add_metric(sec, table[i].path, table[i].kind, reps, n, x, table[i].get,
                          table[i].pooled);
+    }
     rc |= add_metric(sec, "cost_usd.per_month", REPORT_REAL, reps, n, x, get_cost_per_month, none);
     rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
                      none);

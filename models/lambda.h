@@ -30,6 +30,10 @@ typedef struct lambda_rep {
     uint64_t items, completed, failed, dropped;
     uint64_t invocations, cold_starts, provisioned_invocations, throttles, timeouts, retries,
         duplicates;
+    uint64_t dlq;           /* items sent to the DLQ / on-failure destination */
+    uint64_t recycles;      /* environments replaced at max_lifetime */
+    uint64_t requests;      /* billed requests (large async events count several) */
+    sim_moments iterator_age_s; /* stream triggers: age of a batch's oldest record at its start */
     sim_moments latency_s, duration_s;
     double latency_q_s[6];  /* p50 p90 p95 p99 p999 max of this replication */
     double duration_q_s[2]; /* p50 p99 */

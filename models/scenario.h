@@ -20,6 +20,8 @@
 #include "sim/dist.h"
 #include "sim/time.h"
 
+struct pricing_table; /* models/pricing.h */
+
 /* A distribution as the user wrote it (so `validate` can print it back) plus the ready sampler. */
 typedef enum scn_dist_form {
     SCN_FORM_PLAIN,          /* a bare value: constant */
@@ -68,6 +70,17 @@ typedef struct scn_trace {
     char *function;      /* per_minute: HashFunction to pick, or NULL */
     int64_t row;         /* per_minute: 1-based data row, or 0 */
     bool all;            /* per_minute: sum every row */
+    /* The data, read once by the loader (scenario_trace.c) and shared read-only by every
+     * replication and thread. In no field table: derived, freed by scenario_destroy. */
+    int64_t *minute_counts; /* per_minute: invocations in each minute of the picked row(s),
+                               unscaled (owned); minute 0 starts at t = 0 */
+    size_t n_minutes;       /* per_minute: >= 1 once loaded */
+    int64_t max_minute_count;
+    double *times_s;        /* timestamps: arrival times in seconds, sorted, >= 0 (owned) */
+    size_t n_times;         /* timestamps: >= 1 once loaded */
+    int64_t total;          /* arrivals in one pass, unscaled (sum of counts, or n_times) */
+    double period_s;        /* one pass, unscaled, for loop: n_minutes x 60 s; for timestamps
+                               the smallest whole second after the last timestamp */
 } scn_trace;
 
 typedef struct scn_burst {
@@ -201,7 +214,7 @@ typedef struct scn_emr {
 
 /* ---- pricing, lesson ---- */
 typedef struct scn_pricing {
-    char table[64];       /* default "aws-us-east-1" */
+    char table[256];      /* as written: a table name (default "aws-us-east-1") or a path */
     bool free_tier;       /* default false */
     sim_time_us month_us; /* default 30d */
 } scn_pricing;
@@ -237,6 +250,9 @@ typedef struct scenario {
     scn_lesson lesson;
     scn_key_pos *keys;      /* every key present in the file or overrides (owned) */
     size_t n_keys;
+    /* The pricing table named by pricing.table, loaded and checked with the scenario (owned;
+     * never NULL in a loaded scenario). Models price usage with it (models/cost.h). */
+    struct pricing_table *pricing_table;
 } scenario;
 
 /* Loads and checks a scenario file, applying overrides ("KEY=VALUE" strings, applied in order

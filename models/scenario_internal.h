@@ -6,7 +6,8 @@
  * prints a scenario with the same tables, and scenario_destroy frees with them; so a key added
  * to a table is parsed, checked, defaulted, written back and freed without further code.
  * The tables and the rules no table can express (cross-field checks) are in scenario_rules.c;
- * distributions are parsed in scenario_dist.c, `--set` overrides grafted in scenario_override.c.
+ * distributions are parsed in scenario_dist.c, arrival traces read in scenario_trace.c, `--set`
+ * overrides grafted in scenario_override.c.
  *
  * Offsets are into the struct being filled: `scenario` for the sections of the file, the element
  * struct (scn_burst, ...) for the items of a list. */
@@ -145,10 +146,39 @@ void scn_unknown_key(scn_walk *w, yaml_node_t *key, const char *path, const char
                      size_t n_known);
 sim_diag *scn_diag(scn_walk *w);
 
+/* ---- other documents walked by the same machinery (pricing tables, pricing.c) ---- */
+/* What kind of file a document is, for the messages about its shape. */
+typedef struct scn_doc_kind {
+    const char *what;       /* "scenario", "pricing table" */
+    const char *root_keys;  /* "name:, horizon:, workload:, ..." */
+    const scn_section *root;
+} scn_doc_kind;
+/* Parses text as one YAML document named `name` (for messages) and walks it with kind->root into
+ * base, exactly as a scenario is walked: every problem recorded in diag as
+ * `name:LINE:COL: error: PATH: message`; relative paths resolve against dir. Returns 0,
+ * SIM_ESCENARIO or SIM_ENOMEM; on failure what was filled in base is freed (scn_free_section). */
+int scn_load_doc(const char *name, const char *dir, const char *text, size_t len,
+                 const scn_doc_kind *kind, void *base, sim_diag *diag);
+/* Reads a whole file (at most 16 MB) into a malloc'ed buffer; 0 or an errno value. */
+int scn_read_file(const char *path, char **text, size_t *len);
+/* "dir/x.yaml" -> "dir"; "x.yaml" -> "" (the current directory); "/x.yaml" -> "/". NULL on OOM. */
+char *scn_dir_of(const char *path);
+/* Frees everything a table describes at base, recursively (also used on failure paths). */
+void scn_free_section(const scn_section *sec, void *base);
+
 /* ---- distributions (scenario_dist.c) ---- */
 /* Parses a plain value or a {dist: ...} map of quantity q into d (freed first). */
 void scn_parse_dist(scn_walk *w, yaml_node_t *node, const char *path, scn_quantity q,
                     scn_dist *d);
+
+/* ---- arrival traces (scenario_trace.c) ---- */
+/* Reads the data file of workload.arrivals.trace (t->path, already resolved and checked to be
+ * readable) into t->minute_counts or t->times_s, for the picked function / row / all. map is the
+ * trace map, path its dotted key. Problems in the file are reported as DATAFILE:LINE, a pick the
+ * file does not have at the pick's key. */
+void scn_trace_load(scn_walk *w, yaml_node_t *map, const char *path, scn_trace *t);
+/* Frees the loaded data (not the table's fields); leaves t with no data. */
+void scn_trace_data_free(scn_trace *t);
 
 /* ---- --set overrides (scenario_override.c) ---- */
 /* The file name of positions in overrides. */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/pricing.h"
 #include "models/scenario_internal.h"
 #include "models/units.h"
 #include "sim/error.h"
@@ -647,8 +648,7 @@ void scn_report_yaml_error(sim_diag *diag, const char *file, int line_base, int 
 
 /* ------------------------------------------------------------------ loading */
 
-/* Frees everything a table describes at base, recursively (also used on failure paths). */
-static void free_section(const scn_section *sec, void *base)
+void scn_free_section(const scn_section *sec, void *base)
 {
     for (size_t i = 0; i < sec->n_fields; i++) {
         const scn_field *f = &sec->fields[i];
@@ -663,13 +663,13 @@ static void free_section(const scn_section *sec, void *base)
             scn_dist_free((scn_dist *)slot);
             break;
         case SCN_T_SECTION:
-            free_section(f->sub, base);
+            scn_free_section(f->sub, base);
             break;
         case SCN_T_LIST: {
             char *items = *(char **)slot;
             size_t *n = (size_t *)((char *)base + f->off2);
             for (size_t j = 0; items && j < *n; j++)
-                free_section(f->sub, items + j * f->elem_size);
+                scn_free_section(f->sub, items + j * f->elem_size);
             free(items);
             *(char **)slot = NULL;
             *n = 0;
@@ -689,8 +689,10 @@ void scenario_destroy(scenario *s)
 {
     if (!s)
         return;
-    free_section(&scn_root_section, s);
+    scn_free_section(&scn_root_section, s);
     free(s->workload.trace.path); /* derived, so in no table */
+    pricing_destroy(s->pricing_table);
+    scn_trace_data_free(&s->workload.trace);
     for (size_t i = 0; i < s->n_keys; i++)
         free(s->keys[i].path);
     free(s->keys);
@@ -698,8 +700,7 @@ void scenario_destroy(scenario *s)
     free(s);
 }
 
-/* "dir/x.yaml" -> "dir"; "x.yaml" -> "" (the current directory); "/x.yaml" -> "/". */
-static char *dir_of(const char *path)
+char *scn_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
@@ -709,31 +710,26 @@ static char *dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
-static int load_text(const char *name, const char *dir, const char *text, size_t len,
-                     const char *const *overrides, size_t n_overrides, sim_diag *diag,
-                     scenario **out)
+/* Parses text (one YAML document), grafts the overrides and walks it with kind->root into base.
+ * `holder` supplies the file name for messages (holder->file) and receives the keys' positions
+ * (holder->keys); for a scenario it is the scenario itself. Frees nothing on failure. */
+static int walk_text(scenario *holder, const char *dir, const char *text, size_t len,
+                     const char *const *overrides, size_t n_overrides, const scn_doc_kind *kind,
+                     void *base, sim_diag *diag)
 {
-    *out = NULL;
-    scenario *s = calloc(1, sizeof *s);
-    if (!s || !(s->file = strdup(name))) {
-        free(s);
-        return SIM_ENOMEM;
-    }
-    scn_walk w = {.s = s, .diag = diag, .diag_before = sim_diag_count(diag), .dir = dir};
+    const char *name = holder->file;
+    scn_walk w = {.s = holder, .diag = diag, .diag_before = sim_diag_count(diag), .dir = dir};
     yaml_parser_t p;
     yaml_document_t doc;
     int rc = SIM_OK;
-    if (!yaml_parser_initialize(&p)) {
-        scenario_destroy(s);
+    if (!yaml_parser_initialize(&p))
         return SIM_ENOMEM;
-    }
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     if (!yaml_parser_load(&p, &doc)) {
         rc = p.error == YAML_MEMORY_ERROR ? SIM_ENOMEM : SIM_ESCENARIO;
         if (rc == SIM_ESCENARIO)
             scn_report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
         yaml_parser_delete(&p);
-        scenario_destroy(s);
         return rc;
     }
     /* A second document ("---") would be silently ignored: refuse it. */
@@ -744,7 +740,8 @@ static int load_text(const char *name, const char *dir, const char *text, size_t
         yaml_node_t *r = yaml_document_get_root_node(&extra);
         if (r)
             sim_diag_error(diag, name, (int)r->start_mark.line + 1, (int)r->start_mark.column + 1,
-                           NULL, "a scenario file holds one YAML document; remove the second");
+                           NULL, "a %s file holds one YAML document; remove the second",
+                           kind->what);
         yaml_document_delete(&extra);
     }
     yaml_parser_delete(&p);
@@ -757,8 +754,8 @@ static int load_text(const char *name, const char *dir, const char *text, size_t
     w.n_file_nodes = (int)(doc.nodes.top - doc.nodes.start);
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (root && root->type != YAML_MAPPING_NODE) {
-        scn_error(&w, root, NULL, "a scenario is a map of keys (name:, horizon:, workload:, ...), "
-                  "not %s", scn_node_kind(root));
+        scn_error(&w, root, NULL, "a %s is a map of keys (%s), not %s", kind->what,
+                  kind->root_keys, scn_node_kind(root));
         root = NULL;
     } else if (root) {
         for (size_t i = 0; i < n_overrides && !w.oom; i++)
@@ -767,13 +764,28 @@ static int load_text(const char *name, const char *dir, const char *text, size_t
         root = yaml_document_get_root_node(&doc);
     }
     if (!w.oom)
-        walk_section(&w, &scn_root_section, root, s, "");
+        walk_section(&w, kind->root, root, base, "");
     yaml_document_delete(&doc);
 
     if (w.oom)
-        rc = SIM_ENOMEM;
-    else if (sim_diag_count(diag) > w.diag_before)
-        rc = SIM_ESCENARIO;
+        return SIM_ENOMEM;
+    return sim_diag_count(diag) > w.diag_before ? SIM_ESCENARIO : SIM_OK;
+}
+
+static const scn_doc_kind SCENARIO_KIND = {"scenario", "name:, horizon:, workload:, ...",
+                                           &scn_root_section};
+
+static int load_text(const char *name, const char *dir, const char *text, size_t len,
+                     const char *const *overrides, size_t n_overrides, sim_diag *diag,
+                     scenario **out)
+{
+    *out = NULL;
+    scenario *s = calloc(1, sizeof *s);
+    if (!s || !(s->file = strdup(name))) {
+        free(s);
+        return SIM_ENOMEM;
+    }
+    int rc = walk_text(s, dir, text, len, overrides, n_overrides, &SCENARIO_KIND, s, diag);
     if (rc) {
         scenario_destroy(s);
         return rc;
@@ -782,8 +794,27 @@ static int load_text(const char *name, const char *dir, const char *text, size_t
     return SIM_OK;
 }
 
-/* Reads a whole file; returns 0 or an errno value. */
-static int read_all(const char *path, char **text, size_t *len)
+int scn_load_doc(const char *name, const char *dir, const char *text, size_t len,
+                 const scn_doc_kind *kind, void *base, sim_diag *diag)
+{
+    /* A scratch scenario holds only the file name and the key positions the walker records. */
+    scenario *holder = calloc(1, sizeof *holder);
+    if (!holder || !(holder->file = strdup(name))) {
+        free(holder);
+        return SIM_ENOMEM;
+    }
+    int rc = walk_text(holder, dir, text, len, NULL, 0, kind, base, diag);
+    for (size_t i = 0; i < holder->n_keys; i++)
+        free(holder->keys[i].path);
+    free(holder->keys);
+    free(holder->file);
+    free(holder);
+    if (rc)
+        scn_free_section(kind->root, base);
+    return rc;
+}
+
+int scn_read_file(const char *path, char **text, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -830,14 +861,14 @@ int scenario_load_file(const char *path, const char *const *overrides, size_t n_
     char *text = NULL;
     size_t len = 0;
     errno = 0;
-    int err = read_all(path, &text, &len);
+    int err = scn_read_file(path, &text, &len);
     if (err == ENOMEM)
         return SIM_ENOMEM;
     if (err) {
         sim_diag_error(diag, path, 0, 0, NULL, "cannot read: %s", strerror(err));
         return SIM_EIO;
     }
-    char *dir = dir_of(path);
+    char *dir = scn_dir_of(path);
     int rc = dir ? load_text(path, dir, text, len, overrides, n_overrides, diag, out) : SIM_ENOMEM;
     free(dir);
     free(text);

@@ -572,7 +572,8 @@ static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char 
 }
 
 /* per_minute traces pick exactly one of function / row / all; timestamps traces none. The file
- * must be readable now, so a typo fails at load time rather than mid-run. */
+ * is read now (scenario_trace.c), once for every replication, so a typo or a bad line fails at
+ * load time rather than mid-run. */
 static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
     scenario *s = base;
@@ -581,17 +582,22 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
         return;
     static const char *const pickers[] = {"function", "row", "all"};
     char sub[SCN_PATH_LEN];
+    bool picks_ok = scn_section_ok(w);
     if (t->format == SCN_TRACE_PER_MINUTE) {
         int chosen = (t->function != NULL) + (t->row > 0) + t->all;
-        if (chosen != 1)
+        if (chosen != 1) {
             scn_error(w, map, path, "a per_minute trace needs exactly one of function: HASH, "
                       "row: N or all: true (%d given)", chosen);
+            picks_ok = false;
+        }
     } else {
         for (int i = 0; i < 3; i++) {
             yaml_node_t *n = scn_map_get(w, map, pickers[i]);
             snprintf(sub, sizeof sub, "%s.%s", path, pickers[i]);
-            if (n)
+            if (n) {
                 scn_error(w, n, sub, "only per_minute traces pick a function, row or all");
+                picks_ok = false;
+            }
         }
     }
     if (!t->file)
@@ -603,11 +609,15 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
     }
     FILE *fp = fopen(t->path, "r");
     snprintf(sub, sizeof sub, "%s.file", path);
-    if (!fp)
+    if (!fp) {
         scn_error(w, scn_map_get(w, map, "file"), sub, "cannot read '%s': %s", t->path,
                   strerror(errno));
-    else
-        fclose(fp);
+        return;
+    }
+    fclose(fp);
+    /* Reading the file against a pick that is already wrong would only add noise. */
+    if (picks_ok)
+        scn_trace_load(w, map, path, t);
 }
 
 static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const char *path)

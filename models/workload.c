@@ -4,7 +4,20 @@
  * microseconds only when handed out, so rounding never accumulates over millions of arrivals.
  * Processes: poisson (exponential gaps), constant (t_k = k / rate, starting at 0), mmpp (a
  * Poisson rate per state, exponential dwell, states visited in order), diurnal (a sinusoidal
- * rate, sampled by thinning). Bursts add `count` simultaneous items at `at` (and every `every`). */
+ * rate, sampled by thinning), trace (a loaded trace replayed, see below). Bursts add `count`
+ * simultaneous items at `at` (and every `every`) on top of any process.
+ *
+ * Trace replay works in integer microseconds from the trace's own index, never from a running
+ * clock, so a long or looped replay cannot drift:
+ *   per_minute  minute k starts at k x 60 s. Its count c becomes n = floor(c x scale), plus one
+ *               with probability frac(c x scale) (drawn only when there is a fraction), and its n
+ *               arrivals are spread uniformly at random within the minute, produced directly in
+ *               ascending order (Bentley & Saxe's sequential order statistics: one uniform and
+ *               one pow per arrival, no buffer, no sort, no allocation).
+ *   timestamps  time i is (pass x P + t_i) / scale: scale multiplies the rate by compressing
+ *               time, the loop period P included (P: the next whole second after the last time).
+ * With loop, pass p replays the trace shifted by p x period; without it arrivals stop at the
+ * trace's end. All draws come from the arrivals stream, so item attributes are unchanged. */
 #include "models/workload.h"
 
 #include <math.h>
@@ -17,6 +30,64 @@
 
 static sim_time_us clock_to_us(double t_s) {
     return t_s * 1e6 >= 9.2e18 ? SIM_TIME_NEVER : sim_time_from_s(t_s);
+}
+
+/* per_minute: moves to the next minute with at least one arrival. False when the trace (without
+ * loop) or the run ends first. */
+static bool trace_next_minute(workload_gen *g) {
+    const wl_trace *tr = g->trace;
+    if (tr->total == 0) return false; /* also keeps a looped empty trace from spinning */
+    for (;;) {
+        if (g->trace_pos == tr->n_minutes) {
+            if (!tr->loop) return false;
+            g->trace_pos = 0;
+            g->trace_pass++;
+        }
+        /* Minute index from (pass, position): exact, and compared before multiplying so a
+         * very long loop cannot overflow. */
+        uint64_t minute = g->trace_pass * (uint64_t)tr->n_minutes + g->trace_pos;
+        if (minute >= (uint64_t)(g->end_us / (60 * SIM_US_PER_S)) + 1) return false;
+        sim_time_us start = (sim_time_us)minute * 60 * SIM_US_PER_S;
+        if (start >= g->end_us) return false;
+        double x = (double)tr->minute_counts[g->trace_pos++] * tr->scale;
+        if (x > 4e18) x = 4e18; /* an absurd scale: keep the count an int64 */
+        int64_t n = (int64_t)x;
+        double frac = x - (double)n;
+        if (frac > 0 && gsl_rng_uniform(g->arrivals) < frac) n++;
+        if (n > 0) {
+            g->trace_minute_us = start;
+            g->trace_minute_left = n;
+            g->trace_gap_left = 1.0;
+            return true;
+        }
+    }
+}
+
+/* The next trace arrival, or SIM_TIME_NEVER when the trace or the run has ended. */
+static sim_time_us trace_advance(workload_gen *g) {
+    const wl_trace *tr = g->trace;
+    sim_time_us t_us;
+    if (tr->format == SCN_TRACE_PER_MINUTE) {
+        if (g->trace_minute_left == 0 && !trace_next_minute(g)) return SIM_TIME_NEVER;
+        /* The smallest of m uniforms on (a, 1) is 1 - (1 - a) V^(1/m), V uniform on (0, 1]:
+         * keep the gap 1 - a and shrink it by V^(1/m), m = arrivals left in the minute. */
+        double m = (double)g->trace_minute_left--;
+        g->trace_gap_left *= pow(gsl_rng_uniform_pos(g->arrivals), 1.0 / m);
+        /* floor keeps the offset inside the minute's 60,000,000 microseconds; the clamp covers
+         * 1 - gap rounding to 1. */
+        sim_time_us off_us = (sim_time_us)(60e6 * (1.0 - g->trace_gap_left));
+        if (off_us > 60 * SIM_US_PER_S - 1) off_us = 60 * SIM_US_PER_S - 1;
+        t_us = g->trace_minute_us + off_us;
+    } else {
+        if (g->trace_pos == tr->n_times) {
+            if (!tr->loop) return SIM_TIME_NEVER;
+            g->trace_pos = 0;
+            g->trace_pass++;
+        }
+        double t_s = ((double)g->trace_pass * tr->period_s + tr->times_s[g->trace_pos++]) / tr->scale;
+        t_us = clock_to_us(t_s);
+    }
+    return t_us < g->end_us ? t_us : SIM_TIME_NEVER;
 }
 
 /* Sets next_process_us to the first process arrival strictly after the current clock. */
@@ -77,7 +148,7 @@ static void process_advance(workload_gen *g) {
         break;
     }
     case SCN_ARRIVALS_TRACE:
-        g->next_process_us = SIM_TIME_NEVER; /* handled by the trace reader (not in this version) */
+        g->next_process_us = trace_advance(g);
         return;
     }
     g->process_clock_s = t;
@@ -102,8 +173,14 @@ int workload_init(workload_gen *g, const scenario *s, uint32_t replication, cons
     *g = (workload_gen){0};
     g->w = &s->workload;
     g->end_us = s->warmup_us + s->horizon_us;
-    g->trace = trace;
-    if (s->workload.process == SCN_ARRIVALS_TRACE) return SIM_EUNSUPPORTED;
+    if (s->workload.process == SCN_ARRIVALS_TRACE) {
+        g->trace = trace ? trace : &s->workload.trace;
+        /* The loader always leaves at least one minute / timestamp; none means not loaded. */
+        bool loaded = g->trace->format == SCN_TRACE_PER_MINUTE
+                          ? g->trace->minute_counts != NULL && g->trace->n_minutes > 0
+                          : g->trace->times_s != NULL && g->trace->n_times > 0;
+        if (!loaded || !(g->trace->scale > 0)) return SIM_EINVAL;
+    }
     g->arrivals = sim_rng_create(s->seed, replication, "workload.arrivals");
     g->sizes = sim_rng_create(s->seed, replication, "workload.item.size");
     g->cpu = sim_rng_create(s->seed, replication, "workload.work.cpu");

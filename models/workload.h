@@ -6,7 +6,8 @@
  * (common random numbers) and a platform's own randomness never shifts them.
  *
  * The generator is caller-owned (init/fini) because it sits in the hot loop: workload_next
- * allocates nothing. Arrivals are produced for t in [0, warmup + horizon). */
+ * allocates nothing. Arrivals are produced for t in [0, warmup + horizon); a trace's time 0 (its
+ * first minute, or timestamp 0 s) is t = 0. */
 #ifndef MODELS_WORKLOAD_H
 #define MODELS_WORKLOAD_H
 
@@ -27,7 +28,9 @@ typedef struct wl_item {
     bool poison;    /* fails every attempt */
 } wl_item;
 
-typedef struct wl_trace wl_trace; /* a loaded arrival trace (workload_trace.c) */
+/* A loaded arrival trace: the scenario's own scn_trace, whose data the loader read once
+ * (scenario_trace.c); replications only read it, so any number of threads may share one. */
+typedef scn_trace wl_trace;
 
 typedef struct workload_gen {
     const scn_workload *w;
@@ -44,14 +47,17 @@ typedef struct workload_gen {
     size_t next_burst_index;
     int64_t burst_left;
     sim_time_us *burst_next_us;    /* per burst definition: next occurrence (owned) */
-    const wl_trace *trace;         /* borrowed, may be NULL */
-    size_t trace_pos;              /* trace cursor */
-    uint64_t trace_pass;
-    int64_t trace_minute_left;
+    const wl_trace *trace;         /* borrowed; NULL unless the process is trace */
+    size_t trace_pos;              /* next minute (per_minute) or timestamp (timestamps) */
+    uint64_t trace_pass;           /* completed passes over the trace (loop) */
+    int64_t trace_minute_left;     /* per_minute: arrivals still to come in the current minute */
+    double trace_gap_left;         /* per_minute: share of the minute after the last arrival */
+    sim_time_us trace_minute_us;   /* per_minute: start of the current minute */
 } workload_gen;
 
-/* Prepares the generator for one replication. trace may be NULL unless the process is trace.
- * Returns 0, SIM_ENOMEM. */
+/* Prepares the generator for one replication. For process: trace, arrivals replay `trace`, or
+ * the scenario's loaded s->workload.trace when trace is NULL (both borrowed: they must outlive
+ * the generator). Returns 0, SIM_ENOMEM, or SIM_EINVAL for a trace whose data was not loaded. */
 int workload_init(workload_gen *g, const scenario *s, uint32_t replication, const wl_trace *trace);
 void workload_fini(workload_gen *g);
 /* Time of the next arrival without consuming it; SIM_TIME_NEVER when there is none. */

@@ -49,10 +49,11 @@ static char *sim_diag_format_(const char *fmt, ...)
     return s;
 }
 
-void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char *path,
-                    const char *fmt, ...)
+/* Takes ownership of text (NULL counts as dropped: the error is never lost from the count). */
+static void sim_diag_push_(sim_diag *d, char *text)
 {
-    if (d->max_entries > 0 && d->count >= (size_t)d->max_entries) {
+    if (text == NULL || (d->max_entries > 0 && d->count >= (size_t)d->max_entries)) {
+        free(text);
         d->dropped++;
         return;
     }
@@ -60,13 +61,23 @@ void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char
         size_t cap = d->capacity ? 2 * d->capacity : 16;
         sim_diag_entry *e = realloc(d->entries, cap * sizeof *e);
         if (e == NULL) {
+            free(text);
             d->dropped++;
             return;
         }
         d->entries = e;
         d->capacity = cap;
     }
+    d->entries[d->count++].text = text;
+}
 
+void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char *path,
+                    const char *fmt, ...)
+{
+    if (d->max_entries > 0 && d->count >= (size_t)d->max_entries) {
+        d->dropped++;
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     char *msg = sim_diag_vformat_(fmt, ap);
@@ -87,11 +98,13 @@ void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char
     char *text = sim_diag_format_("%s%s: error: %s%s%s", f, pos, has_path ? path : "",
                                   has_path ? ": " : "", msg);
     free(msg);
-    if (text == NULL) {
-        d->dropped++;
-        return;
-    }
-    d->entries[d->count++].text = text;
+    sim_diag_push_(d, text);
+}
+
+void sim_diag_append(sim_diag *d, const sim_diag *src)
+{
+    for (size_t i = 0; i < src->count; i++) sim_diag_push_(d, strdup(src->entries[i].text));
+    d->dropped += src->dropped;
 }
 
 size_t sim_diag_count(const sim_diag *d)

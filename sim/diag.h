@@ -29,6 +29,10 @@ __attribute__((format(printf, 6, 7)))
 #endif
 void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char *path,
                     const char *fmt, ...);
+/* Appends src's messages to d as they are (already formatted), as if reported to d; src's
+ * dropped errors are counted too. For errors found while loading a file a scenario refers to
+ * (a pricing table): reported in the scenario's diagnostics after the error at the reference. */
+void sim_diag_append(sim_diag *d, const sim_diag *src);
 /* Every error reported, recorded or dropped. */
 size_t sim_diag_count(const sim_diag *d);
 /* Prints every entry, one per line, then "... and N more errors" when entries were dropped

@@ -1,0 +1,139 @@
+/* models/lambda_internal.h — what the Lambda core (lambda.c) shares with its triggers.
+ *
+ * The core owns execution environments and concurrency: it starts an invocation if an
+ * environment can serve it (or reports a throttle), runs it to its end and tells the trigger the
+ * outcome. Triggers own what happens around invocations: lambda_direct.c (sync, async, s3,
+ * eventbridge: one item per invocation, retries and the event queue) and lambda_stream.c (kinesis,
+ * sqs: batches of records read by pollers). Not a public header: only models/lambda*.c include it. */
+#ifndef MODELS_LAMBDA_INTERNAL_H
+#define MODELS_LAMBDA_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/lambda.h"
+#include "models/workload.h"
+#include "sim/calendar.h"
+
+/* Calendar event kinds: the core's, then each trigger's own from LAMBDA_EV_TRIGGER on. */
+enum {
+    LAMBDA_EV_FINISH,
+    LAMBDA_EV_EXPIRE,
+    LAMBDA_EV_WINDOW_OPEN,
+    LAMBDA_EV_WINDOW_CLOSE,
+    LAMBDA_EV_PROVISION, /* a provisioned-schedule boundary: arg = window index, target = 1 start */
+    LAMBDA_EV_TRIGGER = 16
+};
+
+typedef enum lambda_outcome { LAMBDA_OK, LAMBDA_ERROR, LAMBDA_TIMEOUT } lambda_outcome;
+
+/* One invocation request: an item (direct triggers) or a batch of records (stream triggers).
+ * Jobs live in a pool with a free list and are referred to by index. */
+typedef struct lambda_job {
+    sim_time_us arrival_us;   /* the item's arrival; for a batch its oldest record's */
+    sim_time_us backoff_us;   /* async: the last throttle backoff (0 = none yet) */
+    double cpu_s, io_s;       /* the invocation's work */
+    double error_p;           /* probability that an attempt fails transiently (after its work) */
+    double size_mb;
+    int64_t records;
+    uint32_t error_retries;   /* retries after failed runs so far */
+    uint32_t runs;            /* attempts that ran */
+    int32_t next_free;        /* pool link */
+    int32_t owner;            /* stream triggers: shard or batch handle */
+    bool poison;              /* fails every attempt (before doing any work) */
+    bool counted;             /* the item arrived after warmup (a batch: any of its records) */
+    bool side_effects;        /* a failed attempt already did the work: a later success duplicates */
+} lambda_job;
+
+typedef struct lambda_env {
+    sim_time_us expire_us;      /* idle: when the keep-alive or max_lifetime timer retires it */
+    sim_time_us timer_us;       /* when the pending timer fires */
+    sim_time_us retire_us;      /* created + max_lifetime (SIM_TIME_NEVER without) */
+    uint64_t create_seq;        /* creation order, for routing: newest */
+    int32_t prev, next;         /* MRU list links; next doubles as the free-slot link */
+    int32_t pos;                /* index in the newest-heap or random array */
+    int32_t job;                /* the running invocation */
+    uint8_t state;
+    bool provisioned;
+    bool deprovision;           /* provisioned, its window ended while busy: remove when done */
+    bool timer_pending;
+    bool timed_out, failed;     /* outcome of the running attempt */
+    sim_event_handle timer;
+} lambda_env;
+
+/* Idle environments of one kind, in the structure the routing policy needs. */
+typedef struct lambda_idle_set {
+    scn_routing routing;
+    int32_t count;
+    int32_t head;     /* mru: most recently freed */
+    int32_t *slots;   /* newest: max-heap on create_seq; random: array */
+    int32_t capacity;
+} lambda_idle_set;
+
+typedef struct lambda_stream lambda_stream; /* lambda_stream.c */
+
+typedef struct lambda_sim {
+    const scenario *s;
+    const scn_lambda *L;
+    sim_calendar cal;
+    workload_gen wl;
+    gsl_rng *rng_init, *rng_keep_alive, *rng_errors, *rng_routing, *rng_lifetime, *rng_trigger;
+    lambda_env *envs;
+    int32_t n_env_slots, free_env;
+    uint64_t next_create_seq;
+    lambda_idle_set idle_provisioned, idle_ondemand;
+    lambda_job *jobs;
+    int32_t n_job_slots, free_job;
+    int64_t busy, live, cap;
+    double tokens, token_cap, tokens_per_us;
+    sim_time_us tokens_at_us;
+    double vcpu;              /* min(memory share, 6, threads) */
+    sim_time_us now_us, warmup_us, end_us;
+    sim_timeavg busy_avg, live_avg;
+    bool window_closed;
+    int64_t pending;          /* triggers: work not finished (queued, waiting, running) */
+    sim_hist *latency_us, *duration_us;
+    lambda_stream *stream;
+    lambda_rep *out;
+} lambda_sim;
+
+/* ---- core services for triggers (lambda.c) ---- */
+
+/* A new job from the pool, zeroed; SIM_ENOMEM. */
+int lambda_job_alloc(lambda_sim *m, int32_t *out);
+void lambda_job_free(lambda_sim *m, int32_t job);
+/* Fills a job from one item. */
+void lambda_job_from_item(lambda_sim *m, lambda_job *j, const wl_item *item);
+
+/* Starts job now if an environment can serve it: returns 1 (started), 0 (throttled: counted in
+ * throttles when the job is counted), or a negative sim_error. */
+int lambda_invoke(lambda_sim *m, int32_t job);
+
+/* Item outcomes, counted only when `counted`. */
+void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us, bool duplicate);
+void lambda_item_failed(lambda_sim *m, bool counted, bool to_dlq);
+void lambda_item_dropped(lambda_sim *m, bool counted, bool to_dlq);
+
+/* ---- triggers ---- */
+
+/* lambda_direct.c: sync, async, s3, eventbridge. */
+int lambda_direct_arrival(lambda_sim *m, const wl_item *item);
+int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome);
+int lambda_direct_event(lambda_sim *m, const sim_event *ev);
+
+/* lambda_stream.c: kinesis, sqs. init/fini around a replication; capacity freed is a hint that
+ * an environment became available (a waiting poller may start a batch). */
+int lambda_stream_init(lambda_sim *m);
+void lambda_stream_fini(lambda_sim *m);
+int lambda_stream_arrival(lambda_sim *m, const wl_item *item);
+int lambda_stream_done(lambda_sim *m, int32_t job, lambda_outcome outcome);
+int lambda_stream_event(lambda_sim *m, const sim_event *ev);
+int lambda_stream_capacity_freed(lambda_sim *m);
+
+static inline bool lambda_is_stream(const scn_lambda *L) {
+    return L->trigger == SCN_TRIGGER_KINESIS || L->trigger == SCN_TRIGGER_SQS;
+}
+
+#endif
