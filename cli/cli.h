@@ -27,6 +27,8 @@ enum cli_exit {
 
 typedef enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV } cli_format;
 
+#define CLI_MAX_OPTIONS 64 /* entries of the option table (options.c checks) */
+
 typedef struct cli_options {
     const char *command;
     const char *file;
@@ -38,15 +40,22 @@ typedef struct cli_options {
     const char *out_dir;    /* NULL = stdout */
     bool quiet;
     bool help;
+    const char *values[CLI_MAX_OPTIONS]; /* a command's own options, as text (cli_option_value) */
 } cli_options;
 
 /* Parses argv[2..] for `command`. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing why. */
 int cli_parse(int argc, char **argv, const char *command, cli_options *opt);
 void cli_options_fini(cli_options *opt);
+/* The text given to a command's own option (`--memory 1536MB` -> "1536MB"; "" for a flag), or
+ * NULL when it was not given. long_name must be in the option table. */
+const char *cli_option_value(const cli_options *opt, const char *long_name);
 /* 1: a command of this version; 0: a planned command; -1: no such command. */
 int cli_command_status(const char *name);
 /* Prints the help of one command (or the program's when command is NULL). */
 void cli_print_help(FILE *out, const char *command);
+
+/* `capsim cost` (cmd_cost.c): prices the usage given as options; returns an exit code. */
+int cli_cmd_cost(const cli_options *opt);
 
 /* Writers: render the report into a malloc'ed string (NULL when out of memory). */
 char *cli_render_json(const scenario *s, const report *r);

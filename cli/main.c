@@ -1,4 +1,5 @@
-/* cli/main.c — the capsim program: command dispatch and the run/validate commands.
+/* cli/main.c — the capsim program: command dispatch and the run/validate commands (cost is in
+ * cmd_cost.c).
  *
  * Errors go to stderr, data to stdout (or files with -o); the exit code says what kind of
  * failure it was (cli.h). A scenario is loaded and checked completely before anything runs, and
@@ -117,6 +118,7 @@ int main(int argc, char **argv) {
     if (code == CLI_EXIT_OK) {
         if (opt.help) cli_print_help(stdout, command);
         else if (strcmp(command, "validate") == 0) code = cmd_validate(&opt);
+        else if (strcmp(command, "cost") == 0) code = cli_cmd_cost(&opt);
         else code = cmd_run(&opt);
     }
     cli_options_fini(&opt);

@@ -1,7 +1,10 @@
 /* cli/options.c — the one place that defines every command, option and its help text.
  *
  * Each option lists the commands it applies to; the parser and `--help` both walk the same
- * table, so an option can never be accepted without being documented or vice versa. */
+ * table, so an option can never be accepted without being documented or vice versa. Options
+ * common to the scenario commands are interpreted here; a command's own options (OPT_VALUE:
+ * `capsim cost --memory 1536MB`) are only recorded, as text, and interpreted by the command
+ * with the strict parsers of models/units.h (cli_option_value). */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -9,32 +12,41 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sim/error.h"
 
-enum { CMD_RUN = 1, CMD_VALIDATE = 2 };
+enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4 };
 
 typedef struct cli_command {
     const char *name;
     unsigned bit;           /* 0: listed but not in this version */
     const char *synopsis;
     const char *summary;
+    bool takes_file;        /* a scenario FILE argument is required */
 } cli_command;
 
 static const cli_command commands[] = {
     {"run", CMD_RUN, "capsim run FILE [options]",
-     "simulate every platform in the scenario and print the results"},
+     "simulate every platform in the scenario and print the results", true},
     {"validate", CMD_VALIDATE, "capsim validate FILE [--set KEY=VALUE]...",
-     "check a scenario; print it with every default filled in"},
-    {"cost", 0, "capsim cost [options]", "price a monthly usage directly (planned)"},
-    {"sweep", 0, "capsim sweep FILE --vary KEY=V1,V2,...", "run at each value (planned)"},
-    {"optimize", 0, "capsim optimize FILE ...", "search the cheapest configuration (planned)"},
-    {"plot", 0, "capsim plot FILE -o DIR", "run, then write plots (planned)"},
-    {"report", 0, "capsim report FILE -o DIR", "run, then write an HTML report (planned)"},
-    {"lesson", 0, "capsim lesson [TOPIC]", "list or run the lessons (planned)"},
-    {"merge", 0, "capsim merge FILES...", "combine shard outputs (planned)"},
+     "check a scenario; print it with every default filled in", true},
+    {"cost", CMD_COST,
+     "capsim cost --requests N --duration D --memory M [--arch arm64] [--ephemeral M]\n"
+     "                   [--provisioned N --provisioned-hours H [--provisioned-requests R\n"
+     "                    --provisioned-duration D]] [--free-tier]\n"
+     "                   [--glue-dpu N --glue-hours H [--glue-flex]]\n"
+     "                   [--emr-instance TYPE --emr-count N --emr-hours H] [--format json]",
+     "price a monthly usage directly, like AWS's calculator (no simulation)", false},
+    {"sweep", 0, "capsim sweep FILE --vary KEY=V1,V2,...", "run at each value (planned)", true},
+    {"optimize", 0, "capsim optimize FILE ...", "search the cheapest configuration (planned)", true},
+    {"plot", 0, "capsim plot FILE -o DIR", "run, then write plots (planned)", true},
+    {"report", 0, "capsim report FILE -o DIR", "run, then write an HTML report (planned)", true},
+    {"lesson", 0, "capsim lesson [TOPIC]", "list or run the lessons (planned)", false},
+    {"merge", 0, "capsim merge FILES...", "combine shard outputs (planned)", false},
 };
 
 typedef enum opt_id { OPT_SEED, OPT_REPS, OPT_THREADS, OPT_SET, OPT_FORMAT, OPT_OUT, OPT_QUIET,
-                      OPT_HELP } opt_id;
+                      OPT_HELP,
+                      OPT_VALUE /* recorded as text for the command (cli_option_value) */ } opt_id;
 
 typedef struct cli_option {
     opt_id id;
@@ -53,11 +65,44 @@ static const cli_option options[] = {
      "threads for replications (default: all cores); results do not depend on it"},
     {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE,
      "override a scenario key by its dotted path, e.g. --set lambda.memory=2048MB (repeatable)"},
-    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN, "output format (default table)"},
+    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST, "output format (default table)"},
     {OPT_OUT, 'o', "out", "DIR", CMD_RUN, "write results.{txt,json,csv} into DIR instead of stdout"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN, "print nothing but errors and the data"},
-    {OPT_HELP, 'h', "help", NULL, CMD_RUN | CMD_VALIDATE, "show this help"},
+    /* capsim cost (RESULTS-FORMAT.md): a month of usage. Lambda on-demand: */
+    {OPT_VALUE, 0, "requests", "N", CMD_COST,
+     "on-demand requests in the month (not served by provisioned concurrency)"},
+    {OPT_VALUE, 0, "duration", "D", CMD_COST,
+     "duration of each on-demand request, e.g. 120ms (billed rounded up to 1 ms)"},
+    {OPT_VALUE, 0, "memory", "SIZE", CMD_COST, "function memory, 128MB..10240MB, e.g. 1536MB"},
+    {OPT_VALUE, 0, "arch", "x86_64|arm64", CMD_COST, "architecture (default x86_64)"},
+    {OPT_VALUE, 0, "ephemeral", "SIZE", CMD_COST,
+     "/tmp storage, 512MB..10240MB (default 512MB, which is included)"},
+    /* Lambda provisioned concurrency: */
+    {OPT_VALUE, 0, "provisioned", "N", CMD_COST, "provisioned concurrency (environments)"},
+    {OPT_VALUE, 0, "provisioned-hours", "H", CMD_COST,
+     "hours it is configured in the month (billed rounded up to 5 minutes)"},
+    {OPT_VALUE, 0, "provisioned-requests", "N", CMD_COST,
+     "requests served by provisioned environments"},
+    {OPT_VALUE, 0, "provisioned-duration", "D", CMD_COST, "duration of each of those requests"},
+    {OPT_VALUE, 0, "free-tier", NULL, CMD_COST,
+     "apply the monthly free tier (requests and on-demand GB-s, never provisioned concurrency)"},
+    /* Glue and EMR: */
+    {OPT_VALUE, 0, "glue-dpu", "N", CMD_COST, "DPUs of a Glue job (Spark: at least 2)"},
+    {OPT_VALUE, 0, "glue-hours", "H", CMD_COST,
+     "hours each Glue run lasts (billed per second, at least 1 minute; 10 on Glue 0.9/1.0)"},
+    {OPT_VALUE, 0, "glue-runs", "N", CMD_COST, "Glue runs in the month (default 1)"},
+    {OPT_VALUE, 0, "glue-version", "V", CMD_COST, "Glue version, 0.9..5.0 (default 4.0)"},
+    {OPT_VALUE, 0, "glue-flex", NULL, CMD_COST, "Glue Flex execution class"},
+    {OPT_VALUE, 0, "emr-instance", "TYPE", CMD_COST,
+     "EMR on EC2 instance type from the pricing table, e.g. m5.xlarge"},
+    {OPT_VALUE, 0, "emr-count", "N", CMD_COST, "EMR instances, primary included (default 1)"},
+    {OPT_VALUE, 0, "emr-hours", "H", CMD_COST,
+     "hours the EMR instances run (billed per second, at least 1 minute)"},
+    {OPT_VALUE, 0, "pricing", "TABLE", CMD_COST,
+     "pricing table: a name in the pricing directory or a path (default aws-us-east-1)"},
+    {OPT_HELP, 'h', "help", NULL, CMD_RUN | CMD_VALIDATE | CMD_COST, "show this help"},
 };
+_Static_assert(sizeof options / sizeof options[0] <= CLI_MAX_OPTIONS, "raise CLI_MAX_OPTIONS");
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -137,7 +182,8 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || strcmp(a, "-") == 0) {
-            if (opt->file) return usage_error(command, "unexpected argument '%s'", a);
+            if (opt->file || !cmd->takes_file)
+                return usage_error(command, "unexpected argument '%s'", a);
             opt->file = a;
             continue;
         }
@@ -194,13 +240,20 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
         case OPT_OUT: opt->out_dir = value; break;
         case OPT_QUIET: opt->quiet = true; break;
         case OPT_HELP: opt->help = true; break;
+        case OPT_VALUE: {
+            size_t k = (size_t)(o - options);
+            if (opt->values[k]) return usage_error(command, "option '%s' is given twice", a);
+            opt->values[k] = value ? value : "";
+            break;
+        }
         }
     }
     /* -s and -r go last, so they win over --set and the file, and get the same checks. */
     if ((seed_set && add_override(opt, opt->seed_override)) ||
         (reps_set && add_override(opt, opt->reps_override)))
         return usage_error(command, "%s", "out of memory");
-    if (!opt->help && !opt->file) return usage_error(command, "%s", "missing scenario FILE");
+    if (!opt->help && cmd->takes_file && !opt->file)
+        return usage_error(command, "%s", "missing scenario FILE");
     return CLI_EXIT_OK;
 }
 
@@ -208,6 +261,14 @@ void cli_options_fini(cli_options *opt) {
     free(opt->overrides);
     opt->overrides = NULL;
     opt->n_overrides = 0;
+}
+
+const char *cli_option_value(const cli_options *opt, const char *long_name) {
+    for (size_t k = 0; k < COUNT(options); k++)
+        if (options[k].id == OPT_VALUE && strcmp(options[k].long_name, long_name) == 0)
+            return opt->values[k];
+    SIM_ASSERT(!"cli_option_value: no such option");
+    return NULL;
 }
 
 int cli_command_status(const char *name) {

@@ -150,6 +150,143 @@ static void lambda_heading(FILE *f, const scenario *s) {
     fprintf(f, "\n");
 }
 
+static void trigger_text(char *buf, size_t len, const scn_batch_trigger *t) {
+    char every[32] = "";
+    if (t->every_us > 0) scenario_format_duration(every, sizeof every, t->every_us);
+    if (t->every_us > 0 && t->batch_items > 0)
+        snprintf(buf, len, "every %s or %lld items", every, (long long)t->batch_items);
+    else if (t->every_us > 0) snprintf(buf, len, "every %s", every);
+    else snprintf(buf, len, "every %lld items", (long long)t->batch_items);
+}
+
+static void glue_heading(FILE *f, const scenario *s) {
+    static const char *const worker[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X"};
+    const scn_glue *G = &s->glue;
+    char trigger[96];
+    trigger_text(trigger, sizeof trigger, &G->trigger);
+    fprintf(f, "glue: %s, %lld x %s (%g DPU), %s, trigger %s, efficiency %g\n", G->version,
+            (long long)G->workers, worker[G->worker_type], (double)G->workers * G->dpu_per_worker,
+            G->execution_class == SCN_EXEC_FLEX ? "flex" : "standard", trigger, G->efficiency);
+}
+
+static void emr_heading(FILE *f, const scenario *s) {
+    const scn_emr *E = &s->emr;
+    char trigger[96];
+    trigger_text(trigger, sizeof trigger, &E->trigger);
+    if (E->deployment == SCN_EMR_SERVERLESS)
+        fprintf(f, "emr: serverless, %lld workers x %g vCPU / %g GB, %lld pre-initialized, "
+                "trigger %s, efficiency %g\n", (long long)E->sl_workers, E->sl_vcpu,
+                E->sl_memory_gb, (long long)E->sl_pre_initialized, trigger, E->efficiency);
+    else
+        fprintf(f, "emr: ec2 %s, %lld core + 1 primary %s, trigger %s, efficiency %g\n",
+                E->mode == SCN_EMR_TRANSIENT ? "transient" : "persistent",
+                (long long)E->core_nodes, E->instance_type, trigger, E->efficiency);
+}
+
+/* ---------------------------------------------------------------- comparison */
+
+static double metric_or(const report_section *sec, const char *path, double fallback) {
+    const report_metric *m = report_section_find(sec, path);
+    return m ? m->value : fallback;
+}
+
+static void format_usd(char *buf, size_t len, double usd) {
+    if (fabs(usd) < 1.0) snprintf(buf, len, "$%.4f", usd);
+    else snprintf(buf, len, "$%.2f", usd);
+}
+
+/* Seconds in the unit a reader compares at a glance: s, min or h. */
+static void format_latency(char *buf, size_t len, double s) {
+    if (s < 10.0) snprintf(buf, len, "%.3f s", s);
+    else if (s < 120.0) snprintf(buf, len, "%.1f s", s);
+    else if (s < 7200.0) snprintf(buf, len, "%.1f min", s / 60.0);
+    else snprintf(buf, len, "%.1f h", s / 3600.0);
+}
+
+static void format_count(char *buf, size_t len, double v) {
+    if (v == floor(v)) snprintf(buf, len, "%.0f", v);
+    else snprintf(buf, len, "%.1f", v);
+}
+
+/* Prints text word-wrapped to `width` columns, every line after the first indented. */
+static void print_wrapped(FILE *f, const char *first, const char *text, int width) {
+    int indent = (int)strlen(first), col = indent;
+    fputs(first, f);
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ') p++;
+        size_t word = strcspn(p, " ");
+        if (word == 0) break;
+        if (col > indent && col + 1 + (int)word > width) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, word, f);
+        col += (int)word;
+        p += word;
+    }
+    fputc('\n', f);
+}
+
+/* The side-by-side answer: one row per platform; the cheapest and the fastest marked among the
+ * platforms that completed every item (a platform that drops or fails items has done less work,
+ * and its latency covers only what it finished). Fits in 100 columns. */
+static void table_comparison(FILE *f, const scenario *s, const report *r) {
+    if (r->n_platforms == 0) return;
+    char horizon[32], month[32];
+    scenario_format_duration(horizon, sizeof horizon, s->horizon_us);
+    scenario_format_duration(month, sizeof month, s->pricing.month_us);
+    fprintf(f, "\ncomparison\n");
+    fprintf(f, "  %-8s %11s %11s %11s %10s %10s %10s %7s\n", "platform", "cost", "per month",
+            "per 1k", "p50", "p99", "completed", "failed");
+    fprintf(f, "  %-8s %11s %11s %11s %10s %10s %10s %7s\n", "", horizon, month, "items",
+            "latency", "latency", "", "");
+    int cheapest = -1, fastest = -1;
+    for (size_t i = 0; i < r->n_platforms; i++) {
+        const report_section *sec = &r->platforms[i];
+        double items = metric_or(sec, "items", 0), completed = metric_or(sec, "completed", 0);
+        if (completed < items) continue;
+        double cost = metric_or(sec, "cost_usd.total", INFINITY);
+        double p99 = metric_or(sec, "latency_s.p99", INFINITY);
+        if (cheapest < 0 || cost < metric_or(&r->platforms[cheapest], "cost_usd.total", INFINITY))
+            cheapest = (int)i;
+        if (fastest < 0 || p99 < metric_or(&r->platforms[fastest], "latency_s.p99", INFINITY))
+            fastest = (int)i;
+    }
+    for (size_t i = 0; i < r->n_platforms; i++) {
+        const report_section *sec = &r->platforms[i];
+        char total[24], per_month[24], per_1k[24], p50[24], p99[24], completed[24], failed[24];
+        format_usd(total, sizeof total, metric_or(sec, "cost_usd.total", NAN));
+        format_usd(per_month, sizeof per_month, metric_or(sec, "cost_usd.per_month", NAN));
+        format_usd(per_1k, sizeof per_1k, metric_or(sec, "cost_usd.per_1k_items", NAN));
+        format_latency(p50, sizeof p50, metric_or(sec, "latency_s.p50", NAN));
+        format_latency(p99, sizeof p99, metric_or(sec, "latency_s.p99", NAN));
+        double items = metric_or(sec, "items", 0), done = metric_or(sec, "completed", 0);
+        format_count(completed, sizeof completed, done);
+        format_count(failed, sizeof failed, items - done);
+        const char *mark = (int)i == cheapest && (int)i == fastest ? "cheapest, fastest"
+                           : (int)i == cheapest                    ? "cheapest"
+                           : (int)i == fastest                     ? "fastest"
+                                                                   : "";
+        fprintf(f, "  %-8s %11s %11s %11s %10s %10s %10s %7s  %s\n", sec->name, total, per_month,
+                per_1k, p50, p99, completed, failed, mark);
+    }
+    print_wrapped(f, "  ",
+                  "failed: items not completed (errors, timeouts, throttled requests). cheapest: "
+                  "the lowest cost, fastest: the lowest p99 latency, among the platforms that "
+                  "completed every item. Latency: from an item's arrival until it is processed.",
+                  100);
+    for (size_t i = 0; i < r->n_platforms; i++) {
+        if (!r->platforms[i].note[0]) continue;
+        char first[32];
+        snprintf(first, sizeof first, "  note (%s): ", r->platforms[i].name);
+        print_wrapped(f, first, r->platforms[i].note, 100);
+    }
+}
+
 char *cli_render_table(const scenario *s, const report *r) {
     char *buf = NULL;
     size_t len = 0;
@@ -166,10 +303,14 @@ char *cli_render_table(const scenario *s, const report *r) {
     table_section(f, &r->workload);
     for (size_t i = 0; i < r->n_platforms; i++) {
         fprintf(f, "\n");
-        if (strcmp(r->platforms[i].name, "lambda") == 0) lambda_heading(f, s);
-        else fprintf(f, "%s\n", r->platforms[i].name);
+        const char *name = r->platforms[i].name;
+        if (strcmp(name, "lambda") == 0) lambda_heading(f, s);
+        else if (strcmp(name, "glue") == 0) glue_heading(f, s);
+        else if (strcmp(name, "emr") == 0) emr_heading(f, s);
+        else fprintf(f, "%s\n", name);
         table_section(f, &r->platforms[i]);
     }
+    table_comparison(f, s, r);
     if (fclose(f) != 0) {
         free(buf);
         return NULL;

@@ -17,6 +17,25 @@ double cost_lambda_provisioned_round(const pricing_table *p, double seconds) {
     return ceil(seconds / step - 1e-9) * step;
 }
 
+int64_t cost_lambda_billed_ms(sim_time_us duration_us) {
+    return duration_us <= 0 ? 0 : (duration_us + 999) / 1000;
+}
+
+double cost_lambda_gb_s(double invocations, sim_time_us duration_us, double memory_mb) {
+    /* Multiply before dividing: invocations x ms x MB is an integer, exact in a double up to
+     * 2^53 (3M x 120 ms x 1536 MB = 5.5e11), so AWS's examples come out exact. */
+    return invocations * (double)cost_lambda_billed_ms(duration_us) * memory_mb / (1000.0 * 1024.0);
+}
+
+double cost_lambda_provisioned_gb_s(const pricing_table *p, double count, double memory_mb,
+                                    double seconds) {
+    return count * memory_mb / 1024.0 * cost_lambda_provisioned_round(p, seconds);
+}
+
+double cost_lambda_ephemeral_gb(const pricing_table *p, double ephemeral_mb) {
+    return fmax(0.0, ephemeral_mb - p->lambda_ephemeral_included_mb) / 1024.0;
+}
+
 /* Cost of gb_s on-demand GB-seconds in one month through the architecture's tiers. */
 static double tiered(const pricing_lambda_arch *a, double gb_s) {
     double usd = 0.0, from = 0.0;

@@ -12,9 +12,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "models/pricing.h"
 #include "models/scenario.h"
+#include "sim/time.h"
 
 /* ---- Lambda ---- */
 typedef struct cost_lambda_usage {
@@ -43,6 +45,17 @@ int cost_lambda_month(const pricing_table *p, const cost_lambda_usage *u, bool f
                       cost_lambda_bill *out);
 /* Seconds of configured provisioned concurrency as billed: rounded up to the table's step (5 min). */
 double cost_lambda_provisioned_round(const pricing_table *p, double seconds);
+/* Billed milliseconds of one invocation: its duration rounded up to the next 1 ms, no minimum. */
+int64_t cost_lambda_billed_ms(sim_time_us duration_us);
+/* GB-s billed for `invocations` invocations of duration_us each at memory_mb (GB = MB / 1024),
+ * each rounded up to 1 ms: invocations x ceil_ms(duration) / 1000 x memory_mb / 1024. */
+double cost_lambda_gb_s(double invocations, sim_time_us duration_us, double memory_mb);
+/* GB-s of configured provisioned concurrency: count environments of memory_mb for seconds,
+ * the time rounded up to the table's step (cost_lambda_provisioned_round). */
+double cost_lambda_provisioned_gb_s(const pricing_table *p, double count, double memory_mb,
+                                    double seconds);
+/* GB of /tmp that is charged for: what is configured above the table's included 512 MB. */
+double cost_lambda_ephemeral_gb(const pricing_table *p, double ephemeral_mb);
 
 /* ---- Glue ---- */
 /* Billed seconds of one job run: per second, with the version's minimum (600 s for 0.9/1.0,

@@ -461,6 +461,7 @@ static int on_finish(lambda_sim *m, int32_t e) {
 
 static void replication_fini(lambda_sim *m) {
     if (lambda_is_stream(m->L)) lambda_stream_fini(m);
+    else lambda_direct_fini(m);
     sim_calendar_fini(&m->cal);
     workload_fini(&m->wl);
     gsl_rng *rngs[] = {m->rng_init, m->rng_keep_alive, m->rng_errors, m->rng_routing,
@@ -531,7 +532,7 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
         m->envs[i].next = m->free_env;
         m->free_env = i;
     }
-    if (lambda_is_stream(L) && (rc = lambda_stream_init(m))) return rc;
+    if ((rc = lambda_is_stream(L) ? lambda_stream_init(m) : lambda_direct_init(m))) return rc;
 
     /* Scheduled first, so they precede any other event at the same time (FIFO). */
     if ((rc = sim_calendar_schedule(&m->cal, m->warmup_us, LAMBDA_EV_WINDOW_OPEN, 0, 0, NULL)) ||

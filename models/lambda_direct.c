@@ -3,23 +3,38 @@
  * sync: the caller waits. A throttled request is rejected (HTTP 429) and the item is dropped; a
  * failed attempt (error, poison item, timeout) is returned to the caller and the item fails.
  *
- * async (S3 and EventBridge invoke asynchronously too): the event goes to Lambda's internal queue.
- * A throttled attempt returns the event to the queue and it is retried with backoff — 1 s,
- * doubling, at most 5 minutes (AWS-REFERENCE.md) — until the event is older than max_event_age,
- * when it is dropped (to the DLQ / on-failure destination when on_failure: dlq). A failed run is
- * retried max_retries times, 1 minute and then 2 minutes later; after that the item fails (to the
- * DLQ when on_failure: dlq). Delivery is at least once: a transient error strikes after the run
- * did its work, so when a retry of that item succeeds the item has been processed twice — a
- * duplicate. A poison item fails before doing anything, and a timed-out run is treated as not
- * having finished its work (no duplicate). */
+ * async (S3 and EventBridge invoke asynchronously too): events go to Lambda's internal queue and
+ * are invoked in arrival order. When an invocation is throttled the event goes back to the queue
+ * and the queue's poller backs off — 1 s, doubling up to 5 minutes, back to 1 s once an
+ * invocation succeeds (AWS-REFERENCE.md: "retried with backoff, 1 s growing to 5 min"). The
+ * backoff belongs to the poller, not to each event: with thousands of throttled events, per-event
+ * timers in lockstep would leave capacity unused between retries, whereas Lambda keeps draining
+ * its queue as fast as concurrency and the scaling rate allow. An event older than max_event_age
+ * is dropped (sent to the DLQ / on-failure destination when on_failure: dlq).
+ * A failed run is retried max_retries times, 1 minute and then 2 minutes later; then the item
+ * fails (DLQ when on_failure: dlq). Delivery is at least once: a transient error strikes after the
+ * run did its work, so when a retry of that item succeeds the item has been processed twice — a
+ * duplicate. A poison item fails before doing anything, and a timed-out run is taken as not having
+ * finished its work (no duplicate). */
+#include <stdlib.h>
+
 #include "models/lambda_internal.h"
 #include "sim/error.h"
 
-enum { EV_ASYNC_RETRY = LAMBDA_EV_TRIGGER };
+enum { EV_ERROR_RETRY = LAMBDA_EV_TRIGGER, EV_POLL };
 
 #define BACKOFF_FIRST_US (1 * SIM_US_PER_S)
 #define BACKOFF_MAX_US (300 * SIM_US_PER_S)
 #define ERROR_RETRY_STEP_US (60 * SIM_US_PER_S) /* 1 min, then 2 min */
+
+/* The internal event queue: a growable ring of job indices, and its poller's state. It lives in
+ * a static per-replication struct reached through the sim (one trigger per replication). */
+typedef struct direct_queue {
+    int32_t *ring;
+    size_t head, count, capacity;
+    sim_time_us backoff_us;   /* the poller's current backoff (0: not backing off) */
+    bool poll_scheduled;
+} direct_queue;
 
 static bool is_async(const scn_lambda *L) { return L->trigger != SCN_TRIGGER_SYNC; }
 
@@ -28,33 +43,91 @@ static void job_done(lambda_sim *m, int32_t job) {
     m->pending--;
 }
 
-/* Schedules a retry of job at `at`, unless the event would be older than max_event_age then:
- * expired events are dropped (throttled) or failed (after errors). */
-static int retry_or_expire(lambda_sim *m, int32_t job, sim_time_us at, bool after_error) {
-    const scn_lambda *L = m->L;
-    lambda_job *j = &m->jobs[job];
-    if (at - j->arrival_us > L->async_max_event_age_us) {
-        bool dlq = L->async_on_failure == SCN_ON_FAILURE_DLQ;
-        if (after_error) lambda_item_failed(m, j->counted, dlq);
-        else lambda_item_dropped(m, j->counted, dlq);
-        job_done(m, job);
-        return SIM_OK;
+static direct_queue *queue_of(lambda_sim *m) { return (direct_queue *)m->stream; }
+
+static int queue_push(direct_queue *q, int32_t job) {
+    if (q->count == q->capacity) {
+        size_t cap = q->capacity ? 2 * q->capacity : 256;
+        int32_t *ring = malloc(cap * sizeof *ring);
+        if (!ring) return SIM_ENOMEM;
+        for (size_t i = 0; i < q->count; i++) ring[i] = q->ring[(q->head + i) % q->capacity];
+        free(q->ring);
+        q->ring = ring;
+        q->head = 0;
+        q->capacity = cap;
     }
-    return sim_calendar_schedule(&m->cal, at, EV_ASYNC_RETRY, (uint32_t)job, 0, NULL);
+    q->ring[(q->head + q->count) % q->capacity] = job;
+    q->count++;
+    return SIM_OK;
 }
 
-static int attempt(lambda_sim *m, int32_t job) {
-    int started = lambda_invoke(m, job);
-    if (started != 0) return started < 0 ? started : SIM_OK;
-    lambda_job *j = &m->jobs[job];
+static int32_t queue_front(const direct_queue *q) { return q->ring[q->head]; }
+
+static void queue_pop(direct_queue *q) {
+    q->head = (q->head + 1) % q->capacity;
+    q->count--;
+}
+
+static int schedule_poll(lambda_sim *m, direct_queue *q) {
+    if (q->poll_scheduled || q->count == 0) return SIM_OK;
+    q->backoff_us = q->backoff_us == 0 ? BACKOFF_FIRST_US : 2 * q->backoff_us;
+    if (q->backoff_us > BACKOFF_MAX_US) q->backoff_us = BACKOFF_MAX_US;
+    q->poll_scheduled = true;
+    return sim_calendar_schedule(&m->cal, m->now_us + q->backoff_us, EV_POLL, 0, 0, NULL);
+}
+
+/* Invokes queued events in order until one is throttled; drops events past max_event_age. */
+static int poll(lambda_sim *m, direct_queue *q) {
+    const scn_lambda *L = m->L;
+    bool progressed = false;
+    while (q->count > 0) {
+        int32_t job = queue_front(q);
+        lambda_job *j = &m->jobs[job];
+        if (m->now_us - j->arrival_us > L->async_max_event_age_us) {
+            queue_pop(q);
+            lambda_item_dropped(m, j->counted, L->async_on_failure == SCN_ON_FAILURE_DLQ);
+            job_done(m, job);
+            continue;
+        }
+        int started = lambda_invoke(m, job);
+        if (started < 0) return started;
+        if (started == 0) break;
+        queue_pop(q);
+        progressed = true;
+    }
+    if (progressed) q->backoff_us = 0;
+    return schedule_poll(m, q);
+}
+
+/* A new or retried event: straight to an invocation when nothing waits ahead of it. */
+static int submit(lambda_sim *m, int32_t job) {
     if (!is_async(m->L)) {
-        lambda_item_dropped(m, j->counted, false);
+        int started = lambda_invoke(m, job);
+        if (started != 0) return started < 0 ? started : SIM_OK;
+        lambda_item_dropped(m, m->jobs[job].counted, false); /* HTTP 429 to the caller */
         job_done(m, job);
         return SIM_OK;
     }
-    j->backoff_us = j->backoff_us == 0 ? BACKOFF_FIRST_US : 2 * j->backoff_us;
-    if (j->backoff_us > BACKOFF_MAX_US) j->backoff_us = BACKOFF_MAX_US;
-    return retry_or_expire(m, job, m->now_us + j->backoff_us, false);
+    direct_queue *q = queue_of(m);
+    int rc = queue_push(q, job);
+    if (rc) return rc;
+    return q->count == 1 && !q->poll_scheduled ? poll(m, q) : schedule_poll(m, q);
+}
+
+int lambda_direct_init(lambda_sim *m) {
+    if (!is_async(m->L)) return SIM_OK;
+    direct_queue *q = calloc(1, sizeof *q);
+    if (!q) return SIM_ENOMEM;
+    m->stream = (lambda_stream *)q;
+    return SIM_OK;
+}
+
+void lambda_direct_fini(lambda_sim *m) {
+    direct_queue *q = queue_of(m);
+    if (!q) return;
+    free(q->ring);
+    free(q);
+    m->stream = NULL;
 }
 
 int lambda_direct_arrival(lambda_sim *m, const wl_item *item) {
@@ -63,7 +136,7 @@ int lambda_direct_arrival(lambda_sim *m, const wl_item *item) {
     if (rc) return rc;
     lambda_job_from_item(m, &m->jobs[job], item);
     m->pending++;
-    return attempt(m, job);
+    return submit(m, job);
 }
 
 int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome) {
@@ -75,16 +148,26 @@ int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome) {
     }
     if (outcome == LAMBDA_ERROR && !j->poison) j->side_effects = true;
     const scn_lambda *L = m->L;
+    bool dlq = is_async(L) && L->async_on_failure == SCN_ON_FAILURE_DLQ;
     if (!is_async(L) || j->error_retries >= (uint32_t)L->async_max_retries) {
-        lambda_item_failed(m, j->counted, is_async(L) && L->async_on_failure == SCN_ON_FAILURE_DLQ);
+        lambda_item_failed(m, j->counted, dlq);
         job_done(m, job);
         return SIM_OK;
     }
     j->error_retries++;
-    return retry_or_expire(m, job, m->now_us + ERROR_RETRY_STEP_US * j->error_retries, true);
+    sim_time_us at = m->now_us + ERROR_RETRY_STEP_US * j->error_retries;
+    if (at - j->arrival_us > L->async_max_event_age_us) { /* too old to retry */
+        lambda_item_failed(m, j->counted, dlq);
+        job_done(m, job);
+        return SIM_OK;
+    }
+    return sim_calendar_schedule(&m->cal, at, EV_ERROR_RETRY, (uint32_t)job, 0, NULL);
 }
 
 int lambda_direct_event(lambda_sim *m, const sim_event *ev) {
-    SIM_ASSERT(ev->kind == EV_ASYNC_RETRY);
-    return attempt(m, (int32_t)ev->target);
+    if (ev->kind == EV_ERROR_RETRY) return submit(m, (int32_t)ev->target);
+    SIM_ASSERT(ev->kind == EV_POLL);
+    direct_queue *q = queue_of(m);
+    q->poll_scheduled = false;
+    return poll(m, q);
 }

@@ -95,7 +95,7 @@ typedef struct lambda_sim {
     bool window_closed;
     int64_t pending;          /* triggers: work not finished (queued, waiting, running) */
     sim_hist *latency_us, *duration_us;
-    lambda_stream *stream;
+    lambda_stream *stream;    /* the trigger's own state (stream triggers, the async queue) */
     lambda_rep *out;
 } lambda_sim;
 
@@ -118,7 +118,9 @@ void lambda_item_dropped(lambda_sim *m, bool counted, bool to_dlq);
 
 /* ---- triggers ---- */
 
-/* lambda_direct.c: sync, async, s3, eventbridge. */
+/* lambda_direct.c: sync, async, s3, eventbridge. init/fini around a replication. */
+int lambda_direct_init(lambda_sim *m);
+void lambda_direct_fini(lambda_sim *m);
 int lambda_direct_arrival(lambda_sim *m, const wl_item *item);
 int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome);
 int lambda_direct_event(lambda_sim *m, const sim_event *ev);

@@ -1,77 +1,473 @@
-/* models/pricing.c — pricing tables (see pricing.h).
+/* models/pricing.c — pricing tables: finding, reading and checking a table file (see pricing.h).
  *
- * TEMPORARY: this version knows one table, aws-us-east-1, compiled in from AWS-REFERENCE.md;
- * loading tables from models/pricing/NAME.yaml replaces it. */
+ * The file's format is described here as data, in the field tables of the scenario loader
+ * (scenario_internal.h), and walked by the same code: a table gets the scenario's strict values,
+ * positions, unknown-key suggestions and "every problem at once" for free. The walk fills a
+ * pricing_doc: the pricing_table itself where the file's unit is the table's, plus the values
+ * written in another unit (USD per million requests, tiers as a list, the rounding step as a
+ * duration) and the sources, which are converted or dropped once the file is known good. */
 #include "models/pricing.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/scenario_internal.h"
 #include "sim/error.h"
 
-static const pricing_instance us_east_1_instances[] = {
-    {"m5.xlarge", 4, 16, 0.192, 0.048},   {"m5.2xlarge", 8, 32, 0.384, 0.096},
-    {"r5.xlarge", 4, 32, 0.252, 0.063},   {"r5.2xlarge", 8, 64, 0.504, 0.126},
-    {"r5.4xlarge", 16, 128, 1.008, 0.252},
-};
+#ifndef CAPSIM_PRICING_DIR_DEFAULT
+#define CAPSIM_PRICING_DIR_DEFAULT "models/pricing"
+#endif
 
-static void fill_us_east_1(pricing_table *p) {
-    snprintf(p->name, sizeof p->name, "aws-us-east-1");
-    snprintf(p->region, sizeof p->region, "us-east-1");
-    snprintf(p->date, sizeof p->date, "2026-11-01");
-    p->lambda_usd_per_request = 0.20 / 1e6;
-    p->lambda[SCN_ARCH_X86_64] = (pricing_lambda_arch){
-        {{6e9, 0.0000166667}, {15e9, 0.0000150000}, {INFINITY, 0.0000133334}}, 3,
-        0.0000041667, 0.0000097222};
-    p->lambda[SCN_ARCH_ARM64] = (pricing_lambda_arch){
-        {{7.5e9, 0.0000133334}, {18.75e9, 0.0000120001}, {INFINITY, 0.0000106667}}, 3,
-        0.0000033334, 0.0000077778};
-    p->lambda_ephemeral_usd_per_gb_s = 0.0000000309;
-    p->lambda_provisioned_round_s = 300.0;
-    p->lambda_free_requests = 1e6;
-    p->lambda_free_gb_s = 400000.0;
-    p->glue_usd_per_dpu_hour = 0.44;
-    p->glue_flex_usd_per_dpu_hour = 0.29;
-    p->emr_serverless_usd_per_vcpu_hour = 0.052624;
-    p->emr_serverless_usd_per_gb_hour = 0.0057785;
-    p->emr_serverless_storage_usd_per_gb_hour = 0.000111;
-    p->emr_serverless_free_storage_gb = 20.0;
+/* One tier as written: the bound is 0 when absent (only the last tier has none). */
+typedef struct pricing_doc_tier {
+    double up_to_gb_s_per_month;
+    double usd_per_gb_s;
+} pricing_doc_tier;
+
+typedef struct pricing_doc {
+    pricing_table t;
+    int currency; /* index into CURRENCIES */
+    char *description, *source;
+    double usd_per_million_requests;
+    pricing_doc_tier *tiers[2]; /* by scn_arch */
+    size_t n_tiers[2];
+    sim_time_us provisioned_round_us;
+    int64_t ephemeral_included_mb;
+    char *requests_source, *duration_source, *provisioned_source, *ephemeral_source,
+        *free_tier_source, *glue_source, *ec2_source, *serverless_source;
+} pricing_doc;
+
+_Static_assert(sizeof(scn_arch) == sizeof(int), "enum size");
+
+#define D(member) offsetof(pricing_doc, member)
+#define NO SCN_NO_OFF
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define SECTION_OF(fields, check) {fields, COUNT(fields), check}
+/* Prices may be 0 (a free item) but never negative. */
+#define PRICE(key, member) {key, SCN_T_NUMBER, D(member), NO, .has_min = true, .min = 0, .required = true}
+#define SOURCE(member) {"source", SCN_T_STRING, D(member), NO, .required = true}
+#define REQUIRED_SECTION(key, section) {key, SCN_T_SECTION, 0, NO, .sub = &section, .required = true}
+
+static const char *const CURRENCIES[] = {"USD", NULL}; /* capsim reports usd_* everywhere */
+
+static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_duration(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_instances(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+
+/* ---- lambda ---- */
+static const scn_field requests_fields[] = {
+    PRICE("usd_per_million_requests", usd_per_million_requests),
+    SOURCE(requests_source),
+};
+static const scn_section requests_section = SECTION_OF(requests_fields, NULL);
+
+static const scn_field tier_fields[] = {
+    {"up_to_gb_s_per_month", SCN_T_NUMBER, offsetof(pricing_doc_tier, up_to_gb_s_per_month), NO,
+     .has_min = true, .min_excl = true, .min = 0},
+    {"usd_per_gb_s", SCN_T_NUMBER, offsetof(pricing_doc_tier, usd_per_gb_s), NO, .has_min = true,
+     .min = 0, .required = true},
+};
+static const scn_section tier_section = SECTION_OF(tier_fields, NULL);
+
+#define TIERS(key, arch)                                                                        \
+    {key, SCN_T_LIST, D(tiers[arch]), D(n_tiers[arch]), .sub = &tier_section,                  \
+     .elem_size = sizeof(pricing_doc_tier), .nonempty = true, .required = true}
+static const scn_field duration_fields[] = {
+    TIERS("x86_64", SCN_ARCH_X86_64),
+    TIERS("arm64", SCN_ARCH_ARM64),
+    SOURCE(duration_source),
+};
+static const scn_section duration_section = SECTION_OF(duration_fields, check_duration);
+
+static const scn_field pc_x86_fields[] = {
+    PRICE("configured_usd_per_gb_s", t.lambda[SCN_ARCH_X86_64].provisioned_usd_per_gb_s),
+    PRICE("duration_usd_per_gb_s", t.lambda[SCN_ARCH_X86_64].provisioned_duration_usd_per_gb_s),
+};
+static const scn_section pc_x86_section = SECTION_OF(pc_x86_fields, NULL);
+static const scn_field pc_arm_fields[] = {
+    PRICE("configured_usd_per_gb_s", t.lambda[SCN_ARCH_ARM64].provisioned_usd_per_gb_s),
+    PRICE("duration_usd_per_gb_s", t.lambda[SCN_ARCH_ARM64].provisioned_duration_usd_per_gb_s),
+};
+static const scn_section pc_arm_section = SECTION_OF(pc_arm_fields, NULL);
+
+static const scn_field provisioned_fields[] = {
+    REQUIRED_SECTION("x86_64", pc_x86_section),
+    REQUIRED_SECTION("arm64", pc_arm_section),
+    {"configured_time_rounded_up_to", SCN_T_DURATION, D(provisioned_round_us), NO,
+     .has_min = true, .min_excl = true, .min = 0, .required = true},
+    SOURCE(provisioned_source),
+};
+static const scn_section provisioned_section = SECTION_OF(provisioned_fields, NULL);
+
+static const scn_field ephemeral_fields[] = {
+    {"included", SCN_T_SIZE_MB_INT, D(ephemeral_included_mb), NO, .has_min = true, .min = 0,
+     .required = true},
+    PRICE("usd_per_gb_s", t.lambda_ephemeral_usd_per_gb_s),
+    SOURCE(ephemeral_source),
+};
+static const scn_section ephemeral_section = SECTION_OF(ephemeral_fields, NULL);
+
+static const scn_field free_tier_fields[] = {
+    {"requests_per_month", SCN_T_NUMBER, D(t.lambda_free_requests), NO, .has_min = true,
+     .min = 0, .required = true},
+    {"gb_s_per_month", SCN_T_NUMBER, D(t.lambda_free_gb_s), NO, .has_min = true, .min = 0,
+     .required = true},
+    SOURCE(free_tier_source),
+};
+static const scn_section free_tier_section = SECTION_OF(free_tier_fields, NULL);
+
+static const scn_field lambda_fields[] = {
+    REQUIRED_SECTION("requests", requests_section),
+    REQUIRED_SECTION("duration", duration_section),
+    REQUIRED_SECTION("provisioned_concurrency", provisioned_section),
+    REQUIRED_SECTION("ephemeral_storage", ephemeral_section),
+    REQUIRED_SECTION("free_tier", free_tier_section),
+};
+static const scn_section lambda_section = SECTION_OF(lambda_fields, NULL);
+
+/* ---- glue, emr ---- */
+static const scn_field glue_fields[] = {
+    PRICE("standard_usd_per_dpu_hour", t.glue_usd_per_dpu_hour),
+    PRICE("flex_usd_per_dpu_hour", t.glue_flex_usd_per_dpu_hour),
+    SOURCE(glue_source),
+};
+static const scn_section glue_section = SECTION_OF(glue_fields, NULL);
+
+#define I(member) offsetof(pricing_instance, member)
+static const scn_field instance_fields[] = {
+    {"type", SCN_T_STRBUF, I(name), NO, .cap = sizeof(((pricing_instance *)0)->name),
+     .required = true},
+    {"vcpu", SCN_T_NUMBER, I(vcpu), NO, .has_min = true, .min_excl = true, .min = 0,
+     .required = true},
+    {"memory", SCN_T_SIZE_GB, I(memory_gb), NO, .has_min = true, .min_excl = true, .min = 0,
+     .required = true},
+    {"ec2_usd_per_hour", SCN_T_NUMBER, I(ec2_usd_per_hour), NO, .has_min = true, .min = 0,
+     .required = true},
+    {"emr_usd_per_hour", SCN_T_NUMBER, I(emr_usd_per_hour), NO, .has_min = true, .min = 0,
+     .required = true},
+};
+static const scn_section instance_section = SECTION_OF(instance_fields, NULL);
+
+static const scn_field ec2_fields[] = {
+    {"instances", SCN_T_LIST, D(t.instances), D(t.n_instances), .sub = &instance_section,
+     .elem_size = sizeof(pricing_instance), .nonempty = true, .required = true},
+    SOURCE(ec2_source),
+};
+static const scn_section ec2_section = SECTION_OF(ec2_fields, check_instances);
+
+static const scn_field serverless_fields[] = {
+    PRICE("usd_per_vcpu_hour", t.emr_serverless_usd_per_vcpu_hour),
+    PRICE("usd_per_gb_hour", t.emr_serverless_usd_per_gb_hour),
+    PRICE("storage_usd_per_gb_hour", t.emr_serverless_storage_usd_per_gb_hour),
+    {"free_storage_per_worker", SCN_T_SIZE_GB, D(t.emr_serverless_free_storage_gb), NO,
+     .has_min = true, .min = 0, .required = true},
+    SOURCE(serverless_source),
+};
+static const scn_section serverless_section = SECTION_OF(serverless_fields, NULL);
+
+static const scn_field emr_fields[] = {
+    REQUIRED_SECTION("ec2", ec2_section),
+    REQUIRED_SECTION("serverless", serverless_section),
+};
+static const scn_section emr_section = SECTION_OF(emr_fields, NULL);
+
+static const scn_field root_fields[] = {
+    {"region", SCN_T_STRBUF, D(t.region), NO, .cap = sizeof(((pricing_table *)0)->region),
+     .slug = true, .required = true},
+    {"date", SCN_T_STRBUF, D(t.date), NO, .cap = sizeof(((pricing_table *)0)->date),
+     .required = true},
+    {"currency", SCN_T_ENUM, D(currency), NO, .names = CURRENCIES, .required = true},
+    {"description", SCN_T_STRING, D(description), NO, .required = false},
+    {"source", SCN_T_STRING, D(source), NO, .required = false},
+    REQUIRED_SECTION("lambda", lambda_section),
+    REQUIRED_SECTION("glue", glue_section),
+    REQUIRED_SECTION("emr", emr_section),
+};
+static const scn_section root_section = SECTION_OF(root_fields, check_root);
+
+static const scn_doc_kind PRICING_KIND = {"pricing table", "region:, date:, lambda:, glue:, emr:",
+                                          &root_section};
+
+/* ---------------------------------------------------------------- rules */
+
+/* The date the prices were read, as YYYY-MM-DD, so a reader can tell how old they are. */
+static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    const pricing_doc *d = base;
+    const char *t = d->t.date;
+    bool ok = strlen(t) == 10 && t[4] == '-' && t[7] == '-';
+    for (int i = 0; ok && i < 10; i++)
+        ok = i == 4 || i == 7 || (t[i] >= '0' && t[i] <= '9');
+    if (map && t[0] && !ok)
+        scn_error_key(w, "date", map, "'%s' is not a date like 2026-11-01 (YYYY-MM-DD)", t);
 }
 
-int pricing_load(const char *name_or_path, sim_diag *diag, pricing_table **out) {
-    *out = NULL;
-    if (strcmp(name_or_path, "aws-us-east-1") != 0) {
-        sim_diag_error(diag, name_or_path, 0, 0, NULL, "no such pricing table (this build ships "
-                       "aws-us-east-1)");
-        return SIM_ESCENARIO;
+/* Each architecture's tiers: every tier but the last has a bound, the last has none, bounds
+ * increase, and there are at most PRICING_MAX_TIERS. */
+static void check_duration(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    const pricing_doc *d = base;
+    if (!map)
+        return;
+    static const char *const arch_keys[] = {"x86_64", "arm64"};
+    char sub[SCN_PATH_LEN];
+    for (int a = 0; a < 2; a++) {
+        yaml_node_t *list = scn_map_get(w, map, arch_keys[a]);
+        size_t n = d->n_tiers[a];
+        if (!list || list->type != YAML_SEQUENCE_NODE || n == 0)
+            continue; /* missing or not a list: reported by the walk */
+        snprintf(sub, sizeof sub, "%s.%s", path, arch_keys[a]);
+        if (n > PRICING_MAX_TIERS) {
+            scn_error(w, list, sub, "%zu tiers; at most %d are supported", n, PRICING_MAX_TIERS);
+            continue;
+        }
+        double prev = 0.0;
+        const char *prev_text = "0";
+        for (size_t i = 0; i < n; i++) {
+            const pricing_doc_tier *tier = &d->tiers[a][i];
+            yaml_node_t *item = scn_node(w, list->data.sequence.items.start[i]);
+            yaml_node_t *bound = scn_map_get(w, item, "up_to_gb_s_per_month");
+            char at[SCN_PATH_LEN + 64];
+            snprintf(at, sizeof at, "%s[%zu].up_to_gb_s_per_month", sub, i);
+            bool last = i + 1 == n;
+            if (last && bound)
+                scn_error(w, bound, at, "the last tier has no upper bound: it covers every GB-s "
+                          "above the previous one; remove the key");
+            else if (!last && !bound)
+                scn_error(w, item, at, "required key is missing (every tier but the last ends "
+                          "at a monthly GB-s)");
+            else if (!last && tier->up_to_gb_s_per_month > 0 &&
+                     tier->up_to_gb_s_per_month <= prev)
+                scn_error(w, bound, at, "tier bounds must increase: %s is not above the previous "
+                          "tier's %s", scn_text(bound), prev_text);
+            if (!last && tier->up_to_gb_s_per_month > prev) {
+                prev = tier->up_to_gb_s_per_month;
+                prev_text = scn_text(bound);
+            }
+        }
     }
-    pricing_table *p = calloc(1, sizeof *p);
-    size_t n = sizeof us_east_1_instances / sizeof us_east_1_instances[0];
-    if (p) p->instances = malloc(sizeof us_east_1_instances);
-    if (!p || !p->instances) {
-        free(p);
+}
+
+/* Instance types are looked up by name: two with one name would make the price ambiguous. */
+static void check_instances(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    const pricing_doc *d = base;
+    yaml_node_t *list = scn_map_get(w, map, "instances");
+    if (!list || list->type != YAML_SEQUENCE_NODE)
+        return;
+    for (size_t i = 0; i < d->t.n_instances; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (!d->t.instances[i].name[0] ||
+                strcmp(d->t.instances[i].name, d->t.instances[j].name) != 0)
+                continue;
+            yaml_node_t *item = scn_node(w, list->data.sequence.items.start[i]);
+            char at[SCN_PATH_LEN + 64];
+            snprintf(at, sizeof at, "%s.instances[%zu].type", path, i);
+            scn_error(w, scn_map_get(w, item, "type"), at, "'%s' is listed twice (first as "
+                      "instances[%zu])", d->t.instances[i].name, j);
+            break;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- finding tables */
+
+const char *pricing_dir(void)
+{
+    const char *env = getenv("CAPSIM_PRICING_DIR");
+    return env && *env ? env : CAPSIM_PRICING_DIR_DEFAULT;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+bool pricing_is_path(const char *name_or_path)
+{
+    return strchr(name_or_path, '/') != NULL || ends_with(name_or_path, ".yaml");
+}
+
+char *pricing_resolve(const char *name_or_path, const char *base_dir)
+{
+    if (pricing_is_path(name_or_path))
+        return scn_resolve_path(base_dir, name_or_path);
+    const char *dir = pricing_dir();
+    size_t len = strlen(dir) + strlen(name_or_path) + sizeof "/.yaml";
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/%s.yaml", dir, name_or_path);
+    return p;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "aws-us-east-1, ..." : the tables in pricing_dir(), sorted, or "none". */
+static void list_tables(char *buf, size_t len)
+{
+    snprintf(buf, len, "none");
+    DIR *dir = opendir(pricing_dir());
+    if (!dir)
+        return;
+    char *names[64];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dir)) != NULL && n < COUNT(names);) {
+        if (e->d_name[0] != '.' && ends_with(e->d_name, ".yaml"))
+            if ((names[n] = strndup(e->d_name, strlen(e->d_name) - 5)) != NULL)
+                n++;
+    }
+    closedir(dir);
+    qsort(names, n, sizeof names[0], cmp_str);
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", names[i]);
+        free(names[i]);
+    }
+}
+
+int pricing_check_readable(const char *name_or_path, const char *base_dir, char *why,
+                           size_t why_len)
+{
+    char *path = pricing_resolve(name_or_path, base_dir);
+    if (!path)
+        return SIM_ENOMEM;
+    FILE *f = fopen(path, "r");
+    int rc = SIM_OK;
+    if (f) {
+        fclose(f);
+    } else {
+        int err = errno;
+        if (pricing_is_path(name_or_path)) {
+            snprintf(why, why_len, "cannot read '%s': %s", path, strerror(err));
+        } else {
+            char tables[512];
+            list_tables(tables, sizeof tables);
+            snprintf(why, why_len, "cannot read '%s': %s; tables in %s: %s", path, strerror(err),
+                     pricing_dir(), tables);
+        }
+        rc = SIM_EIO;
+    }
+    free(path);
+    return rc;
+}
+
+/* The table's name: as given, or the file stem of a path ("x/eu-west-1.yaml" -> "eu-west-1"). */
+static void table_name(char *buf, size_t len, const char *name_or_path)
+{
+    if (!pricing_is_path(name_or_path)) {
+        snprintf(buf, len, "%s", name_or_path);
+        return;
+    }
+    const char *slash = strrchr(name_or_path, '/');
+    const char *stem = slash ? slash + 1 : name_or_path;
+    size_t n = strlen(stem);
+    if (ends_with(stem, ".yaml"))
+        n -= 5;
+    snprintf(buf, len, "%.*s", (int)n, stem);
+}
+
+/* Converts a walked, checked document into the table (taking the instances array). */
+static void doc_to_table(pricing_doc *d, pricing_table *p)
+{
+    *p = d->t;
+    d->t.instances = NULL;
+    d->t.n_instances = 0;
+    p->lambda_usd_per_request = d->usd_per_million_requests / 1e6;
+    for (int a = 0; a < 2; a++) {
+        pricing_lambda_arch *arch = &p->lambda[a];
+        arch->n_tiers = d->n_tiers[a];
+        for (size_t i = 0; i < d->n_tiers[a]; i++) {
+            bool last = i + 1 == d->n_tiers[a];
+            arch->tiers[i].up_to_gb_s = last ? INFINITY : d->tiers[a][i].up_to_gb_s_per_month;
+            arch->tiers[i].usd_per_gb_s = d->tiers[a][i].usd_per_gb_s;
+        }
+    }
+    p->lambda_provisioned_round_s = sim_time_to_s(d->provisioned_round_us);
+    p->lambda_ephemeral_included_mb = (double)d->ephemeral_included_mb;
+}
+
+int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *diag,
+                      pricing_table **out)
+{
+    *out = NULL;
+    char *path = pricing_resolve(name_or_path, base_dir);
+    if (!path)
+        return SIM_ENOMEM;
+    char *text = NULL;
+    size_t len = 0;
+    int err = scn_read_file(path, &text, &len);
+    if (err == ENOMEM) {
+        free(path);
         return SIM_ENOMEM;
     }
-    fill_us_east_1(p);
-    memcpy(p->instances, us_east_1_instances, sizeof us_east_1_instances);
-    p->n_instances = n;
-    *out = p;
-    return SIM_OK;
+    if (err) {
+        char tables[512] = "";
+        if (!pricing_is_path(name_or_path))
+            list_tables(tables, sizeof tables);
+        sim_diag_error(diag, path, 0, 0, NULL, "cannot read pricing table '%s': %s%s%s%s%s",
+                       name_or_path, strerror(err), tables[0] ? "; tables in " : "",
+                       tables[0] ? pricing_dir() : "", tables[0] ? ": " : "", tables);
+        free(path);
+        return SIM_EIO;
+    }
+    pricing_doc *d = calloc(1, sizeof *d);
+    pricing_table *p = calloc(1, sizeof *p);
+    char *dir = scn_dir_of(path);
+    int rc = d && p && dir ? scn_load_doc(path, dir, text, len, &PRICING_KIND, d, diag)
+                           : SIM_ENOMEM;
+    free(text);
+    free(dir);
+    if (rc == SIM_OK) {
+        doc_to_table(d, p);
+        table_name(p->name, sizeof p->name, name_or_path);
+        p->path = path;
+        path = NULL;
+        scn_free_section(&root_section, d); /* the sources and tier lists, now copied */
+        *out = p;
+        p = NULL;
+    }
+    free(d);
+    free(p);
+    free(path);
+    return rc;
 }
 
-void pricing_destroy(pricing_table *p) {
-    if (!p) return;
+int pricing_load(const char *name_or_path, sim_diag *diag, pricing_table **out)
+{
+    return pricing_load_from(name_or_path, "", diag, out);
+}
+
+void pricing_destroy(pricing_table *p)
+{
+    if (!p)
+        return;
     free(p->instances);
     free(p->path);
     free(p);
 }
 
-const pricing_instance *pricing_find_instance(const pricing_table *p, const char *name) {
+const pricing_instance *pricing_find_instance(const pricing_table *p, const char *name)
+{
     for (size_t i = 0; i < p->n_instances; i++)
-        if (strcmp(p->instances[i].name, name) == 0) return &p->instances[i];
+        if (strcmp(p->instances[i].name, name) == 0)
+            return &p->instances[i];
     return NULL;
 }
 
-const char *pricing_dir(void) { return ""; }
+void pricing_list_instances(const pricing_table *p, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->n_instances && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+                                 p->instances[i].name);
+}

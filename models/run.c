@@ -1,8 +1,13 @@
 /* models/run.c — the replication driver for a whole scenario (see run.h). */
 #include "models/run.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "models/emr.h"
+#include "models/glue.h"
 #include "models/lambda.h"
 #include "models/pricing.h"
 #include "sim/driver.h"
@@ -11,17 +16,17 @@
 int run_check(const scenario *s, sim_diag *diag) {
     size_t before = sim_diag_count(diag);
     if (s->lambda.present) lambda_check_supported(s, diag);
-    static const char *const later[] = {"glue", "emr"};
-    const bool present[] = {s->glue.present, s->emr.present};
-    for (size_t i = 0; i < 2; i++) {
-        if (!present[i]) continue;
-        scenario_refuse(s, diag, later[i],
-                       "this platform is not simulated by capsim %s yet; remove the section to "
-                       "simulate lambda alone", CAPSIM_VERSION);
-    }
-    pricing_table *table = NULL;
-    if (pricing_load(s->pricing.table, diag, &table) == SIM_OK) pricing_destroy(table);
-    if (!s->lambda.present && sim_diag_count(diag) == before) {
+    if (s->glue.present) glue_check_supported(s, diag);
+    if (s->emr.present && s->pricing_table) emr_check_supported(s, s->pricing_table, diag);
+    /* Lambda refuses trace arrivals itself; without it, say so once here (workload_init cannot
+     * replay a trace yet). */
+    if (!s->lambda.present && (s->glue.present || s->emr.present) &&
+        s->workload.process == SCN_ARRIVALS_TRACE)
+        scenario_refuse(s, diag, "workload.arrivals.process",
+                        "trace replay is not simulated by capsim %s yet; use poisson, constant, "
+                        "mmpp or diurnal", CAPSIM_VERSION);
+    if (!s->lambda.present && !s->glue.present && !s->emr.present &&
+        sim_diag_count(diag) == before) {
         scenario_refuse(s, diag, "lambda", "no platform to simulate: add a lambda section");
     }
     return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
@@ -37,13 +42,79 @@ static int lambda_one(void *ctx, uint32_t replication, void *slot) {
     return lambda_simulate(job->s, replication, slot, job->pool);
 }
 
+/* ---- Glue and EMR: the batch platforms (models/batch.h) ---- */
+
+typedef int (*batch_platform_simulate)(const scenario *s, const pricing_table *p,
+                                       uint32_t replication, batch_rep *out, sim_hist *pool);
+typedef int (*batch_platform_summarize)(const scenario *s, const batch_rep *reps, size_t n,
+                                        const sim_hist *pool, report *r);
+
+typedef struct batch_platform_job {
+    const scenario *s;
+    const pricing_table *table;
+    batch_platform_simulate simulate;
+    sim_hist *pool;
+} batch_platform_job;
+
+static int batch_platform_one(void *ctx, uint32_t replication, void *slot) {
+    batch_platform_job *job = ctx;
+    return job->simulate(job->s, job->table, replication, slot, job->pool);
+}
+
+/* Runs one batch platform over the replications and adds its section to r. */
+static int run_batch_platform(const scenario *s, int threads, const pricing_table *table,
+                              batch_platform_simulate simulate,
+                              batch_platform_summarize summarize, report *r) {
+    size_t n = (size_t)s->replications;
+    batch_rep *reps = calloc(n, sizeof *reps);
+    sim_hist *pool = malloc(sizeof *pool);
+    int rc = reps && pool ? SIM_OK : SIM_ENOMEM;
+    if (!rc) {
+        sim_hist_init(pool);
+        batch_platform_job job = {s, table, simulate, pool};
+        rc = sim_replicate((uint32_t)n, threads, batch_platform_one, &job, reps, sizeof *reps);
+    }
+    if (!rc) rc = summarize(s, reps, n, pool, r);
+    free(reps);
+    free(pool);
+    return rc;
+}
+
+/* Lambda's maximum timeout (AWS-REFERENCE.md): work that needs more cannot fit Lambda at all. */
+#define LAMBDA_MAX_TIMEOUT_US (900 * SIM_US_PER_S)
+
+/* Why Lambda failed items that Glue and EMR process: runs past the function's timeout. Lambda's
+ * summary has the count; the comparison needs the reason next to it. */
+static void note_lambda_timeouts(const scenario *s, report *r) {
+    report_section *sec = NULL;
+    for (size_t i = 0; i < r->n_platforms; i++)
+        if (strcmp(r->platforms[i].name, "lambda") == 0) sec = &r->platforms[i];
+    const report_metric *t = sec ? report_section_find(sec, "timeouts") : NULL;
+    if (!t || !(t->value > 0)) return;
+    char count[32];
+    if (t->value == floor(t->value)) snprintf(count, sizeof count, "%.0f", t->value);
+    else snprintf(count, sizeof count, "%.1f", t->value);
+    const char *others = s->glue.present && s->emr.present ? "Glue and EMR process them"
+                         : s->glue.present                 ? "Glue processes them"
+                         : s->emr.present                  ? "EMR processes them"
+                                                           : "Glue or EMR would process them";
+    double timeout_s = sim_time_to_s(s->lambda.timeout_us);
+    if (s->lambda.timeout_us >= LAMBDA_MAX_TIMEOUT_US)
+        snprintf(sec->note, sizeof sec->note,
+                 "%s item(s) need more than Lambda's 15-minute maximum (the %.0f s timeout): "
+                 "Lambda kills them at the timeout, bills the %.0f s and fails them; %s",
+                 count, timeout_s, timeout_s, others);
+    else
+        snprintf(sec->note, sizeof sec->note,
+                 "%s item(s) ran past the %.4g s timeout: Lambda killed them (billed, failed); "
+                 "raise lambda.timeout (up to 900 s) if they fit, else %s",
+                 count, timeout_s, s->glue.present || s->emr.present ? others : "use Glue or EMR");
+}
+
 int run_scenario(const scenario *s, int threads, report *r) {
     size_t n = (size_t)s->replications;
-    sim_diag diag; /* run_check reported any problem with the table already */
-    sim_diag_init(&diag);
-    pricing_table *table = NULL;
-    int rc = pricing_load(s->pricing.table, &diag, &table);
-    sim_diag_fini(&diag);
+    const pricing_table *table = s->pricing_table; /* loaded and checked with the scenario */
+    int rc = table ? SIM_OK : SIM_EINVAL;
     if (rc) return rc;
     if (s->lambda.present) {
         lambda_rep *reps = calloc(n, sizeof *reps);
@@ -61,7 +132,12 @@ int run_scenario(const scenario *s, int threads, report *r) {
         if (!rc) rc = lambda_summarize(s, reps, n, pool, r);
         free(reps);
         free(pool);
+        if (!rc) note_lambda_timeouts(s, r);
     }
-    pricing_destroy(table);
+    /* Platforms appear in the report in this order: lambda, glue, emr. */
+    if (!rc && s->glue.present)
+        rc = run_batch_platform(s, threads, table, glue_simulate, glue_summarize, r);
+    if (!rc && s->emr.present)
+        rc = run_batch_platform(s, threads, table, emr_simulate, emr_summarize, r);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/pricing.h"
 #include "models/scenario_internal.h"
 #include "models/units.h"
 #include "sim/error.h"
@@ -81,6 +82,7 @@ static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const c
 static void check_trigger(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 
 /* ================================================================ workload */
 
@@ -331,15 +333,16 @@ static const scn_section emr_section = SECTION_OF(emr_fields, check_emr);
 /* ================================================================ pricing, lesson, top level */
 
 static const scn_field pricing_fields[] = {
-    /* The one table capsim ships (AWS-REFERENCE.md: us-east-1). */
+    /* The one table capsim ships (AWS-REFERENCE.md: us-east-1). A name or a path: see
+     * check_pricing. */
     {"table", SCN_T_STRBUF, S(pricing.table), NO, .cap = sizeof(((scn_pricing *)0)->table),
-     .slug = true, .def = "aws-us-east-1"},
+     .def = "aws-us-east-1"},
     /* Off: a capacity plan should not depend on a per-account allowance. */
     {"free_tier", SCN_T_BOOL, S(pricing.free_tier), NO, .def = "false"},
     /* AWS's own monthly examples use 30-day months. */
     {"month", SCN_T_DURATION, S(pricing.month_us), NO, ABOVE(0), .def = "30d"},
 };
-static const scn_section pricing_section = SECTION_OF(pricing_fields, NULL);
+static const scn_section pricing_section = SECTION_OF(pricing_fields, check_pricing);
 
 static const scn_field lesson_fields[] = {
     {"topic", SCN_T_STRING, S(lesson.topic), NO, .slug = true, .omit_if_zero = true},
@@ -697,5 +700,67 @@ static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *pat
         snprintf(sub, sizeof sub, "%s.serverless.pre_initialized", path);
         scn_error_key(w, sub, map, "%lld is more than serverless.workers (%lld)",
                       (long long)e->sl_pre_initialized, (long long)e->sl_workers);
+    }
+}
+
+static bool is_table_name(const char *t)
+{
+    if (!*t)
+        return false;
+    for (; *t; t++)
+        if (!((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || *t == '-'))
+            return false;
+    return true;
+}
+
+/* The pricing table is loaded with the scenario, so `capsim validate` catches a missing or
+ * broken table (reported at pricing.table, followed by the table file's own errors) and models
+ * find it in s->pricing_table. Runs after the platform sections (pricing comes after them in
+ * the root table), so the EMR instance type can be looked up here. */
+static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    scenario *s = base;
+    pricing_destroy(s->pricing_table);
+    s->pricing_table = NULL;
+    const char *table = s->pricing.table;
+    char sub[SCN_PATH_LEN];
+    snprintf(sub, sizeof sub, "%s.table", path);
+    if (!table[0])
+        return; /* too long: already reported */
+    if (!pricing_is_path(table) && !is_table_name(table)) {
+        scn_error_key(w, sub, map, "'%s' is neither a table name (a-z, 0-9 and '-', looked up in "
+                      "%s) nor a path (containing '/' or ending in .yaml)", table, pricing_dir());
+        return;
+    }
+    char why[1024];
+    int rc = pricing_check_readable(table, scn_dir(w), why, sizeof why);
+    if (rc == SIM_ENOMEM) {
+        scn_oom(w);
+        return;
+    }
+    if (rc) {
+        scn_error_key(w, sub, map, "no pricing table '%s': %s", table, why);
+        return;
+    }
+    sim_diag table_diag;
+    sim_diag_init(&table_diag);
+    rc = pricing_load_from(table, scn_dir(w), &table_diag, &s->pricing_table);
+    if (rc == SIM_ENOMEM) {
+        scn_oom(w);
+    } else if (rc) {
+        size_t n = sim_diag_count(&table_diag);
+        scn_error_key(w, sub, map, "pricing table '%s' is invalid (%zu error%s below)", table, n,
+                      n == 1 ? "" : "s");
+        sim_diag_append(scn_diag(w), &table_diag);
+    }
+    sim_diag_fini(&table_diag);
+
+    const scn_emr *e = &s->emr;
+    if (s->pricing_table && e->present && e->instance_type[0] &&
+        !pricing_find_instance(s->pricing_table, e->instance_type)) {
+        char known[512];
+        pricing_list_instances(s->pricing_table, known, sizeof known);
+        scn_error_key(w, "emr.instance_type", NULL, "'%s' is not in pricing table %s; known "
+                      "types: %s", e->instance_type, s->pricing_table->name, known);
     }
 }

@@ -127,7 +127,7 @@ static int parse_number_unit(const char *text, const unit *units, size_t n_units
 int units_parse_duration(const char *text, sim_time_us *out_us, char *msg, size_t msg_len)
 {
     size_t n = 0;
-    const unit *u;
+    const unit *u = NULL;
     int rc = parse_number_unit(text, DURATION_UNITS, N_UNITS(DURATION_UNITS), "duration",
                                EXPECT_DURATION, &n, &u, msg, msg_len);
     if (rc)
@@ -165,7 +165,7 @@ int units_parse_duration(const char *text, sim_time_us *out_us, char *msg, size_
 int units_parse_size_mb(const char *text, double *out_mb, char *msg, size_t msg_len)
 {
     size_t n = 0;
-    const unit *u;
+    const unit *u = NULL;
     char q[64];
     int rc = parse_number_unit(text, SIZE_UNITS, N_UNITS(SIZE_UNITS), "size", EXPECT_SIZE, &n,
                                &u, msg, msg_len);

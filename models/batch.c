@@ -1,0 +1,300 @@
+/* models/batch.c — the batch-platform core (see batch.h for the semantics).
+ *
+ * One replication: the workload generator supplies items in time order; the calendar holds the
+ * schedule's ticks, the end-of-horizon flush and, under a concurrency limit, job ends. As in the
+ * Lambda model, arrivals are not put in the calendar: the next one is compared with the
+ * calendar's earliest event, and on equal times the calendar goes first (a tick at kT closes
+ * the batch before an item arriving at kT joins the next one). */
+#include "models/batch.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/workload.h"
+#include "sim/calendar.h"
+#include "sim/error.h"
+
+enum { EV_TICK, EV_FLUSH, EV_JOB_END };
+
+typedef struct batch_sim {
+    const scenario *s;
+    const batch_config *cfg;
+    batch_rep *out;
+    sim_calendar cal;
+    workload_gen wl;
+    sim_time_us now_us, warmup_us, end_us;
+    /* the pending batch */
+    int64_t pending_items;
+    double pending_work_s;
+    uint64_t pending_poison_counted; /* poison items after the warmup: they fail */
+    sim_time_us *arrivals_us;        /* arrivals of the pending non-poison items */
+    size_t n_arrivals, cap_arrivals;
+    /* jobs */
+    int64_t running;                 /* tracked only under a concurrency limit */
+    bool waiting;                    /* a trigger is waiting for a run slot */
+    sim_time_us waiting_trigger_us;
+    bool waiting_counted;
+    sim_hist *latency_us;
+} batch_sim;
+
+static int push_arrival(batch_sim *m, sim_time_us t_us) {
+    if (m->n_arrivals == m->cap_arrivals) {
+        size_t cap = m->cap_arrivals ? 2 * m->cap_arrivals : 1024;
+        sim_time_us *a = realloc(m->arrivals_us, cap * sizeof *a);
+        if (!a) return SIM_ENOMEM;
+        m->arrivals_us = a;
+        m->cap_arrivals = cap;
+    }
+    m->arrivals_us[m->n_arrivals++] = t_us;
+    return SIM_OK;
+}
+
+/* Starts a job on everything pending, now. */
+static int dispatch(batch_sim *m, sim_time_us trigger_us, bool counted) {
+    batch_job job = {
+        .trigger_us = trigger_us,
+        .start_us = m->now_us,
+        .items = m->pending_items,
+        .work_s = m->pending_work_s,
+        .counted = counted,
+    };
+    batch_outcome oc = {0};
+    int rc = m->cfg->run(m->cfg->platform, &job, &oc);
+    if (rc) return rc;
+    SIM_ASSERT(oc.end_us >= m->now_us);
+    batch_rep *o = m->out;
+    if (counted) {
+        o->jobs++;
+        o->timeouts += oc.killed;
+        sim_moments_add(&o->delay_s, sim_time_to_s(oc.delay_us));
+    }
+    /* The batch's end is known now, so each item's latency is too: record it and forget it. */
+    for (size_t i = 0; i < m->n_arrivals; i++) {
+        sim_time_us a = m->arrivals_us[i];
+        if (a < m->warmup_us) continue;
+        if (oc.killed) {
+            o->failed++;
+            continue;
+        }
+        sim_time_us latency_us = oc.end_us - a;
+        o->completed++;
+        sim_hist_add(m->latency_us, latency_us);
+        sim_moments_add(&o->latency_s, sim_time_to_s(latency_us));
+    }
+    o->failed += m->pending_poison_counted;
+    m->pending_items = 0;
+    m->pending_work_s = 0.0;
+    m->pending_poison_counted = 0;
+    m->n_arrivals = 0;
+    if (m->cfg->max_concurrent > 0) {
+        m->running++;
+        return sim_calendar_schedule(&m->cal, oc.end_us, EV_JOB_END, 0, 0, NULL);
+    }
+    return SIM_OK;
+}
+
+/* A trigger fires now: start a job, or wait for a run slot (merging with a waiting trigger). */
+static int fire(batch_sim *m, bool counted) {
+    if (m->cfg->max_concurrent > 0 && m->running >= m->cfg->max_concurrent) {
+        if (!m->waiting) {
+            m->waiting = true;
+            m->waiting_trigger_us = m->now_us;
+            m->waiting_counted = counted;
+        }
+        return SIM_OK;
+    }
+    return dispatch(m, m->now_us, counted);
+}
+
+static int on_arrival(batch_sim *m, const wl_item *item) {
+    batch_rep *o = m->out;
+    bool counted = item->arrival_us >= m->warmup_us;
+    if (counted) {
+        o->wl_items++;
+        o->wl_records += (uint64_t)item->records;
+        o->wl_mb += item->size_mb;
+        o->items++;
+    }
+    m->pending_items++;
+    m->pending_work_s += item->cpu_s + item->io_s;
+    if (item->poison) {
+        m->pending_poison_counted += counted;
+    } else {
+        int rc = push_arrival(m, item->arrival_us);
+        if (rc) return rc;
+    }
+    int64_t n = m->cfg->trigger.batch_items;
+    if (n > 0 && m->pending_items >= n) return fire(m, counted);
+    return SIM_OK;
+}
+
+static int on_tick(batch_sim *m) {
+    int rc = SIM_OK;
+    /* After the horizon a tick only serves items still pending: the schedule's empty runs from
+     * then on are outside what is measured. */
+    if (m->now_us <= m->end_us || m->pending_items > 0)
+        rc = fire(m, m->now_us > m->warmup_us && m->now_us <= m->end_us);
+    if (rc) return rc;
+    if (m->now_us < m->end_us || m->pending_items > 0)
+        rc = sim_calendar_schedule(&m->cal, m->now_us + m->cfg->trigger.every_us, EV_TICK, 0, 0,
+                                   NULL);
+    return rc;
+}
+
+static int on_job_end(batch_sim *m) {
+    m->running--;
+    if (!m->waiting) return SIM_OK;
+    m->waiting = false;
+    return dispatch(m, m->waiting_trigger_us, m->waiting_counted);
+}
+
+static int replication_loop(batch_sim *m) {
+    wl_item item;
+    sim_event ev;
+    int rc = SIM_OK;
+    for (;;) {
+        sim_time_us next_arrival = workload_peek(&m->wl);
+        sim_time_us next_event = sim_calendar_peek_time(&m->cal);
+        if (next_arrival == SIM_TIME_NEVER && next_event == SIM_TIME_NEVER) break;
+        if (next_arrival < next_event) {
+            workload_next(&m->wl, &item);
+            m->now_us = item.arrival_us;
+            rc = on_arrival(m, &item);
+        } else {
+            if (!sim_calendar_pop(&m->cal, &ev)) break;
+            m->now_us = ev.time_us;
+            switch (ev.kind) {
+            case EV_TICK: rc = on_tick(m); break;
+            case EV_FLUSH:
+                rc = m->pending_items > 0 ? fire(m, true) : SIM_OK;
+                break;
+            case EV_JOB_END: rc = on_job_end(m); break;
+            default: SIM_ASSERT(!"unknown event kind");
+            }
+        }
+        if (rc) return rc;
+    }
+    SIM_ASSERT(m->pending_items == 0 && !m->waiting);
+    return SIM_OK;
+}
+
+int batch_simulate(const scenario *s, uint32_t replication, const batch_config *cfg,
+                   batch_rep *out, sim_hist *pool) {
+    batch_sim m;
+    memset(&m, 0, sizeof m);
+    m.s = s;
+    m.cfg = cfg;
+    m.out = out;
+    m.warmup_us = s->warmup_us;
+    m.end_us = s->warmup_us + s->horizon_us;
+    sim_moments_init(&out->latency_s);
+    sim_moments_init(&out->delay_s);
+    SIM_ASSERT(cfg->trigger.every_us > 0 || cfg->trigger.batch_items > 0);
+
+    int rc = sim_calendar_init(&m.cal, 64);
+    if (!rc) rc = workload_init(&m.wl, s, replication, NULL);
+    if (!rc) {
+        m.latency_us = malloc(sizeof *m.latency_us);
+        if (!m.latency_us) rc = SIM_ENOMEM;
+        else sim_hist_init(m.latency_us);
+    }
+    if (!rc && cfg->trigger.every_us > 0)
+        rc = sim_calendar_schedule(&m.cal, cfg->trigger.every_us, EV_TICK, 0, 0, NULL);
+    else if (!rc)
+        rc = sim_calendar_schedule(&m.cal, m.end_us, EV_FLUSH, 0, 0, NULL);
+    if (!rc) rc = replication_loop(&m);
+    if (!rc) {
+        static const double latency_p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
+        for (int i = 0; i < 5; i++)
+            out->latency_q_s[i] = sim_time_to_s(sim_hist_quantile(m.latency_us, latency_p[i]));
+        out->latency_q_s[5] = m.latency_us->n ? sim_time_to_s(m.latency_us->max) : 0.0;
+#pragma omp critical(capsim_batch_pool)
+        sim_hist_merge(pool, m.latency_us);
+    }
+    sim_calendar_fini(&m.cal);
+    workload_fini(&m.wl);
+    free(m.arrivals_us);
+    free(m.latency_us);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- summary */
+
+typedef double (*rep_getter)(const batch_rep *r, size_t arg);
+
+static int add_metric(report_section *sec, const char *path, report_kind kind,
+                      const batch_rep *reps, size_t n, double *scratch, rep_getter get, size_t arg,
+                      double pooled) {
+    for (size_t i = 0; i < n; i++) scratch[i] = get(&reps[i], arg);
+    return report_section_add(sec, path, kind, scratch, n, pooled);
+}
+
+#define GETTER(name, expr) \
+    static double get_##name(const batch_rep *r, size_t arg) { (void)arg; return (double)(expr); }
+GETTER(wl_items, r->wl_items)
+GETTER(wl_records, r->wl_records)
+GETTER(wl_mb, r->wl_mb)
+GETTER(items, r->items)
+GETTER(completed, r->completed)
+GETTER(failed, r->failed)
+GETTER(jobs, r->jobs)
+GETTER(timeouts, r->timeouts)
+GETTER(usage, r->usage[arg])
+GETTER(delay_mean, r->delay_s.n ? r->delay_s.mean : 0.0)
+GETTER(latency_mean, r->latency_s.n ? r->latency_s.mean : 0.0)
+GETTER(latency_q, r->latency_q_s[arg])
+GETTER(cost_total, r->cost_usd)
+GETTER(cost_per_1k_items, r->items ? r->cost_usd / (double)r->items * 1000.0 : 0.0)
+#undef GETTER
+
+int batch_summarize(const scenario *s, const batch_summary_spec *spec, const batch_rep *reps,
+                    size_t n, const sim_hist *pool, report *r, report_section **out_section) {
+    if (out_section) *out_section = NULL;
+    double *x = calloc(n ? n : 1, sizeof *x);
+    if (!x) return SIM_ENOMEM;
+    const double none = NAN;
+    int rc = 0;
+    if (r->workload.n == 0) {
+        report_section *wl = &r->workload;
+        rc |= add_metric(wl, "items", REPORT_COUNT, reps, n, x, get_wl_items, 0, none);
+        rc |= add_metric(wl, "records", REPORT_COUNT, reps, n, x, get_wl_records, 0, none);
+        rc |= add_metric(wl, "mb", REPORT_REAL, reps, n, x, get_wl_mb, 0, none);
+    }
+    report_section *sec = report_add_platform(r, spec->platform);
+    if (!sec) {
+        free(x);
+        return SIM_ENOMEM;
+    }
+    rc |= add_metric(sec, "items", REPORT_COUNT, reps, n, x, get_items, 0, none);
+    rc |= add_metric(sec, "completed", REPORT_COUNT, reps, n, x, get_completed, 0, none);
+    rc |= add_metric(sec, "failed", REPORT_COUNT, reps, n, x, get_failed, 0, none);
+    rc |= add_metric(sec, "jobs", REPORT_COUNT, reps, n, x, get_jobs, 0, none);
+    if (spec->with_timeouts)
+        rc |= add_metric(sec, "timeouts", REPORT_COUNT, reps, n, x, get_timeouts, 0, none);
+    for (size_t u = 0; u < spec->n_usage; u++)
+        rc |= add_metric(sec, spec->usage_paths[u], REPORT_REAL, reps, n, x, get_usage, u, none);
+    if (spec->delay_path)
+        rc |= add_metric(sec, spec->delay_path, REPORT_REAL, reps, n, x, get_delay_mean, 0, none);
+    /* Percentiles over all items of all replications; the ci95 from per-replication ones. */
+#define Q(p) (pool->n ? sim_time_to_s(sim_hist_quantile(pool, (p))) : 0.0)
+    rc |= add_metric(sec, "latency_s.mean", REPORT_REAL, reps, n, x, get_latency_mean, 0, none);
+    rc |= add_metric(sec, "latency_s.p50", REPORT_REAL, reps, n, x, get_latency_q, 0, Q(0.50));
+    rc |= add_metric(sec, "latency_s.p90", REPORT_REAL, reps, n, x, get_latency_q, 1, Q(0.90));
+    rc |= add_metric(sec, "latency_s.p95", REPORT_REAL, reps, n, x, get_latency_q, 2, Q(0.95));
+    rc |= add_metric(sec, "latency_s.p99", REPORT_REAL, reps, n, x, get_latency_q, 3, Q(0.99));
+    rc |= add_metric(sec, "latency_s.p999", REPORT_REAL, reps, n, x, get_latency_q, 4, Q(0.999));
+    rc |= add_metric(sec, "latency_s.max", REPORT_REAL, reps, n, x, get_latency_q, 5,
+                     pool->n ? sim_time_to_s(pool->max) : 0.0);
+#undef Q
+    rc |= add_metric(sec, "cost_usd.total", REPORT_REAL, reps, n, x, get_cost_total, 0, none);
+    /* Glue and EMR have no monthly tiers or free tier: a month costs the horizon's rate. */
+    double to_month = (double)s->pricing.month_us / (double)s->horizon_us;
+    for (size_t i = 0; i < n; i++) x[i] = reps[i].cost_usd * to_month;
+    rc |= report_section_add(sec, "cost_usd.per_month", REPORT_REAL, x, n, none);
+    rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
+                     0, none);
+    free(x);
+    if (out_section) *out_section = sec;
+    return rc ? SIM_ENOMEM : SIM_OK;
+}

@@ -1,0 +1,168 @@
+/* models/emr.c — the EMR model (see emr.h): the batch core plus EMR's timing and billing for
+ * persistent and transient clusters on EC2 and for EMR Serverless. */
+#include "models/emr.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/cost.h"
+#include "sim/error.h"
+#include "sim/rng.h"
+
+/* Whether a Serverless job's start-up is billed. AWS bills the resources workers use "from the
+ * time workers are ready to run your workload until the time they stop": the application
+ * start-up before that is not billed. Set to true to bill it too. */
+#define EMR_SERVERLESS_STARTUP_BILLED false
+
+typedef struct emr_sim {
+    const scn_emr *E;
+    gsl_rng *rng_delay;          /* emr.provisioning (transient) or emr.serverless.startup */
+    double vcpu_effective;       /* vCPU-seconds of work done per second */
+    /* persistent */
+    sim_time_us cluster_free_us; /* when the cluster finishes the jobs queued so far */
+    /* transient */
+    double instances;            /* core_nodes + 1 primary */
+    double instance_s;           /* billed instance-seconds of the horizon's clusters */
+    /* serverless */
+    sim_time_us pool_free_us;    /* when the pre-initialized workers are free again */
+    double vcpu_s, gb_s;         /* billed vCPU- and GB-seconds of the horizon's jobs */
+} emr_sim;
+
+/* Spark splits the batch into tasks over every executor core; a task waiting on S3 holds its
+ * core, so I/O time occupies core slots like CPU time and proceeds on all cores at once: the
+ * batch takes sum(cpu + io) / (vCPUs x efficiency). */
+static sim_time_us processing_time(const emr_sim *e, const batch_job *job) {
+    return sim_time_from_s(job->work_s / e->vcpu_effective);
+}
+
+static int run_persistent(void *platform, const batch_job *job, batch_outcome *out) {
+    emr_sim *e = platform;
+    /* Steps run one at a time in order: a job starts when the cluster is done with the last. */
+    sim_time_us begin_us = e->cluster_free_us > job->start_us ? e->cluster_free_us : job->start_us;
+    out->delay_us = begin_us - job->start_us;
+    out->end_us = begin_us + processing_time(e, job);
+    e->cluster_free_us = out->end_us;
+    return SIM_OK; /* billed for the horizon, not per job */
+}
+
+static int run_transient(void *platform, const batch_job *job, batch_outcome *out) {
+    emr_sim *e = platform;
+    sim_time_us provisioning_us =
+        sim_time_from_s(sim_dist_sample(&e->E->provisioning.dist, e->rng_delay));
+    sim_time_us run_us = provisioning_us + processing_time(e, job);
+    out->delay_us = provisioning_us;
+    out->end_us = job->start_us + run_us;
+    /* Every instance is billed from the request to termination, 1-minute minimum each. */
+    if (job->counted) e->instance_s += e->instances * cost_emr_billed_s(sim_time_to_s(run_us));
+    return SIM_OK;
+}
+
+static int run_serverless(void *platform, const batch_job *job, batch_outcome *out) {
+    emr_sim *e = platform;
+    const scn_emr *E = e->E;
+    /* Drawn for every job, used or not, so the n-th job gets the same draw in every variant
+     * (with or without pre-initialized capacity). */
+    sim_time_us startup_us = sim_time_from_s(sim_dist_sample(&E->sl_startup.dist, e->rng_delay));
+    bool pool_free = E->sl_pre_initialized > 0 && e->pool_free_us <= job->start_us;
+    int64_t from_pool = 0;
+    if (pool_free) from_pool = E->sl_pre_initialized < E->sl_workers ? E->sl_pre_initialized
+                                                                     : E->sl_workers;
+    /* Covered: every worker is already initialised. Otherwise the job waits for the
+     * application to start the missing workers. */
+    if (from_pool == E->sl_workers) startup_us = sim_time_from_s(EMR_SERVERLESS_WARM_START_S);
+    sim_time_us processing_us = processing_time(e, job);
+    out->delay_us = startup_us;
+    out->end_us = job->start_us + startup_us + processing_us;
+    if (from_pool > 0) e->pool_free_us = out->end_us;
+    if (job->counted) {
+        sim_time_us run_us = processing_us + (EMR_SERVERLESS_STARTUP_BILLED ? startup_us : 0);
+        double billed_s = cost_emr_billed_s(sim_time_to_s(run_us));
+        double workers = (double)(E->sl_workers - from_pool); /* the pool is billed apart */
+        e->vcpu_s += workers * E->sl_vcpu * billed_s;
+        e->gb_s += workers * E->sl_memory_gb * billed_s;
+    }
+    return SIM_OK;
+}
+
+int emr_check_supported(const scenario *s, const pricing_table *p, sim_diag *diag) {
+    size_t before = sim_diag_count(diag);
+    const scn_emr *E = &s->emr;
+    if (E->deployment == SCN_EMR_EC2 && !pricing_find_instance(p, E->instance_type)) {
+        char known[256] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < p->n_instances && len < sizeof known; i++)
+            len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", i ? ", " : "",
+                                    p->instances[i].name);
+        scenario_refuse(s, diag, "emr.instance_type",
+                        "'%s' is not in pricing table %s (it has %s)", E->instance_type, p->name,
+                        known);
+    }
+    return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
+}
+
+int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
+                 sim_hist *pool) {
+    const scn_emr *E = &s->emr;
+    emr_sim e = {.E = E};
+    batch_config cfg = {.trigger = E->trigger, .max_concurrent = 0, .platform = &e};
+    double horizon_s = sim_time_to_s(s->horizon_us);
+    if (E->deployment == SCN_EMR_SERVERLESS) {
+        e.vcpu_effective = (double)E->sl_workers * E->sl_vcpu * E->efficiency;
+        e.rng_delay = sim_rng_create(s->seed, replication, "emr.serverless.startup");
+        cfg.run = run_serverless;
+    } else {
+        const pricing_instance *it = pricing_find_instance(p, E->instance_type);
+        if (!it) return SIM_EINVAL;
+        e.vcpu_effective = (double)E->core_nodes * it->vcpu * E->efficiency;
+        e.instances = (double)E->core_nodes + 1.0;
+        if (E->mode == SCN_EMR_TRANSIENT) {
+            e.rng_delay = sim_rng_create(s->seed, replication, "emr.provisioning");
+            cfg.run = run_transient;
+        } else {
+            cfg.run = run_persistent;
+        }
+    }
+    if (cfg.run != run_persistent && !e.rng_delay) return SIM_ENOMEM;
+    int rc = batch_simulate(s, replication, &cfg, out, pool);
+    if (e.rng_delay) gsl_rng_free(e.rng_delay);
+    if (rc) return rc;
+
+    if (E->deployment == SCN_EMR_SERVERLESS) {
+        /* Pre-initialized workers exist, and are billed, for the whole horizon. */
+        double pre = (double)E->sl_pre_initialized;
+        e.vcpu_s += pre * E->sl_vcpu * horizon_s;
+        e.gb_s += pre * E->sl_memory_gb * horizon_s;
+        out->usage[EMR_USAGE_VCPU_HOURS] = e.vcpu_s / 3600.0;
+        out->usage[EMR_USAGE_GB_HOURS] = e.gb_s / 3600.0;
+        /* Storage: capsim does not model disk, which stays within the 20 GB each worker gets
+         * free. */
+        out->cost_usd = cost_emr_serverless_usd(p, e.vcpu_s, e.gb_s, 0.0);
+    } else {
+        /* A persistent cluster runs, and is billed, for the whole horizon. */
+        if (E->mode == SCN_EMR_PERSISTENT) e.instance_s = e.instances * horizon_s;
+        out->usage[EMR_USAGE_INSTANCE_HOURS] = e.instance_s / 3600.0;
+        out->cost_usd = cost_emr_ec2_usd(p, E->instance_type, e.instance_s);
+    }
+    return SIM_OK;
+}
+
+int emr_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
+                  report *r) {
+    static const batch_summary_spec ec2_persistent = {
+        .platform = "emr", .usage_paths = {"instance_hours"}, .n_usage = 1,
+        .delay_path = "queue_s.mean"};
+    static const batch_summary_spec ec2_transient = {
+        .platform = "emr", .usage_paths = {"instance_hours"}, .n_usage = 1,
+        .delay_path = "provisioning_s.mean"};
+    static const batch_summary_spec serverless = {
+        .platform = "emr", .usage_paths = {"vcpu_hours", "gb_hours"}, .n_usage = 2,
+        .delay_path = "startup_s.mean"};
+    const scn_emr *E = &s->emr;
+    const batch_summary_spec *spec = E->deployment == SCN_EMR_SERVERLESS ? &serverless
+                                     : E->mode == SCN_EMR_TRANSIENT      ? &ec2_transient
+                                                                         : &ec2_persistent;
+    return batch_summarize(s, spec, reps, n, pool, r, NULL);
+}

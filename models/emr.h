@@ -1,0 +1,54 @@
+/* models/emr.h — Amazon EMR (on EC2, or Serverless) as a batch platform.
+ *
+ * Items accumulate and a trigger starts a job on everything pending (models/batch.h has the
+ * shared semantics). Three deployments:
+ * - EC2, persistent: one always-on cluster of core_nodes + 1 primary, billed for the whole
+ *   horizon whatever it does. Jobs (steps) run one after another in trigger order at
+ *   core_nodes x instance vCPUs x efficiency (the primary runs no tasks); a job triggered while
+ *   the cluster is busy queues, with its batch as it was at its trigger.
+ * - EC2, transient: a new cluster per job. It is ready after a provisioning delay
+ *   (emr.provisioning, its own random stream), processes the batch at the same capacity, and
+ *   terminates; every instance (core_nodes + 1) is billed from the request to termination, per
+ *   second with a 1-minute minimum. Clusters of successive jobs may overlap.
+ * - Serverless: per job, an application start-up (emr.serverless.startup) unless pre-initialized
+ *   workers cover the job (pre_initialized >= workers, and no other job is using them), in which
+ *   case it starts within seconds (EMR_SERVERLESS_WARM_START_S). Processing at workers x vcpu x
+ *   efficiency; the job's workers are billed vCPU-seconds and GB-seconds while they run, per
+ *   second with a 1-minute minimum; pre-initialized workers are billed for the whole horizon
+ *   instead, and a job using them is not billed for them again.
+ * EMR has no job timeout here: a step or job runs until it is done. */
+#ifndef MODELS_EMR_H
+#define MODELS_EMR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/batch.h"
+#include "models/pricing.h"
+#include "models/report.h"
+#include "models/scenario.h"
+#include "sim/diag.h"
+#include "sim/stats.h"
+
+/* batch_rep.usage[] of an EMR replication: EC2 uses INSTANCE_HOURS, Serverless the other two. */
+enum { EMR_USAGE_INSTANCE_HOURS = 0, EMR_USAGE_VCPU_HOURS = 0, EMR_USAGE_GB_HOURS = 1 };
+
+/* Start of a Serverless job on free pre-initialized workers that cover it. AWS: pre-initialized
+ * capacity lets jobs "start within seconds" (AWS-REFERENCE.md); no exact figure is published,
+ * so capsim takes 5 s. */
+#define EMR_SERVERLESS_WARM_START_S 5.0
+
+/* Refuses what this version cannot simulate for EMR: an EC2 instance type missing from the
+ * pricing table p. 0 or SIM_EUNSUPPORTED (entries in diag). */
+int emr_check_supported(const scenario *s, const pricing_table *p, sim_diag *diag);
+
+/* Simulates replication `replication` into *out (usage and cost included, priced from p), adding
+ * its latencies (microseconds) into *pool. 0, SIM_ENOMEM, SIM_EINVAL (unknown instance type). */
+int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
+                 sim_hist *pool);
+
+/* Adds the emr section (and the workload section if none yet). 0 or SIM_ENOMEM. */
+int emr_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
+                  report *r);
+
+#endif

@@ -1,0 +1,38 @@
+/* models/glue.h — AWS Glue (Spark jobs) as a batch platform.
+ *
+ * Items accumulate; a trigger (schedule and/or batch size) starts a job run on everything pending
+ * (models/batch.h has the shared semantics). A run pays a start-up delay (glue.startup, its own
+ * random stream), then processes the batch at workers x DPU per worker x 4 vCPU x efficiency,
+ * and is billed per second, with the version's minimum (10 minutes for 0.9/1.0, 1 minute from
+ * 2.0), for all its DPUs, at the standard or Flex rate. A run longer than glue.timeout is killed
+ * at the timeout (billed to it) and its items fail. At most max_concurrent_runs run at once: a
+ * trigger at the limit waits for a run to end. */
+#ifndef MODELS_GLUE_H
+#define MODELS_GLUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/batch.h"
+#include "models/pricing.h"
+#include "models/report.h"
+#include "models/scenario.h"
+#include "sim/diag.h"
+#include "sim/stats.h"
+
+/* batch_rep.usage[] of a Glue replication. */
+enum { GLUE_USAGE_DPU_HOURS, GLUE_USAGE_COUNT };
+
+/* Refuses what this version cannot simulate for Glue. 0 or SIM_EUNSUPPORTED (entries in diag). */
+int glue_check_supported(const scenario *s, sim_diag *diag);
+
+/* Simulates replication `replication` into *out (usage and cost included, priced from p), adding
+ * its latencies (microseconds) into *pool. 0, SIM_ENOMEM. */
+int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
+                  sim_hist *pool);
+
+/* Adds the glue section (and the workload section if none yet). 0 or SIM_ENOMEM. */
+int glue_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
+                   report *r);
+
+#endif
