@@ -107,6 +107,29 @@ static void format_value(char *buf, size_t len, const report_metric *m) {
     else snprintf(buf, len, "%.4g", v);
 }
 
+/* Prints text word-wrapped to `width` columns, every line after the first indented. */
+static void print_wrapped(FILE *f, const char *first, const char *text, int width) {
+    int indent = (int)strlen(first), col = indent;
+    fputs(first, f);
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ') p++;
+        size_t word = strcspn(p, " ");
+        if (word == 0) break;
+        if (col > indent && col + 1 + (int)word > width) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, word, f);
+        col += (int)word;
+        p += word;
+    }
+    fputc('\n', f);
+}
+
 static void table_section(FILE *f, const report_section *sec) {
     char group[64] = "";
     for (size_t i = 0; i < sec->n; i++) {
@@ -135,7 +158,7 @@ static void table_section(FILE *f, const report_section *sec) {
         }
         fprintf(f, "  %s%-*s %16s  %-16s\n", dot ? "  " : "", dot ? 26 : 28, label, value, ci);
     }
-    if (sec->note[0]) fprintf(f, "  note: %s\n", sec->note);
+    if (sec->note[0]) print_wrapped(f, "  note: ", sec->note, 100);
 }
 
 static void lambda_heading(FILE *f, const scenario *s) {
@@ -208,27 +231,11 @@ static void format_count(char *buf, size_t len, double v) {
     else snprintf(buf, len, "%.1f", v);
 }
 
-/* Prints text word-wrapped to `width` columns, every line after the first indented. */
-static void print_wrapped(FILE *f, const char *first, const char *text, int width) {
-    int indent = (int)strlen(first), col = indent;
-    fputs(first, f);
-    const char *p = text;
-    while (*p) {
-        while (*p == ' ') p++;
-        size_t word = strcspn(p, " ");
-        if (word == 0) break;
-        if (col > indent && col + 1 + (int)word > width) {
-            fprintf(f, "\n%*s", indent, "");
-            col = indent;
-        } else if (col > indent) {
-            fputc(' ', f);
-            col++;
-        }
-        fwrite(p, 1, word, f);
-        col += (int)word;
-        p += word;
-    }
-    fputc('\n', f);
+/* Prints a line without its trailing blanks. */
+static void put_line(FILE *f, const char *line) {
+    size_t len = strlen(line);
+    while (len > 0 && line[len - 1] == ' ') len--;
+    fprintf(f, "%.*s\n", (int)len, line);
 }
 
 /* The side-by-side answer: one row per platform; the cheapest and the fastest marked among the
@@ -240,10 +247,14 @@ static void table_comparison(FILE *f, const scenario *s, const report *r) {
     scenario_format_duration(horizon, sizeof horizon, s->horizon_us);
     scenario_format_duration(month, sizeof month, s->pricing.month_us);
     fprintf(f, "\ncomparison\n");
-    fprintf(f, "  %-8s %11s %11s %11s %10s %10s %10s %7s\n", "platform", "cost", "per month",
-            "per 1k", "p50", "p99", "completed", "failed");
-    fprintf(f, "  %-8s %11s %11s %11s %10s %10s %10s %7s\n", "", horizon, month, "items",
-            "latency", "latency", "", "");
+    char line[256], in_month[40];
+    snprintf(in_month, sizeof in_month, "(%s)", month);
+    snprintf(line, sizeof line, "  %-8s %10s %10s %10s %9s %9s %9s %6s", "platform",
+             "cost for", "per month", "per 1k", "p50", "p99", "completed", "failed");
+    put_line(f, line);
+    snprintf(line, sizeof line, "  %-8s %10s %10s %10s %9s %9s", "", horizon, in_month, "items",
+             "latency", "latency");
+    put_line(f, line);
     int cheapest = -1, fastest = -1;
     for (size_t i = 0; i < r->n_platforms; i++) {
         const report_section *sec = &r->platforms[i];
@@ -271,8 +282,9 @@ static void table_comparison(FILE *f, const scenario *s, const report *r) {
                            : (int)i == cheapest                    ? "cheapest"
                            : (int)i == fastest                     ? "fastest"
                                                                    : "";
-        fprintf(f, "  %-8s %11s %11s %11s %10s %10s %10s %7s  %s\n", sec->name, total, per_month,
-                per_1k, p50, p99, completed, failed, mark);
+        snprintf(line, sizeof line, "  %-8s %10s %10s %10s %9s %9s %9s %6s  %s", sec->name,
+                 total, per_month, per_1k, p50, p99, completed, failed, mark);
+        put_line(f, line);
     }
     print_wrapped(f, "  ",
                   "failed: items not completed (errors, timeouts, throttled requests). cheapest: "

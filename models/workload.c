@@ -7,8 +7,8 @@
  * rate, sampled by thinning), trace (a loaded trace replayed, see below). Bursts add `count`
  * simultaneous items at `at` (and every `every`) on top of any process.
  *
- * Trace replay works in integer microseconds from the trace's own index, never from a running
- * clock, so a long or looped replay cannot drift:
+ * Trace replay computes each time from its index in the trace (pass, minute, timestamp), never
+ * from a running clock, so a long or looped replay cannot drift:
  *   per_minute  minute k starts at k x 60 s. Its count c becomes n = floor(c x scale), plus one
  *               with probability frac(c x scale) (drawn only when there is a fraction), and its n
  *               arrivals are spread uniformly at random within the minute, produced directly in

@@ -7,52 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/run.h"
-#include "sim/error.h"
-#include "test_util.h"
+#include "run_util.h"
 
-typedef struct run_result {
-    scenario *s;
-    report r;
-} run_result;
-
-static void run_yaml(run_result *out, const char *yaml) {
-    sim_diag diag;
-    sim_diag_init(&diag);
-    int rc = scenario_load_string("test.yaml", yaml, NULL, 0, &diag, &out->s);
-    if (rc == 0) rc = run_check(out->s, &diag);
-    if (rc) sim_diag_print(&diag, stderr);
-    sim_diag_fini(&diag);
-    assert_int_equal(rc, 0);
-    report_init(&out->r);
-    assert_int_equal(run_scenario(out->s, 1, &out->r), 0);
-}
-
-static void run_free(run_result *out) {
-    report_fini(&out->r);
-    scenario_destroy(out->s);
-}
-
-static double metric(const run_result *res, const char *path) {
-    const report_section *sec = report_find_platform(&res->r, "lambda");
-    assert_non_null(sec);
-    const report_metric *m = report_section_find(sec, path);
-    if (!m) print_error("no metric lambda.%s\n", path);
-    assert_non_null(m);
-    return m->value;
-}
-
-static double workload_metric(const run_result *res, const char *path) {
-    const report_metric *m = report_section_find(&res->r.workload, path);
-    assert_non_null(m);
-    return m->value;
+/* Metrics of the lambda platform and of the workload (run_util.h). */
+static double metric(const test_run *res, const char *path) { return test_metric(res, "lambda", path); }
+static double workload_metric(const test_run *res, const char *path) {
+    return test_metric(res, "workload", path);
 }
 
 /* One request per second, 0.5 s each, never overlapping: one cold start, then all warm. */
 static void test_constant_one_environment(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 500ms}\n"
                    "lambda:\n  memory: 1769MB\n  cold_start: {init: 200ms}\n");
     assert_double_near(workload_metric(&res, "items"), 100, 0);
@@ -72,15 +39,15 @@ static void test_constant_one_environment(void **state) {
     assert_double_near(metric(&res, "concurrency.max"), 1, 0);
     /* One environment from t = 0 to the end of the window. */
     assert_double_near(metric(&res, "environments.mean"), 1.0, 1e-9);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* Costs of a deterministic run equal the formula: requests x price + GB-s x rate, 1 ms rounding,
  * INIT billed (rounded together with the first invocation). */
 static void test_cost_formula(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 1h\nworkload:\n  arrivals: {process: constant, rate: 5/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 1h\nworkload:\n  arrivals: {process: constant, rate: 5/s}\n"
                    "  work: {cpu: 120.3ms}\n"
                    "lambda:\n  memory: 1536MB\n  ephemeral_storage: 1024MB\n"
                    "  cold_start: {init: 50.4ms}\n");
@@ -102,7 +69,7 @@ static void test_cost_formula(void **state) {
     assert_double_near(metric(&res, "cost_usd.total"), total, 1e-12);
     assert_double_near(metric(&res, "cost_usd.per_month"), total * 24 * 30, 1e-9);
     assert_double_near(metric(&res, "cost_usd.per_1k_items"), total / n * 1000, 1e-12);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* VALIDATION.md §6: t(m) = 65.8 ms x max(1, 1769 / m) for a single-threaded CPU-bound function. */
@@ -115,19 +82,19 @@ static void test_memory_to_cpu(void **state) {
                  "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                  "  work: {cpu: 65.8ms}\nlambda:\n  memory: %dMB\n  cold_start: {init: 0s}\n",
                  memories[i]);
-        run_result res;
-        run_yaml(&res, yaml);
+        test_run res;
+        test_run_yaml(&res, yaml);
         double expected = 0.0658 * (memories[i] < 1769 ? 1769.0 / memories[i] : 1.0);
         assert_double_near(metric(&res, "latency_s.mean"), expected, 1e-6);
-        run_free(&res);
+        test_run_free(&res);
     }
     /* Two threads use up to two vCPUs: at 3538 MB the work takes half as long. */
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 1s, io: 100ms, threads: 2}\n"
                    "lambda:\n  memory: 3538MB\n  cold_start: {init: 0s}\n");
     assert_double_near(metric(&res, "latency_s.mean"), 0.6, 1e-6);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* 10,000 simultaneous requests to a cold function: the scaling rate lets 1,000 environments
@@ -135,8 +102,8 @@ static void test_memory_to_cpu(void **state) {
  * is full again; five seconds later it holds 500. */
 static void test_scaling_rate_burst(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
                    "  bursts: [{at: 1s, count: 10000}]\n  work: {cpu: 60s}\n"
                    "lambda:\n  memory: 1769MB\n  timeout: 900s\n  cold_start: {init: 0s}\n"
                    "  concurrency: {account_limit: 20000}\n");
@@ -147,49 +114,49 @@ static void test_scaling_rate_burst(void **state) {
     assert_double_near(metric(&res, "dropped"), 9000, 0);
     assert_double_near(metric(&res, "throttle_ratio"), 0.9, 1e-12);
     assert_double_near(metric(&res, "completed"), 1000, 0);
-    run_free(&res);
+    test_run_free(&res);
 
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
                    "  bursts: [{at: 1s, count: 1000}, {at: 6s, count: 1000}]\n  work: {cpu: 60s}\n"
                    "lambda:\n  memory: 1769MB\n  timeout: 900s\n  cold_start: {init: 0s}\n"
                    "  concurrency: {account_limit: 20000}\n");
     assert_double_near(metric(&res, "invocations"), 1500, 0);
     assert_double_near(metric(&res, "throttles"), 500, 0);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* The concurrency cap (reserved, else the account limit) binds before the scaling rate. */
 static void test_concurrency_caps(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
                    "  bursts: [{at: 1s, count: 500}]\n  work: {cpu: 10s}\n"
                    "lambda:\n  memory: 1769MB\n  cold_start: {init: 0s}\n"
                    "  concurrency: {reserved: 120}\n");
     assert_double_near(metric(&res, "invocations"), 120, 0);
     assert_double_near(metric(&res, "throttles"), 380, 0);
     assert_double_near(metric(&res, "concurrency.max"), 120, 0);
-    run_free(&res);
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+    test_run_free(&res);
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
                    "  bursts: [{at: 1s, count: 500}]\n  work: {cpu: 10s}\n"
                    "lambda:\n  memory: 1769MB\n  cold_start: {init: 0s}\n"
                    "  concurrency: {account_limit: 300}\n");
     assert_double_near(metric(&res, "invocations"), 300, 0);
-    run_free(&res);
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run_free(&res);
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 1s}\nlambda:\n  concurrency: {reserved: 0}\n");
     assert_double_near(metric(&res, "invocations"), 0, 0);
     assert_double_near(metric(&res, "dropped"), 100, 0);
     assert_double_near(metric(&res, "throttle_ratio"), 1.0, 0);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* A 20-minute item times out at 900 s, is billed 900 s and fails; the environment is reset, so
  * the next item starts cold. */
 static void test_timeout(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 2h\nworkload:\n  arrivals: {process: constant, rate: 1/h}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 2h\nworkload:\n  arrivals: {process: constant, rate: 1/h}\n"
                    "  work: {cpu: 20min}\n"
                    "lambda:\n  memory: 1769MB\n  timeout: 900s\n  cold_start: {init: 0s}\n"
                    "  keep_alive: 3h\n");
@@ -200,44 +167,44 @@ static void test_timeout(void **state) {
     assert_double_near(metric(&res, "cold_starts"), 2, 0);
     assert_double_near(metric(&res, "duration_s.p50"), 900, 0);
     assert_double_near(metric(&res, "cost_usd.compute"), 2 * 900 * 1769.0 / 1024 * 0.0000166667, 1e-12);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* Transient errors fail the attempt (sync: returned to the caller); poison items always fail. */
 static void test_errors(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 1000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 1000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 100ms}\n  errors: {rate: 1}\nlambda: {}\n");
     assert_double_near(metric(&res, "failed"), 1000, 0);
     assert_double_near(metric(&res, "completed"), 0, 0);
     assert_double_near(metric(&res, "invocations"), 1000, 0);
     assert_double_near(metric(&res, "retries"), 0, 0);
-    run_free(&res);
-    run_yaml(&res, "name: t\nhorizon: 1000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run_free(&res);
+    test_run_yaml(&res, "name: t\nhorizon: 1000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 100ms}\n  errors: {poison: 1}\nlambda: {}\n");
     assert_double_near(metric(&res, "failed"), 1000, 0);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* Items arriving during the warmup are simulated but not counted. */
 static void test_warmup_excluded(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 100s\nwarmup: 50s\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nwarmup: 50s\n"
                    "workload:\n  arrivals: {process: constant, rate: 1/s}\n  work: {cpu: 100ms}\n"
                    "lambda:\n  cold_start: {init: 0s}\n");
     assert_double_near(workload_metric(&res, "items"), 100, 0);
     assert_double_near(metric(&res, "invocations"), 100, 0);
     assert_double_near(metric(&res, "cold_starts"), 0, 0); /* the cold one was in the warmup */
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* Provisioned environments serve first and are billed for the configured time. */
 static void test_provisioned_serves_first(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 1000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 1000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 100ms}\n"
                    "lambda:\n  memory: 2048MB\n  concurrency: {provisioned: 2}\n");
     assert_double_near(metric(&res, "cold_starts"), 0, 0);
@@ -247,7 +214,7 @@ static void test_provisioned_serves_first(void **state) {
     assert_double_near(metric(&res, "cost_usd.provisioned"), 2 * 2.0 * 1200 * 0.0000041667, 1e-12);
     /* One thread uses at most one vCPU, whatever the memory: 100 ms billed. */
     assert_double_near(metric(&res, "cost_usd.compute"), 1000 * 0.100 * 2.0 * 0.0000097222, 1e-12);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* Every routing policy serves the same steady load; random draws from its own stream. */
@@ -260,14 +227,14 @@ static void test_routing_policies(void **state) {
                  "name: t\nhorizon: 2000s\nworkload:\n  arrivals: {process: poisson, rate: 20/s}\n"
                  "  work: {cpu: {dist: exponential, mean: 500ms}}\n"
                  "lambda:\n  memory: 1769MB\n  routing: %s\n  keep_alive: 5s\n", policies[i]);
-        run_result res;
-        run_yaml(&res, yaml);
+        test_run res;
+        test_run_yaml(&res, yaml);
         double items = metric(&res, "items");
         assert_true(items > 38000 && items < 42000);
         assert_double_near(metric(&res, "completed"), items, 0);
         assert_true(metric(&res, "cold_starts") > 0);
         assert_true(metric(&res, "environments.mean") >= metric(&res, "concurrency.mean"));
-        run_free(&res);
+        test_run_free(&res);
     }
 }
 

@@ -8,40 +8,10 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "models/run.h"
-#include "sim/error.h"
-#include "test_util.h"
+#include "run_util.h"
 
-typedef struct run_result {
-    scenario *s;
-    report r;
-} run_result;
-
-static void run_yaml(run_result *out, const char *yaml) {
-    sim_diag diag;
-    sim_diag_init(&diag);
-    int rc = scenario_load_string("test.yaml", yaml, NULL, 0, &diag, &out->s);
-    if (rc == 0) rc = run_check(out->s, &diag);
-    if (rc) sim_diag_print(&diag, stderr);
-    sim_diag_fini(&diag);
-    assert_int_equal(rc, 0);
-    report_init(&out->r);
-    assert_int_equal(run_scenario(out->s, 2, &out->r), 0);
-}
-
-static void run_free(run_result *out) {
-    report_fini(&out->r);
-    scenario_destroy(out->s);
-}
-
-static double metric(const run_result *res, const char *path) {
-    const report_section *sec = report_find_platform(&res->r, "lambda");
-    assert_non_null(sec);
-    const report_metric *m = report_section_find(sec, path);
-    if (!m) print_error("no metric lambda.%s\n", path);
-    assert_non_null(m);
-    return m->value;
-}
+/* Metrics of the lambda platform and of the workload (run_util.h). */
+static double metric(const test_run *res, const char *path) { return test_metric(res, "lambda", path); }
 
 /* 10,000 simultaneous events to a cold function: only the scaling rate binds (account limit
  * raised, and 200 s of work so no environment frees up during the ramp). 1,000 environments
@@ -49,8 +19,8 @@ static double metric(const run_result *res, const char *path) {
  * finishes about 290 s after it. Nothing is lost. */
 static void test_spike_async_all_complete(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 10min\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 10min\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
                    "  bursts: [{at: 1s, count: 10000}]\n  work: {cpu: 200s}\n"
                    "lambda:\n  memory: 1769MB\n  timeout: 900s\n  trigger: s3\n"
                    "  cold_start: {init: 0s}\n  concurrency: {account_limit: 20000}\n");
@@ -67,11 +37,11 @@ static void test_spike_async_all_complete(void **state) {
     print_message("  last latency %.3f s (ramp 90 s + 200 s of work)\n", last);
     assert_true(last >= 290.0 - 1e-6 && last <= 291.0 + 1e-6);
     assert_double_near(metric(&res, "concurrency.max"), 10000, 0);
-    run_free(&res);
+    test_run_free(&res);
 
     /* With the default account limit (1,000) and 1 s of work, concurrency binds instead: all
      * 10,000 still complete, in about ten rounds. */
-    run_yaml(&res, "name: t\nhorizon: 10min\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+    test_run_yaml(&res, "name: t\nhorizon: 10min\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
                    "  bursts: [{at: 1s, count: 10000}]\n  work: {cpu: 1s}\n"
                    "lambda:\n  memory: 1769MB\n  trigger: async\n  cold_start: {init: 0s}\n");
     assert_double_near(metric(&res, "completed"), 10000, 0);
@@ -79,14 +49,14 @@ static void test_spike_async_all_complete(void **state) {
     assert_double_near(metric(&res, "concurrency.max"), 1000, 0);
     assert_double_near(metric(&res, "cold_starts"), 1000, 0);
     assert_true(metric(&res, "latency_s.max") < 20.0);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* Events older than max_event_age are dropped, to the DLQ with on_failure: dlq. */
 static void test_event_age_expires(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 1s}\n"
                    "lambda:\n  trigger: async\n  concurrency: {reserved: 0}\n"
                    "  async: {max_event_age: 60s, on_failure: dlq}\n");
@@ -94,22 +64,22 @@ static void test_event_age_expires(void **state) {
     assert_double_near(metric(&res, "dropped"), 100, 0);
     assert_double_near(metric(&res, "dlq"), 100, 0);
     assert_double_near(metric(&res, "invocations"), 0, 0);
-    run_free(&res);
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run_free(&res);
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 1s}\n"
                    "lambda:\n  trigger: async\n  concurrency: {reserved: 0}\n"
                    "  async: {max_event_age: 60s, on_failure: drop}\n");
     assert_double_near(metric(&res, "dropped"), 100, 0);
     assert_double_near(metric(&res, "dlq"), 0, 0);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* A 20-minute item times out at 900 s on its first run and both retries (1 and 2 minutes
  * later): failed, to the DLQ, 3 x 900 s billed. */
 static void test_timeout_every_attempt(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 1h\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 1h\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
                    "  bursts: [{at: 0s, count: 1}]\n  work: {cpu: 20min}\n"
                    "lambda:\n  memory: 1024MB\n  timeout: 900s\n  trigger: async\n"
                    "  cold_start: {init: 0s, init_billed: false}\n  keep_alive: 1h\n");
@@ -122,21 +92,21 @@ static void test_timeout_every_attempt(void **state) {
     assert_double_near(metric(&res, "duplicates"), 0, 0);
     assert_double_near(metric(&res, "duration_s.p50"), 900, 0);
     assert_double_near(metric(&res, "cost_usd.compute"), 3 * 900 * 1.0 * 0.0000166667, 1e-12);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* Poison items fail every attempt and end in the DLQ; nothing is a duplicate. */
 static void test_poison_to_dlq(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 100s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 100ms}\n  errors: {poison: 1}\n"
                    "lambda:\n  trigger: async\n  async: {max_retries: 1}\n");
     assert_double_near(metric(&res, "failed"), 100, 0);
     assert_double_near(metric(&res, "dlq"), 100, 0);
     assert_double_near(metric(&res, "invocations"), 200, 0);
     assert_double_near(metric(&res, "duplicates"), 0, 0);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* Transient errors with async retries: an item fails for good with probability p^3, and is
@@ -145,8 +115,8 @@ static void test_poison_to_dlq(void **state) {
 static void test_duplicates_binomial(void **state) {
     (void)state;
     const double p = 0.2, n = 20000;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 20000s\nseed: 5\nworkload:\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 20000s\nseed: 5\nworkload:\n"
                    "  arrivals: {process: constant, rate: 1/s}\n  work: {cpu: 100ms}\n"
                    "  errors: {rate: 0.2}\nlambda:\n  trigger: async\n");
     double dup_p = p * (1 - p) + p * p * (1 - p), fail_p = p * p * p;
@@ -156,25 +126,25 @@ static void test_duplicates_binomial(void **state) {
     assert_double_near(metric(&res, "completed") + metric(&res, "failed"), n, 0);
     /* every failed run is retried until the third: retries = failed runs that were not last */
     assert_double_near(metric(&res, "invocations"), n + metric(&res, "retries"), 0);
-    run_free(&res);
-    run_yaml(&res, "name: t\nhorizon: 2000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run_free(&res);
+    test_run_yaml(&res, "name: t\nhorizon: 2000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 100ms}\nlambda:\n  trigger: async\n");
     assert_double_near(metric(&res, "duplicates"), 0, 0);
     assert_double_near(metric(&res, "retries"), 0, 0);
-    run_free(&res);
-    run_yaml(&res, "name: t\nhorizon: 2000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run_free(&res);
+    test_run_yaml(&res, "name: t\nhorizon: 2000s\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 100ms}\n  errors: {rate: 0.2}\nlambda:\n  trigger: sync\n");
     assert_double_near(metric(&res, "duplicates"), 0, 0);
     assert_double_near(metric(&res, "retries"), 0, 0);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* A provisioned window from 1h to 2h of each day: invocations in the window are served by the
  * 5 provisioned environments, the others on demand; 1 hour of 5 x 2 GB configured is billed. */
 static void test_provisioned_schedule(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 3h\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 3h\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 100ms}\n"
                    "lambda:\n  memory: 2048MB\n  cold_start: {init: 0s}\n"
                    "  concurrency:\n    provisioned: [{from: 1h, to: 2h, count: 5}]\n");
@@ -184,21 +154,21 @@ static void test_provisioned_schedule(void **state) {
      * minutes later; at 2h the window ends and the next request starts cold again. */
     assert_double_near(metric(&res, "cold_starts"), 2, 0);
     assert_double_near(metric(&res, "environments.mean"), (4199.1 + 3600) / 10800 + 5.0 / 3.0, 1e-9);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 /* max_lifetime: an environment is replaced after 10 minutes, so a steady 1/s flow sees a cold
  * start every 10 minutes. */
 static void test_max_lifetime(void **state) {
     (void)state;
-    run_result res;
-    run_yaml(&res, "name: t\nhorizon: 1h\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 1h\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
                    "  work: {cpu: 100ms}\n"
                    "lambda:\n  memory: 1769MB\n  cold_start: {init: 0s}\n  max_lifetime: 10min\n");
     /* created at 0 s, 600.1 s (the first arrival after the retirement at its finish), ... */
     assert_double_near(metric(&res, "cold_starts"), 6, 0);
     assert_double_near(metric(&res, "recycles"), 5, 0);
-    run_free(&res);
+    test_run_free(&res);
 }
 
 int main(void) {
