@@ -273,9 +273,13 @@ static void table_comparison(FILE *f, const scenario *s, const report *r) {
         format_usd(total, sizeof total, metric_or(sec, "cost_usd.total", NAN));
         format_usd(per_month, sizeof per_month, metric_or(sec, "cost_usd.per_month", NAN));
         format_usd(per_1k, sizeof per_1k, metric_or(sec, "cost_usd.per_1k_items", NAN));
+        double items = metric_or(sec, "items", 0), done = metric_or(sec, "completed", 0);
         format_latency(p50, sizeof p50, metric_or(sec, "latency_s.p50", NAN));
         format_latency(p99, sizeof p99, metric_or(sec, "latency_s.p99", NAN));
-        double items = metric_or(sec, "items", 0), done = metric_or(sec, "completed", 0);
+        if (!(done > 0)) { /* nothing completed: no latency to show */
+            snprintf(p50, sizeof p50, "-");
+            snprintf(p99, sizeof p99, "-");
+        }
         format_count(completed, sizeof completed, done);
         format_count(failed, sizeof failed, items - done);
         const char *mark = (int)i == cheapest && (int)i == fastest ? "cheapest, fastest"

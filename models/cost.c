@@ -36,6 +36,11 @@ double cost_lambda_ephemeral_gb(const pricing_table *p, double ephemeral_mb) {
     return fmax(0.0, ephemeral_mb - p->lambda_ephemeral_included_mb) / 1024.0;
 }
 
+int64_t cost_lambda_async_requests(double payload_kb) {
+    double extra_kb = payload_kb - 256.0;
+    return extra_kb > 0 ? 1 + (int64_t)ceil(extra_kb / 64.0 - 1e-9) : 1;
+}
+
 /* Cost of gb_s on-demand GB-seconds in one month through the architecture's tiers. */
 static double tiered(const pricing_lambda_arch *a, double gb_s) {
     double usd = 0.0, from = 0.0;

@@ -39,8 +39,10 @@ typedef struct cost_lambda_bill {
 
 /* Prices one month of Lambda usage: the request fee, on-demand duration through the monthly tiers
  * of the architecture (INIT counts as on-demand duration), provisioned concurrency and its
- * duration rate, ephemeral storage; the free tier (requests and GB-s, on-demand only) when
- * free_tier. Line items unrounded. Returns 0 or SIM_EINVAL. */
+ * duration rate, ephemeral storage; the free tier when free_tier: the month's first requests
+ * (provisioned-served included, as in AWS's provisioned concurrency example) and on-demand GB-s
+ * (INIT included) before the tiers, never provisioned concurrency or its duration. Line items
+ * unrounded (round each with cost_round_cents, then add, as AWS does). Returns 0 or SIM_EINVAL. */
 int cost_lambda_month(const pricing_table *p, const cost_lambda_usage *u, bool free_tier,
                       cost_lambda_bill *out);
 /* Seconds of configured provisioned concurrency as billed: rounded up to the table's step (5 min). */
@@ -56,6 +58,9 @@ double cost_lambda_provisioned_gb_s(const pricing_table *p, double count, double
                                     double seconds);
 /* GB of /tmp that is charged for: what is configured above the table's included 512 MB. */
 double cost_lambda_ephemeral_gb(const pricing_table *p, double ephemeral_mb);
+/* Requests billed for one asynchronous event (S3, EventBridge, async invoke) of payload_kb:
+ * 1 for the first 256 KB plus 1 per further 64 KB or part (a 1 MB event counts 13). */
+int64_t cost_lambda_async_requests(double payload_kb);
 
 /* ---- Glue ---- */
 /* Billed seconds of one job run: per second, with the version's minimum (600 s for 0.9/1.0,

@@ -87,22 +87,6 @@ static int run_serverless(void *platform, const batch_job *job, batch_outcome *o
     return SIM_OK;
 }
 
-int emr_check_supported(const scenario *s, const pricing_table *p, sim_diag *diag) {
-    size_t before = sim_diag_count(diag);
-    const scn_emr *E = &s->emr;
-    if (E->deployment == SCN_EMR_EC2 && !pricing_find_instance(p, E->instance_type)) {
-        char known[256] = "";
-        size_t len = 0;
-        for (size_t i = 0; i < p->n_instances && len < sizeof known; i++)
-            len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", i ? ", " : "",
-                                    p->instances[i].name);
-        scenario_refuse(s, diag, "emr.instance_type",
-                        "'%s' is not in pricing table %s (it has %s)", E->instance_type, p->name,
-                        known);
-    }
-    return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
-}
-
 int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
                  sim_hist *pool) {
     const scn_emr *E = &s->emr;

@@ -38,9 +38,6 @@ enum { EMR_USAGE_INSTANCE_HOURS = 0, EMR_USAGE_VCPU_HOURS = 0, EMR_USAGE_GB_HOUR
  * so capsim takes 5 s. */
 #define EMR_SERVERLESS_WARM_START_S 5.0
 
-/* Refuses what this version cannot simulate for EMR: an EC2 instance type missing from the
- * pricing table p. 0 or SIM_EUNSUPPORTED (entries in diag). */
-int emr_check_supported(const scenario *s, const pricing_table *p, sim_diag *diag);
 
 /* Simulates replication `replication` into *out (usage and cost included, priced from p), adding
  * its latencies (microseconds) into *pool. 0, SIM_ENOMEM, SIM_EINVAL (unknown instance type). */

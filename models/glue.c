@@ -48,12 +48,6 @@ static int glue_run(void *platform, const batch_job *job, batch_outcome *out) {
     return SIM_OK;
 }
 
-int glue_check_supported(const scenario *s, sim_diag *diag) {
-    (void)s;
-    (void)diag;
-    return SIM_OK;
-}
-
 int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
                   sim_hist *pool) {
     const scn_glue *G = &s->glue;

@@ -23,8 +23,6 @@
 /* batch_rep.usage[] of a Glue replication. */
 enum { GLUE_USAGE_DPU_HOURS, GLUE_USAGE_COUNT };
 
-/* Refuses what this version cannot simulate for Glue. 0 or SIM_EUNSUPPORTED (entries in diag). */
-int glue_check_supported(const scenario *s, sim_diag *diag);
 
 /* Simulates replication `replication` into *out (usage and cost included, priced from p), adding
  * its latencies (microseconds) into *pool. 0, SIM_ENOMEM. */

@@ -234,7 +234,7 @@ static int env_recycle(lambda_sim *m, int32_t e) {
     if (m->L->init_billed && m->now_us >= m->warmup_us) {
         sim_time_us init_us = sample_us(&m->L->init, m->rng_init);
         if (init_us > LAMBDA_INIT_BILLED_MAX_US) init_us = LAMBDA_INIT_BILLED_MAX_US;
-        m->out->init_mb_ms += (uint64_t)m->L->memory_mb * (uint64_t)((init_us + 999) / 1000);
+        m->out->init_mb_ms += (uint64_t)m->L->memory_mb * (uint64_t)cost_lambda_billed_ms(init_us);
     }
     return env_provision(m);
 }
@@ -344,13 +344,11 @@ static bool scale_token_take(lambda_sim *m) {
     return true;
 }
 
-static uint64_t ceil_ms(sim_time_us t_us) { return (uint64_t)((t_us + 999) / 1000); }
-
-/* Requests an invocation bills: async payloads over 256 KB count one more per 64 KB. */
+/* Requests an invocation bills: an async payload (the item, for trigger: async; S3 and
+ * EventBridge send a small notification instead) counts extra requests above 256 KB. */
 static uint64_t billed_requests(const lambda_sim *m, const lambda_job *j) {
-    if (m->L->trigger != SCN_TRIGGER_ASYNC || j->size_mb <= 0.25) return 1;
-    double extra_kb = (j->size_mb - 0.25) * 1024.0;
-    return 1 + (uint64_t)ceil(extra_kb / 64.0 - 1e-9);
+    if (m->L->trigger != SCN_TRIGGER_ASYNC) return 1;
+    return (uint64_t)cost_lambda_async_requests(j->size_mb * 1024.0);
 }
 
 int lambda_invoke(lambda_sim *m, int32_t job) {
@@ -393,19 +391,19 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         o->cold_starts += cold;
         o->provisioned_invocations += v->provisioned;
         o->retries += j->runs > 1;
-        uint64_t run_ms = ceil_ms(exec_us);
+        uint64_t run_ms = (uint64_t)cost_lambda_billed_ms(exec_us);
         uint64_t init_ms = 0;
         if (cold && L->init_billed) {
             /* INIT and invoke rounded together (AWS-REFERENCE.md: unconfirmed, chosen). */
             sim_time_us billed_init_us =
                 init_us < LAMBDA_INIT_BILLED_MAX_US ? init_us : LAMBDA_INIT_BILLED_MAX_US;
-            init_ms = ceil_ms(billed_init_us + exec_us) - run_ms;
+            init_ms = (uint64_t)cost_lambda_billed_ms(billed_init_us + exec_us) - run_ms;
         }
         uint64_t mb = (uint64_t)L->memory_mb;
         if (v->provisioned) o->provisioned_duration_mb_ms += mb * run_ms;
         else o->ondemand_mb_ms += mb * run_ms;
         o->init_mb_ms += mb * init_ms;
-        o->ephemeral_mb_ms += (uint64_t)(L->ephemeral_mb - 512) * (run_ms + init_ms);
+        o->ephemeral_mb_ms += m->ephemeral_billed_mb * (run_ms + init_ms);
         sim_time_us billed_us = (sim_time_us)run_ms * SIM_US_PER_MS;
         sim_hist_add(m->duration_us, billed_us);
         sim_moments_add(&o->duration_s, sim_time_to_s(billed_us));
@@ -499,6 +497,9 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     if (share > LAMBDA_MAX_VCPU) share = LAMBDA_MAX_VCPU;
     m->vcpu = share < (double)s->workload.work_threads ? share : (double)s->workload.work_threads;
     m->free_env = m->free_job = -1;
+    double included_mb = s->pricing_table->lambda_ephemeral_included_mb;
+    m->ephemeral_billed_mb =
+        (double)L->ephemeral_mb > included_mb ? (uint64_t)((double)L->ephemeral_mb - included_mb) : 0;
     m->n_env_slots = (int32_t)(m->cap + max_provisioned(L) + 16);
     sim_timeavg_init(&m->busy_avg);
     sim_timeavg_init(&m->live_avg);
@@ -671,17 +672,6 @@ int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, la
     }
     replication_fini(&m);
     return rc;
-}
-
-/* ---------------------------------------------------------------- capabilities */
-
-int lambda_check_supported(const scenario *s, sim_diag *diag) {
-    size_t before = sim_diag_count(diag);
-    if (lambda_is_stream(&s->lambda))
-        scenario_refuse(s, diag, "lambda.trigger",
-                        "%s is not simulated by capsim %s yet; use sync, async, s3 or eventbridge",
-                        s->lambda.trigger == SCN_TRIGGER_KINESIS ? "kinesis" : "sqs", CAPSIM_VERSION);
-    return sim_diag_count(diag) > before ? SIM_EUNSUPPORTED : SIM_OK;
 }
 
 /* ---------------------------------------------------------------- summary */

@@ -53,10 +53,6 @@ typedef struct lambda_pool {
     sim_hist latency_us, duration_us;
 } lambda_pool;
 
-/* Refuses, with the key's position, anything in the scenario this version does not simulate.
- * Returns 0 or SIM_EUNSUPPORTED (with entries in diag). */
-int lambda_check_supported(const scenario *s, sim_diag *diag);
-
 /* Simulates replication `replication` into *out, adding its histograms into *pool (which the
  * caller has initialised and protects with an OpenMP critical section inside). 0 or SIM_ENOMEM. */
 int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool);

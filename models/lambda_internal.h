@@ -14,6 +14,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/lambda.h"
+#include "models/pricing.h"
 #include "models/workload.h"
 #include "sim/calendar.h"
 
@@ -90,6 +91,7 @@ typedef struct lambda_sim {
     double tokens, token_cap, tokens_per_us;
     sim_time_us tokens_at_us;
     double vcpu;              /* min(memory share, 6, threads) */
+    uint64_t ephemeral_billed_mb; /* /tmp above what the price includes (512 MB) */
     sim_time_us now_us, warmup_us, end_us;
     sim_timeavg busy_avg, live_avg;
     bool window_closed;

@@ -162,6 +162,8 @@ typedef struct scn_lambda {
     sim_time_us sqs_batch_window_us;   /* 0..300s, default 0 */
     int64_t sqs_max_concurrency;       /* 2..1000, default 1000 */
     int64_t sqs_max_receives;          /* >= 1, default 3 */
+    sim_time_us sqs_visibility_timeout_us; /* 0..12h; default 6 x timeout (AWS's advice), filled
+                                              in by the lambda section's rule */
 } scn_lambda;
 
 /* ---- glue ---- */

@@ -80,6 +80,7 @@ static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char 
 static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_trigger(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_lambda(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char *path);
@@ -238,6 +239,10 @@ static const scn_field sqs_fields[] = {
     {"max_concurrency", SCN_T_INT, S(lambda.sqs_max_concurrency), NO, RANGE(2, 1000),
      .def = "1000"},
     {"max_receives", SCN_T_INT, S(lambda.sqs_max_receives), NO, ATLEAST(1), .def = "3"},
+    /* SQS allows 0..12 h. The default, 6 x lambda.timeout (AWS's advice), depends on another
+     * key: check_lambda fills it in once the whole lambda map is parsed. */
+    {"visibility_timeout", SCN_T_DURATION, S(lambda.sqs_visibility_timeout_us), NO,
+     RANGE(0, 12 * US_H), .def = NULL},
 };
 static const scn_section sqs_section = SECTION_OF(sqs_fields, NULL);
 
@@ -263,7 +268,7 @@ static const scn_field lambda_fields[] = {
     {"kinesis", SCN_T_SECTION, 0, NO, .sub = &kinesis_section, .applies = uses_kinesis},
     {"sqs", SCN_T_SECTION, 0, NO, .sub = &sqs_section, .applies = uses_sqs},
 };
-static const scn_section lambda_section = SECTION_OF(lambda_fields, NULL);
+static const scn_section lambda_section = SECTION_OF(lambda_fields, check_lambda);
 
 /* ================================================================ glue, emr */
 
@@ -656,6 +661,30 @@ static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const c
         scn_error_key(w, sub, map, "count %lld in window %s..%s is more than %s (%lld)",
                       (long long)win->count, a, b, why, (long long)cap);
     }
+}
+
+/* sqs.visibility_timeout defaults to 6 x timeout, as AWS advises for an SQS event source; it
+ * is filled in here, after the whole lambda map, because the user may write timeout after sqs.
+ * AWS refuses an SQS mapping whose queue visibility timeout is below the function timeout
+ * (a message would reappear while its batch is still running): so does capsim. */
+static void check_lambda(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    scn_lambda *L = &((scenario *)base)->lambda;
+    yaml_node_t *sqs = map ? scn_map_get(w, map, "sqs") : NULL;
+    bool written = sqs && scn_map_get(w, sqs, "visibility_timeout");
+    if (!written) {
+        L->sqs_visibility_timeout_us = 6 * L->timeout_us;
+        return;
+    }
+    if (!scn_section_ok(w) || L->trigger != SCN_TRIGGER_SQS ||
+        L->sqs_visibility_timeout_us >= L->timeout_us)
+        return;
+    char sub[SCN_PATH_LEN], a[32], b[32];
+    snprintf(sub, sizeof sub, "%s.sqs.visibility_timeout", path);
+    units_format_duration(a, sizeof a, L->sqs_visibility_timeout_us);
+    units_format_duration(b, sizeof b, L->timeout_us);
+    scn_error_key(w, sub, map, "%s is less than lambda.timeout %s: AWS requires the queue's "
+                  "visibility timeout to be at least the function timeout (6 x is advised)", a, b);
 }
 
 static void check_trigger(scn_walk *w, yaml_node_t *map, void *base, const char *path)

@@ -63,8 +63,8 @@ expect_exit 4 run "$tmp/does-not-exist.yaml" && check "no stdout on I/O error" e
 expect_exit 3 run "$small" --set lambda.memory=20000MB && check "no stdout on bad scenario" empty "$tmp/out" \
   && check "error names key and position" contains "$tmp/err" "error: lambda.memory"
 expect_exit 3 validate "$small" --set lambda.memory=20000MB
-# parsed but not simulated in this version: refused with its position, exit 3
-expect_exit 3 run "$small" --set lambda.trigger=kinesis && check "unsupported trigger" contains "$tmp/err" "lambda.trigger"
+# errors in overrides point at the override
+expect_exit 3 run "$small" --set lambda.trigger=kinesys && check "bad enum via --set" contains "$tmp/err" "^--set:1:.*lambda.trigger"
 
 # validate prints the effective scenario, which validates to itself
 expect_exit 0 validate "$small" && cp "$tmp/out" "$tmp/eff.yaml" \

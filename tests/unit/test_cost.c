@@ -8,8 +8,9 @@
  *   - AWS Lambda pricing page, provisioned concurrency "mobile application launch"
  *     (AWS-REFERENCE.md): $18.00 + $0.40 + $0.73 + $0.83 = $19.96;
  *   - AWS Glue pricing page: a Spark job of 15 minutes on 6 DPU costs $0.66 (AWS-REFERENCE.md).
- * The other figures (arm64, ephemeral storage, tiers, minimums) are computed by hand here from
- * the rates and rules of AWS-REFERENCE.md, not quoted from AWS. */
+ * The other figures (the same examples without the free tier or on arm64, ephemeral storage,
+ * tiers, minimums, async request counting) are computed by hand here from the rates and rules of
+ * AWS-REFERENCE.md, not quoted from AWS. */
 #include "test_util.h"
 
 #include <math.h>
@@ -129,6 +130,18 @@ static void test_duration_rounding(void **state)
     assert_double_near(cost_lambda_gb_s(1e6, 120300, 1024), 121000.0, 1e-6);
 }
 
+/* Async events: 1 request per 256 KB, plus 1 per further 64 KB (AWS-REFERENCE.md). */
+static void test_async_requests(void **state)
+{
+    (void)state;
+    assert_int_equal(cost_lambda_async_requests(1), 1);
+    assert_int_equal(cost_lambda_async_requests(256), 1);
+    assert_int_equal(cost_lambda_async_requests(256.5), 2);
+    assert_int_equal(cost_lambda_async_requests(320), 2);
+    assert_int_equal(cost_lambda_async_requests(321), 3);
+    assert_int_equal(cost_lambda_async_requests(1024), 13);
+}
+
 /* Monthly tiers: x86 $0.0000166667 up to 6B GB-s, $0.000015 to 15B, $0.0000133334 above;
  * arm64 $0.0000133334 up to 7.5B, $0.0000120001 to 18.75B, $0.0000106667 above. */
 static void test_tiers(void **state)
@@ -141,7 +154,7 @@ static void test_tiers(void **state)
     u.ondemand_gb_s = 16e9;
     assert_double_rel(bill_of(&u, false).compute,
                       6e9 * 0.0000166667 + 9e9 * 0.000015 + 1e9 * 0.0000133334, 1e-12);
-    /* Below the first boundary everything is at the first rate; the boundary itself too. */
+    /* Just below the first boundary everything is at the first rate. */
     u.ondemand_gb_s = 6e9 - 1;
     assert_double_rel(bill_of(&u, false).compute, (6e9 - 1) * 0.0000166667, 1e-12);
 
@@ -263,10 +276,10 @@ static void test_emr(void **state)
     assert_double_rel(cost_emr_ec2_usd(table, "m5.2xlarge", cost_emr_billed_s(10)), 0.008, 1e-12);
     assert_true(isnan(cost_emr_ec2_usd(table, "m5.large", 3600.0)));
     /* Serverless: 10 workers of 4 vCPU / 16 GB for an hour, 30 GB of storage each (10 above the
-     * free 20 GB): 40 x $0.052624 + 160 x $0.0057785 + 100 x $0.000111 = $3.03. */
+     * free 20 GB): 40 x $0.052624 + 160 x $0.0057785 + 100 x $0.000111 = $3.04062 -> $3.04. */
     double usd = cost_emr_serverless_usd(table, 40 * 3600.0, 160 * 3600.0, 100 * 3600.0);
     assert_double_rel(usd, 40 * 0.052624 + 160 * 0.0057785 + 100 * 0.000111, 1e-12);
-    assert_usd(cost_round_cents(usd), 3.03);
+    assert_usd(cost_round_cents(usd), 3.04);
 }
 
 /* Half a cent rounds away from zero, as a person computing in decimal would. */
@@ -290,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_aws_provisioned_launch),
         cmocka_unit_test(test_mobile_backend_variants),
         cmocka_unit_test(test_duration_rounding),
+        cmocka_unit_test(test_async_requests),
         cmocka_unit_test(test_tiers),
         cmocka_unit_test(test_arm64_provisioned_and_free_tier),
         cmocka_unit_test(test_provisioned_rounding),

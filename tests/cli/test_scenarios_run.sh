@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# tests/cli/test_scenarios_run.sh — every shipped scenario runs with `capsim run` and ends with the
+# comparison table; the Glue/EMR lessons show what they are about.
+# Usage: test_scenarios_run.sh BUILD/capsim SRCDIR
+set -u
+capsim=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+check() { # check NAME CONDITION-COMMAND...
+  local name=$1; shift
+  if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name" >&2; fi
+}
+
+for f in "$src"/scenarios/*.yaml; do
+  name=$(basename "$f" .yaml)
+  if "$capsim" run "$f" -r 2 -j 2 >"$tmp/$name.txt" 2>"$tmp/err"; then
+    pass=$((pass + 1))
+    check "$name: comparison table" grep -q '^comparison$' "$tmp/$name.txt"
+  else
+    fail=$((fail + 1)); echo "FAIL: capsim run $f" >&2; sed 's/^/  /' "$tmp/err" >&2
+  fi
+done
+
+# The lessons' points, in the numbers.
+check "timeout-20min: lambda fails the item" bash -c "grep -E '^  lambda .* 0 +1\$' '$tmp/timeout-20min.txt' >/dev/null"
+check "timeout-20min: the note says why" grep -q "note (lambda): .*15-minute" "$tmp/timeout-20min.txt"
+check "emr-wins: emr is cheapest" bash -c "grep -E '^  emr .*cheapest' '$tmp/emr-wins.txt' >/dev/null"
+check "lambda-vs-glue-2min: lambda is cheapest" bash -c "grep -E '^  lambda .*cheapest' '$tmp/lambda-vs-glue-2min.txt' >/dev/null"
+check "log-split: lambda is fastest" bash -c "grep -E '^  lambda .*fastest' '$tmp/log-split.txt' >/dev/null"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
