@@ -210,7 +210,7 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
         uint64_t n;
         switch (o->id) {
         case OPT_SEED:
-            if (!parse_count(value, UINT64_MAX, &n))
+            if (!parse_count(value, (uint64_t)INT64_MAX, &n))
                 return usage_error(command, "--seed needs a non-negative integer, not '%s'", value);
             snprintf(opt->seed_override, sizeof opt->seed_override, "seed=%s", value);
             seed_set = true;

@@ -28,6 +28,7 @@ typedef struct batch_sim {
     int64_t pending_items;
     double pending_work_s;
     uint64_t pending_poison_counted; /* poison items after the warmup: they fail */
+    int64_t pending_counted;         /* pending items that arrived after the warmup */
     sim_time_us *arrivals_us;        /* arrivals of the pending non-poison items */
     size_t n_arrivals, cap_arrivals;
     /* jobs */
@@ -50,8 +51,11 @@ static int push_arrival(batch_sim *m, sim_time_us t_us) {
     return SIM_OK;
 }
 
-/* Starts a job on everything pending, now. */
-static int dispatch(batch_sim *m, sim_time_us trigger_us, bool counted) {
+/* Starts a job on everything pending, now. The job is counted (and billed) when its batch holds
+ * an item that arrived after the warmup — those items are counted, so their processing must be
+ * too — or, for an empty scheduled run, when `in_window` says its trigger fired in the horizon. */
+static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
+    bool counted = m->pending_counted > 0 || (m->pending_items == 0 && in_window);
     batch_job job = {
         .trigger_us = trigger_us,
         .start_us = m->now_us,
@@ -86,6 +90,7 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool counted) {
     m->pending_items = 0;
     m->pending_work_s = 0.0;
     m->pending_poison_counted = 0;
+    m->pending_counted = 0;
     m->n_arrivals = 0;
     if (m->cfg->max_concurrent > 0) {
         m->running++;
@@ -115,6 +120,7 @@ static int on_arrival(batch_sim *m, const wl_item *item) {
         o->wl_records += (uint64_t)item->records;
         o->wl_mb += item->size_mb;
         o->items++;
+        m->pending_counted++;
     }
     m->pending_items++;
     m->pending_work_s += item->cpu_s + item->io_s;

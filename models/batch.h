@@ -22,8 +22,10 @@
  *
  * Horizon: items arriving in [0, warmup + horizon) are all processed — the simulation runs until
  * the last of them is done — and statistics count items that arrived after the warmup. A job
- * (its count, usage and cost) belongs to the horizon when its trigger fired in it: a scheduled
- * one in (warmup, warmup + horizon], one started by an arrival at or after the warmup.
+ * (its count, usage and cost) belongs to the horizon when its batch holds an item that arrived
+ * after the warmup — including the run after the horizon that processes its last items, since
+ * Lambda too bills every item that arrived — and an empty scheduled run when its trigger fired in
+ * (warmup, warmup + horizon]. A job straddling the warmup is billed whole.
  *
  * Items: an item's latency is its batch's end minus its arrival. Poison items (workload.errors.
  * poison) are processed with their batch and fail; transient errors (workload.errors.rate) are

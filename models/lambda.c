@@ -344,11 +344,16 @@ static bool scale_token_take(lambda_sim *m) {
     return true;
 }
 
-/* Requests an invocation bills: an async payload (the item, for trigger: async; S3 and
- * EventBridge send a small notification instead) counts extra requests above 256 KB. */
+/* Requests an invocation bills: an async payload counts extra requests above 256 KB. With
+ * trigger: async the item itself is taken as the payload (S3 and EventBridge send a small
+ * notification instead), up to AWS's 1 MB payload limit: a larger item would be passed by
+ * reference (an S3 key), so it is billed as a full 1 MB event. */
+#define LAMBDA_ASYNC_MAX_PAYLOAD_KB 1024.0
 static uint64_t billed_requests(const lambda_sim *m, const lambda_job *j) {
     if (m->L->trigger != SCN_TRIGGER_ASYNC) return 1;
-    return (uint64_t)cost_lambda_async_requests(j->size_mb * 1024.0);
+    double kb = j->size_mb * 1024.0;
+    return (uint64_t)cost_lambda_async_requests(kb < LAMBDA_ASYNC_MAX_PAYLOAD_KB ? kb
+                                                                               : LAMBDA_ASYNC_MAX_PAYLOAD_KB);
 }
 
 int lambda_invoke(lambda_sim *m, int32_t job) {
@@ -452,7 +457,8 @@ static int on_finish(lambda_sim *m, int32_t e) {
         if (!rc) rc = lambda_stream_capacity_freed(m);
         return rc;
     }
-    return lambda_direct_done(m, job, outcome);
+    rc = lambda_direct_done(m, job, outcome);
+    return rc ? rc : lambda_direct_capacity_freed(m);
 }
 
 /* ---------------------------------------------------------------- one replication */

@@ -6,16 +6,18 @@
  * async (S3 and EventBridge invoke asynchronously too): events go to Lambda's internal queue and
  * are invoked in arrival order. When an invocation is throttled the event goes back to the queue
  * and the queue's poller backs off — 1 s, doubling up to 5 minutes, back to 1 s once an
- * invocation succeeds (AWS-REFERENCE.md: "retried with backoff, 1 s growing to 5 min"). The
- * backoff belongs to the poller, not to each event: with thousands of throttled events, per-event
- * timers in lockstep would leave capacity unused between retries, whereas Lambda keeps draining
- * its queue as fast as concurrency and the scaling rate allow. An event older than max_event_age
+ * invocation succeeds (AWS-REFERENCE.md: "retried with backoff, 1 s growing to 5 min"), and an
+ * environment that finishes takes the next queued event at once. The backoff belongs to the
+ * poller, not to each event: with thousands of throttled events, per-event timers in lockstep
+ * would leave capacity unused between retries, whereas Lambda keeps draining its queue as fast
+ * as concurrency and the scaling rate allow (a concurrency-limited queue is then an M/G/c
+ * queue: Erlang C, VALIDATION.md section 3). An event older than max_event_age
  * is dropped (sent to the DLQ / on-failure destination when on_failure: dlq).
  * A failed run is retried max_retries times, 1 minute and then 2 minutes later; then the item
  * fails (DLQ when on_failure: dlq). Delivery is at least once: a transient error strikes after the
  * run did its work, so when a retry of that item succeeds the item has been processed twice — a
- * duplicate. A poison item fails before doing anything, and a timed-out run is taken as not having
- * finished its work (no duplicate). */
+ * duplicate. A poison item runs and fails every attempt without producing anything valid, and a
+ * timed-out run is taken as not having finished its work: neither makes a duplicate. */
 #include <stdlib.h>
 
 #include "models/lambda_internal.h"
@@ -95,7 +97,7 @@ static int poll(lambda_sim *m, direct_queue *q) {
         queue_pop(q);
         progressed = true;
     }
-    if (progressed) q->backoff_us = 0;
+    if (progressed || q->count == 0) q->backoff_us = 0;
     return schedule_poll(m, q);
 }
 
@@ -111,7 +113,9 @@ static int submit(lambda_sim *m, int32_t job) {
     direct_queue *q = queue_of(m);
     int rc = queue_push(q, job);
     if (rc) return rc;
-    return q->count == 1 && !q->poll_scheduled ? poll(m, q) : schedule_poll(m, q);
+    /* Alone in the queue: try now (a backoff poll may still be pending from an earlier
+     * throttle, but nothing waits ahead of this event). Behind others: wait in line. */
+    return q->count == 1 ? poll(m, q) : schedule_poll(m, q);
 }
 
 int lambda_direct_init(lambda_sim *m) {
@@ -162,6 +166,13 @@ int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome) {
         return SIM_OK;
     }
     return sim_calendar_schedule(&m->cal, at, EV_ERROR_RETRY, (uint32_t)job, 0, NULL);
+}
+
+/* An environment became idle: queued events take it now instead of at the next backoff poll, so
+ * a queue limited by concurrency drains as fast as invocations finish. */
+int lambda_direct_capacity_freed(lambda_sim *m) {
+    direct_queue *q = queue_of(m);
+    return q && q->count > 0 ? poll(m, q) : SIM_OK;
 }
 
 int lambda_direct_event(lambda_sim *m, const sim_event *ev) {

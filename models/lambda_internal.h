@@ -43,7 +43,7 @@ typedef struct lambda_job {
     uint32_t runs;            /* attempts that ran */
     int32_t next_free;        /* pool link */
     int32_t owner;            /* stream triggers: shard or batch handle */
-    bool poison;              /* fails every attempt (before doing any work) */
+    bool poison;              /* fails every attempt (after running, producing nothing valid) */
     bool counted;             /* the item arrived after warmup (a batch: any of its records) */
     bool side_effects;        /* a failed attempt already did the work: a later success duplicates */
 } lambda_job;
@@ -126,6 +126,7 @@ void lambda_direct_fini(lambda_sim *m);
 int lambda_direct_arrival(lambda_sim *m, const wl_item *item);
 int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome);
 int lambda_direct_event(lambda_sim *m, const sim_event *ev);
+int lambda_direct_capacity_freed(lambda_sim *m);
 
 /* lambda_stream.c: kinesis, sqs. init/fini around a replication; capacity freed is a hint that
  * an environment became available (a waiting poller may start a batch). */

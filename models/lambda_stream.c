@@ -36,7 +36,8 @@
  *   floor(n/2) items, then the rest) processed one after the other in its lane; splitting does not
  *   use up a retry (AWS does not say: chosen, so a poison record is always isolated), and each
  *   half keeps the retries its parent had used. A single item retries as above.
- * - Records left unread for 24 h expire from the stream: dropped (never processed, no dlq).
+ * - Records left unread for 24 h expire from the stream: dropped (never processed, no dlq); so
+ *   are those of a batch that was only ever throttled until then.
  *
  * SQS (AWS-REFERENCE.md, SQS event source):
  * - One queue, FIFO order of visibility. The mapping starts with 5 pollers (concurrent batches)

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -377,6 +378,11 @@ static void apply_scalar(scn_walk *w, const scn_field *f, yaml_node_t *node, voi
     }
     case SCN_T_UINT64:
         rc = units_parse_uint64(t, (uint64_t *)slot, msg, sizeof msg);
+        /* Seeds and the like go into JSON, whose integers (jansson's) are signed 64-bit. */
+        if (!rc && *(uint64_t *)slot > (uint64_t)INT64_MAX) {
+            scn_error(w, node, path, "%s is too large: at most 9223372036854775807", t);
+            *(uint64_t *)slot = 0;
+        }
         break;
     case SCN_T_NUMBER: {
         double v;

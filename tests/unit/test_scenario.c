@@ -113,7 +113,7 @@ static const char FULL[] =
     "description: Every key of the format.\n"
     "horizon: 2h\n"
     "warmup: 10min\n"
-    "seed: 18446744073709551615\n"
+    "seed: 9223372036854775807\n"
     "replications: 7\n"
     "workload:\n"
     "  arrivals:\n"
@@ -199,7 +199,7 @@ static void test_full_scenario(void **state)
     assert_string_equal(s->description, "Every key of the format.");
     assert_int_equal(s->horizon_us, INT64_C(7200000000));
     assert_int_equal(s->warmup_us, INT64_C(600000000));
-    assert_true(s->seed == UINT64_MAX);
+    assert_true(s->seed == (uint64_t)INT64_MAX);
     assert_int_equal(s->replications, 7);
 
     const scn_workload *w = &s->workload;
