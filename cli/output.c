@@ -103,8 +103,8 @@ static void format_value(char *buf, size_t len, const report_metric *m) {
     double v = m->value;
     if (m->kind == REPORT_COUNT && v == floor(v)) snprintf(buf, len, "%.0f", v);
     else if (m->kind == REPORT_COUNT) snprintf(buf, len, "%.1f", v);
-    else if (strncmp(m->path, "cost_usd", 8) == 0) snprintf(buf, len, "%.4f", v);
-    else snprintf(buf, len, "%.4g", v);
+    else if (strncmp(m->path, "cost_usd", 8) == 0 && fabs(v) >= 1.0) snprintf(buf, len, "%.2f", v);
+    else snprintf(buf, len, "%.4g", v); /* small dollar amounts keep 4 significant digits */
 }
 
 /* Prints text word-wrapped to `width` columns, every line after the first indented. */
