@@ -277,7 +277,7 @@ static int price(const cost_args *a, const pricing_table *p, cost_result *r)
                                (double)cost_lambda_billed_ms(a->provisioned_duration_us)) / 1000.0;
         cost_lambda_usage u = {
             .arch = a->arch,
-            .requests = (double)(a->requests + a->provisioned_requests),
+            .requests = (double)a->requests + (double)a->provisioned_requests,
             .ondemand_gb_s = cost_lambda_gb_s((double)a->requests, a->duration_us, memory_mb),
             .provisioned_duration_gb_s = cost_lambda_gb_s((double)a->provisioned_requests,
                                                           a->provisioned_duration_us, memory_mb),
@@ -395,8 +395,10 @@ int cli_cmd_cost(const cli_options *opt)
         fprintf(stderr, "capsim cost: %s\n", sim_strerror(rc));
         return CLI_EXIT_RUNTIME;
     }
+    if (rc == SIM_EIO && pricing_is_path(a.pricing))
+        return CLI_EXIT_IO; /* a table file given by path that cannot be read */
     if (rc)
-        return CLI_EXIT_SCENARIO; /* a missing or broken pricing table, like a bad scenario */
+        return CLI_EXIT_SCENARIO; /* no table of that name, or a broken one: like a bad scenario */
     if (a.emr_instance && !pricing_find_instance(p, a.emr_instance)) {
         char known[512];
         pricing_list_instances(p, known, sizeof known);

@@ -1,5 +1,5 @@
-/* cli/main.c — the capsim program: command dispatch and the run/validate commands (cost is in
- * cmd_cost.c).
+/* cli/main.c — the capsim program: command dispatch and the run/validate/schema commands (cost
+ * is in cmd_cost.c).
  *
  * Errors go to stderr, data to stdout (or files with -o); the exit code says what kind of
  * failure it was (cli.h). A scenario is loaded and checked completely before anything runs, and
@@ -42,6 +42,20 @@ static int cmd_validate(const cli_options *opt) {
     if (rc) fprintf(stderr, "capsim: %s\n", sim_strerror(rc));
     free(buf);
     scenario_destroy(s);
+    return code;
+}
+
+/* The reference of the scenario format, generated from the loader's tables (scenarios/SCHEMA.md
+ * is this output). Rendered whole first, so a failed write is reported like any output's. */
+static int cmd_schema(void) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int rc = f ? scenario_write_schema(f) : SIM_ENOMEM;
+    if (f && fclose(f) != 0) rc = SIM_ENOMEM;
+    int code = rc ? CLI_EXIT_RUNTIME : cli_emit(NULL, NULL, buf);
+    if (rc) fprintf(stderr, "capsim: %s\n", sim_strerror(rc));
+    free(buf);
     return code;
 }
 
@@ -119,6 +133,7 @@ int main(int argc, char **argv) {
         if (opt.help) cli_print_help(stdout, command);
         else if (strcmp(command, "validate") == 0) code = cmd_validate(&opt);
         else if (strcmp(command, "cost") == 0) code = cli_cmd_cost(&opt);
+        else if (strcmp(command, "schema") == 0) code = cmd_schema();
         else code = cmd_run(&opt);
     }
     cli_options_fini(&opt);

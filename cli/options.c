@@ -14,7 +14,7 @@
 #include "cli/cli.h"
 #include "sim/error.h"
 
-enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4 };
+enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8 };
 
 typedef struct cli_command {
     const char *name;
@@ -36,6 +36,8 @@ static const cli_command commands[] = {
      "                   [--glue-dpu N --glue-hours H [--glue-flex]]\n"
      "                   [--emr-instance TYPE --emr-count N --emr-hours H] [--format json]",
      "price a monthly usage directly, like AWS's calculator (no simulation)", false},
+    {"schema", CMD_SCHEMA, "capsim schema",
+     "print every scenario key: type, range, default, meaning (scenarios/SCHEMA.md)", false},
     {"sweep", 0, "capsim sweep FILE --vary KEY=V1,V2,...", "run at each value (planned)", true},
     {"optimize", 0, "capsim optimize FILE ...", "search the cheapest configuration (planned)", true},
     {"plot", 0, "capsim plot FILE -o DIR", "run, then write plots (planned)", true},
@@ -100,7 +102,7 @@ static const cli_option options[] = {
      "hours the EMR instances run (billed per second, at least 1 minute)"},
     {OPT_VALUE, 0, "pricing", "TABLE", CMD_COST,
      "pricing table: a name in the pricing directory or a path (default aws-us-east-1)"},
-    {OPT_HELP, 'h', "help", NULL, CMD_RUN | CMD_VALIDATE | CMD_COST, "show this help"},
+    {OPT_HELP, 'h', "help", NULL, CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA, "show this help"},
 };
 _Static_assert(sizeof options / sizeof options[0] <= CLI_MAX_OPTIONS, "raise CLI_MAX_OPTIONS");
 

@@ -34,6 +34,7 @@ enum { ENV_FREE, ENV_BUSY, ENV_IDLE };
 #define LAMBDA_MAX_VCPU 6.0
 #define LAMBDA_INIT_BILLED_MAX_US (10 * SIM_US_PER_S) /* AWS caps the init phase at 10 s */
 #define DAY_US (86400 * SIM_US_PER_S)
+#define LAMBDA_MIN_RUN_US SIM_US_PER_MS
 
 /* ---------------------------------------------------------------- idle sets */
 
@@ -377,6 +378,10 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
     lambda_env *v = &m->envs[e];
     sim_time_us init_us = cold ? sample_us(&L->init, m->rng_init) : 0;
     sim_time_us exec_us = sim_time_from_s(j->io_s + j->cpu_s / m->vcpu);
+    /* An invocation takes at least a millisecond (Lambda's billing step; the runtime's own
+     * overhead is of that order). Without a floor, work of 0 s that fails would be retried by a
+     * stream trigger at the same instant forever. */
+    if (exec_us < LAMBDA_MIN_RUN_US) exec_us = LAMBDA_MIN_RUN_US;
     bool timed_out = exec_us > L->timeout_us;
     if (timed_out) exec_us = L->timeout_us;
     bool transient = j->error_p > 0 && gsl_rng_uniform(m->rng_errors) < j->error_p;

@@ -34,7 +34,8 @@ typedef enum lambda_outcome { LAMBDA_OK, LAMBDA_ERROR, LAMBDA_TIMEOUT } lambda_o
  * Jobs live in a pool with a free list and are referred to by index. */
 typedef struct lambda_job {
     sim_time_us arrival_us;   /* the item's arrival; for a batch its oldest record's */
-    sim_time_us backoff_us;   /* async: the last throttle backoff (0 = none yet) */
+    sim_time_us stored_us;    /* stream triggers: when its oldest record entered the stream or
+                                 queue (the iterator age counts from there) */
     double cpu_s, io_s;       /* the invocation's work */
     double error_p;           /* probability that an attempt fails transiently (after its work) */
     double size_mb;

@@ -335,7 +335,8 @@ static int job_for(lambda_sim *m, const item_list *l, int32_t owner, uint32_t ru
     const stream_item *items = m->stream->items;
     lambda_job *j = &m->jobs[*out];
     double cpu_s = 0.0, io_s = 0.0;
-    sim_time_us oldest = SIM_TIME_NEVER;
+    sim_time_us oldest = SIM_TIME_NEVER, oldest_stored = SIM_TIME_NEVER;
+    bool kinesis = m->L->trigger == SCN_TRIGGER_KINESIS;
     for (int32_t i = l->head; i >= 0; i = items[i].next) {
         const stream_item *it = &items[i];
         cpu_s += it->cpu_s;
@@ -343,10 +344,15 @@ static int job_for(lambda_sim *m, const item_list *l, int32_t owner, uint32_t ru
         j->poison |= it->poison;
         j->counted |= it->counted;
         if (it->arrival_us < oldest) oldest = it->arrival_us;
+        /* Kinesis's IteratorAge counts from when the stream stored the record (after any write
+         * throttling of the producer); an SQS message's age from when it was sent. */
+        sim_time_us stored = kinesis ? it->ready_us : it->arrival_us;
+        if (stored < oldest_stored) oldest_stored = stored;
         if (it->receives > runs) runs = it->receives;
     }
     double rate = m->s->workload.error_rate;
     j->arrival_us = oldest;
+    j->stored_us = oldest_stored;
     j->cpu_s = cpu_s;
     j->io_s = io_s;
     j->records = l->records;
@@ -357,7 +363,7 @@ static int job_for(lambda_sim *m, const item_list *l, int32_t owner, uint32_t ru
 }
 
 static void record_iterator_age(lambda_sim *m, const lambda_job *j) {
-    if (j->counted) sim_moments_add(&m->out->iterator_age_s, sim_time_to_s(m->now_us - j->arrival_us));
+    if (j->counted) sim_moments_add(&m->out->iterator_age_s, sim_time_to_s(m->now_us - j->stored_us));
 }
 
 static int arm_retry(lambda_sim *m) {
@@ -630,6 +636,11 @@ static int sqs_dispatch(lambda_sim *m) {
     while (!st->blocked && st->queue.n > 0) {
         if (st->busy >= st->pollers) {
             if (st->pollers >= st->pollers_max) break;
+            /* A backlog after a quiet spell: the ramp's clock starts now, as at t = 0 (the
+             * pollers there are busy first; one more joins 200 ms later). */
+            if (m->now_us - st->last_backlog_us > SQS_SCALE_STEP_US &&
+                st->next_scale_us < m->now_us + SQS_SCALE_STEP_US)
+                st->next_scale_us = m->now_us + SQS_SCALE_STEP_US;
             if (m->now_us >= st->next_scale_us) {
                 st->pollers++;
                 st->next_scale_us = m->now_us + SQS_SCALE_STEP_US;
@@ -782,6 +793,7 @@ int lambda_stream_init(lambda_sim *m) {
         int64_t cap = m->cap > 1 ? m->cap : 1;
         st->pollers_max = L->sqs_max_concurrency < cap ? L->sqs_max_concurrency : cap;
         st->pollers = st->pollers_max < SQS_START_POLLERS ? st->pollers_max : SQS_START_POLLERS;
+        st->next_scale_us = SQS_SCALE_STEP_US; /* 5 pollers at t = 0; the first one more 200 ms later */
     }
     return SIM_OK;
 }

@@ -291,6 +291,11 @@ void scenario_refuse(const scenario *s, sim_diag *diag, const char *path, const 
  * user's units where possible. Loading the output gives the same scenario. */
 int scenario_write_yaml(const scenario *s, FILE *out);
 
+/* Writes the reference of the format as Markdown (`capsim schema`, scenarios/SCHEMA.md): every
+ * key of the loader's tables with its type, range, default and meaning, and the rules relating
+ * keys. Returns 0, or SIM_EIO when writing failed. */
+int scenario_write_schema(FILE *out);
+
 /* Formatting helpers shared with the result writers: "250ms", "10min", "1.5GB". */
 void scenario_format_duration(char *buf, size_t len, sim_time_us t_us);
 void scenario_format_size_mb(char *buf, size_t len, double mb);

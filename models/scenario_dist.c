@@ -145,18 +145,37 @@ typedef struct dist_spec {
     const char *name;
     const char *params[3];
     bool quantity[3]; /* true: a duration/size; false: a plain number (or the file name) */
+    /* For `capsim schema`: an example, and what finish_dist checks, in words. */
+    const char *example;
+    const char *rule;
 } dist_spec;
 
 static const dist_spec DISTS[] = {
-    {"constant", {"value"}, {true}},
-    {"exponential", {"mean"}, {true}},
-    {"lognormal", {"median", "sigma", "p99"}, {true, false, true}},
-    {"uniform", {"min", "max"}, {true, true}},
-    {"gamma", {"mean", "cv"}, {true, false}},
-    {"pareto", {"min", "alpha"}, {true, false}},
-    {"empirical", {"file"}, {false}},
+    {"constant", {"value"}, {true}, "{dist: constant, value: 2s}", "the same as the plain value"},
+    {"exponential", {"mean"}, {true}, "{dist: exponential, mean: 500ms}", "mean > 0"},
+    {"lognormal", {"median", "sigma", "p99"}, {true, false, true},
+     "{dist: lognormal, median: 250ms, p99: 700ms}",
+     "median > 0, and one of sigma (a number >= 0) or p99 (> median), not both"},
+    {"uniform", {"min", "max"}, {true, true}, "{dist: uniform, min: 5min, max: 15min}",
+     "min <= max"},
+    {"gamma", {"mean", "cv"}, {true, false}, "{dist: gamma, mean: 2s, cv: 0.5}",
+     "mean > 0; cv, the coefficient of variation, a number > 0"},
+    {"pareto", {"min", "alpha"}, {true, false}, "{dist: pareto, min: 1MB, alpha: 1.5}",
+     "min > 0; alpha, a number > 0"},
+    {"empirical", {"file"}, {false}, "{dist: empirical, file: x.csv}",
+     "one value per line (with a unit, or bare seconds or MB; # comments), each as likely; "
+     "file relative to the scenario file"},
 };
 #define N_DISTS (sizeof DISTS / sizeof DISTS[0])
+
+bool scn_dist_kind_doc(size_t i, const char **example, const char **rule)
+{
+    if (i >= N_DISTS)
+        return false;
+    *example = DISTS[i].example;
+    *rule = DISTS[i].rule;
+    return true;
+}
 
 /* The checks after the parameters parsed: returns false (after reporting) when they conflict. */
 static bool finish_dist(scn_walk *w, const dist_spec *spec, yaml_node_t *map, yaml_node_t **pn,

@@ -57,6 +57,12 @@ typedef struct scn_custom {
      * scn_write_block_list). */
     void (*write)(FILE *out, const scn_field *f, const void *base, int indent);
     void (*destroy)(const scn_field *f, void *base); /* may be NULL */
+    /* For `capsim schema` (scenario_schema.c), which cannot see into set(): the value's shapes
+     * in words ("none or integer"; NULL: "one of" the field's .names), its range ("" for
+     * none), and the table of a list shape's items (NULL when it has none). */
+    const char *doc_type;
+    const char *doc_range;
+    const scn_section *doc_items;
 } scn_custom;
 
 struct scn_field {
@@ -80,6 +86,10 @@ struct scn_field {
     bool slug;                 /* STRING/STRBUF: [a-z0-9-]+ */
     /* writer: leave the key out when this says it does not apply (e.g. mmpp: for poisson). */
     bool (*applies)(const scenario *s);
+    /* `capsim schema`: what the key means, in SCENARIO-FORMAT.md's words (one short line), and,
+     * when a rule fills the default in (def is NULL), that default in words. */
+    const char *help;
+    const char *def_doc;
 };
 
 struct scn_section {
@@ -92,6 +102,9 @@ struct scn_section {
 
 /* The top-level table (scenario_rules.c). */
 extern const scn_section scn_root_section;
+/* The rules a section's check enforces, in words, for `capsim schema`: a NULL-terminated list
+ * written next to the check function (scenario_rules.c), or NULL when the section has none. */
+const char *const *scn_section_rules(const scn_section *sec);
 
 /* ---- loader services for rules and custom fields (scenario_load.c) ---- */
 /* The walked document's node by id, or NULL. */
@@ -137,6 +150,8 @@ const char *scn_node_kind(yaml_node_t *node);
 void scn_report_yaml_error(sim_diag *diag, const char *file, int line_base, int col_base,
                            const char *path, const yaml_parser_t *p, const char *text, size_t len);
 
+/* A bound of f's range (base units) as the range messages print it: "128MB", "1s", "0/s", "1". */
+void scn_format_bound(char *buf, size_t len, const scn_field *f, double v);
 /* "a.b" + "c" -> "a.b.c" into buf (keys at the top level have no prefix). */
 void scn_join_path(char *buf, size_t len, const char *parent, const char *key);
 /* Records where the key at `path` was written (scenario->keys); nothing while in a default. */
@@ -170,6 +185,9 @@ void scn_free_section(const scn_section *sec, void *base);
 /* Parses a plain value or a {dist: ...} map of quantity q into d (freed first). */
 void scn_parse_dist(scn_walk *w, yaml_node_t *node, const char *path, scn_quantity q,
                     scn_dist *d);
+/* The kinds of `{dist: ...}` map, for `capsim schema`: the i-th kind's example and the checks on
+ * its parameters in words; false when i is past the last kind. */
+bool scn_dist_kind_doc(size_t i, const char **example, const char **rule);
 
 /* ---- arrival traces (scenario_trace.c) ---- */
 /* Reads the data file of workload.arrivals.trace (t->path, already resolved and checked to be

@@ -246,7 +246,8 @@ void scn_unknown_key(scn_walk *w, yaml_node_t *key, const char *path, const char
 
 /* ------------------------------------------------------------------ ranges */
 
-static void format_bound(char *buf, size_t len, const scn_field *f, double v)
+/* Shared with `capsim schema`, so the reference prints ranges exactly as errors do. */
+void scn_format_bound(char *buf, size_t len, const scn_field *f, double v)
 {
     switch (f->type) {
     case SCN_T_DURATION: units_format_duration(buf, len, (sim_time_us)v); break;
@@ -267,8 +268,8 @@ static bool in_range(scn_walk *w, const scn_field *f, yaml_node_t *node, const c
     if (lo_ok && hi_ok)
         return true;
     char lo[64], hi[64];
-    format_bound(lo, sizeof lo, f, f->min);
-    format_bound(hi, sizeof hi, f, f->max);
+    scn_format_bound(lo, sizeof lo, f, f->min);
+    scn_format_bound(hi, sizeof hi, f, f->max);
     if (f->has_min && f->has_max && !f->min_excl)
         scn_error(w, node, path, "%s is outside %s..%s", text, lo, hi);
     else if (f->has_min && f->has_max)

@@ -5,7 +5,9 @@
  * would write them and parsed by the same code as the file. Ranges come from AWS-REFERENCE.md.
  * After the tables: the few values with several shapes (`reserved: none | N`), and the rules that
  * relate several keys (reserved <= account_limit - 100, the map named after the arrival process,
- * ...), each run when its section has been parsed. */
+ * ...), each run when its section has been parsed. Every key's `help` and each check's rules in
+ * words feed `capsim schema` (scenario_schema.c), which generates scenarios/SCHEMA.md: change a
+ * key or a rule here and regenerate that file (tests/cli/test_schema.sh fails until then). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,87 +90,119 @@ static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char 
 /* ================================================================ workload */
 
 static const scn_field mmpp_state_fields[] = {
-    {"rate", SCN_T_RATE, offsetof(scn_mmpp_state, rate_per_s), NO, ATLEAST(0), .required = true},
-    {"dwell", SCN_T_DURATION, offsetof(scn_mmpp_state, dwell_us), NO, ABOVE(0), .required = true},
+    {"rate", SCN_T_RATE, offsetof(scn_mmpp_state, rate_per_s), NO, ATLEAST(0), .required = true,
+     .help = "arrival rate while in this state"},
+    {"dwell", SCN_T_DURATION, offsetof(scn_mmpp_state, dwell_us), NO, ABOVE(0), .required = true,
+     .help = "mean time spent in this state (dwell times are exponential)"},
 };
 static const scn_section mmpp_state_section = SECTION_OF(mmpp_state_fields, NULL);
 
 static const scn_field mmpp_fields[] = {
     {"states", SCN_T_LIST, S(workload.mmpp_states), S(workload.n_mmpp_states), .required = true,
-     .sub = &mmpp_state_section, .elem_size = sizeof(scn_mmpp_state), .nonempty = true},
+     .sub = &mmpp_state_section, .elem_size = sizeof(scn_mmpp_state), .nonempty = true,
+     .help = "the states of the Markov-modulated Poisson process, in turn"},
 };
 static const scn_section mmpp_section = SECTION_OF(mmpp_fields, NULL);
 
 static const scn_field diurnal_fields[] = {
-    {"mean_rate", SCN_T_RATE, S(workload.diurnal_mean_rate_per_s), NO, ABOVE(0), .required = true},
-    {"amplitude", SCN_T_NUMBER, S(workload.diurnal_amplitude), NO, RANGE(0, 1), .required = true},
+    {"mean_rate", SCN_T_RATE, S(workload.diurnal_mean_rate_per_s), NO, ABOVE(0), .required = true,
+     .help = "mean arrival rate over a period"},
+    {"amplitude", SCN_T_NUMBER, S(workload.diurnal_amplitude), NO, RANGE(0, 1), .required = true,
+     .help = "swing of the sinusoidal rate, as a share of the mean"},
     /* A day, peaking mid-afternoon: the header's defaults. */
-    {"period", SCN_T_DURATION, S(workload.diurnal_period_us), NO, ABOVE(0), .def = "24h"},
-    {"peak_at", SCN_T_DURATION, S(workload.diurnal_peak_at_us), NO, ATLEAST(0), .def = "14h"},
+    {"period", SCN_T_DURATION, S(workload.diurnal_period_us), NO, ABOVE(0), .def = "24h",
+     .help = "length of one cycle"},
+    {"peak_at", SCN_T_DURATION, S(workload.diurnal_peak_at_us), NO, ATLEAST(0), .def = "14h",
+     .help = "when in the period the rate peaks"},
 };
 static const scn_section diurnal_section = SECTION_OF(diurnal_fields, check_diurnal);
 
 static const scn_field trace_fields[] = {
-    {"file", SCN_T_STRING, S(workload.trace.file), NO, .required = true},
+    {"file", SCN_T_STRING, S(workload.trace.file), NO, .required = true,
+     .help = "the trace data file (relative to the scenario file)"},
     /* timestamps: the simplest format (one arrival time per line). */
     {"format", SCN_T_ENUM, S(workload.trace.format), NO, .names = TRACE_FORMAT_NAMES,
-     .def = "timestamps"},
+     .def = "timestamps", .help = "arrival times in seconds, or Azure per-minute counts"},
     /* SCENARIO-FORMAT.md example: scale 1.0, loop false. */
-    {"scale", SCN_T_NUMBER, S(workload.trace.scale), NO, ABOVE(0), .def = "1"},
-    {"loop", SCN_T_BOOL, S(workload.trace.loop), NO, .def = "false"},
-    {"function", SCN_T_STRING, S(workload.trace.function), NO, .omit_if_zero = true},
-    {"row", SCN_T_INT, S(workload.trace.row), NO, ATLEAST(1), .omit_if_zero = true},
-    {"all", SCN_T_BOOL, S(workload.trace.all), NO, .omit_if_zero = true},
+    {"scale", SCN_T_NUMBER, S(workload.trace.scale), NO, ABOVE(0), .def = "1",
+     .help = "multiplies the rate"},
+    {"loop", SCN_T_BOOL, S(workload.trace.loop), NO, .def = "false",
+     .help = "repeat the trace past its end"},
+    {"function", SCN_T_STRING, S(workload.trace.function), NO, .omit_if_zero = true,
+     .help = "per_minute: replay the row of this HashFunction"},
+    {"row", SCN_T_INT, S(workload.trace.row), NO, ATLEAST(1), .omit_if_zero = true,
+     .help = "per_minute: replay this data row (1-based)"},
+    {"all", SCN_T_BOOL, S(workload.trace.all), NO, .omit_if_zero = true,
+     .help = "per_minute: replay the sum of every row"},
 };
 static const scn_section trace_section = SECTION_OF(trace_fields, check_trace);
 
 static const scn_field arrivals_fields[] = {
-    {"process", SCN_T_ENUM, S(workload.process), NO, .names = PROCESS_NAMES, .required = true},
+    {"process", SCN_T_ENUM, S(workload.process), NO, .names = PROCESS_NAMES, .required = true,
+     .help = "how items arrive"},
     /* required for poisson/constant: see check_arrivals. 0/s is allowed: a workload made
      * only of bursts (10,000 simultaneous uploads) has no background process. */
-    {"rate", SCN_T_RATE, S(workload.rate_per_s), NO, ATLEAST(0), .applies = uses_rate},
-    {"mmpp", SCN_T_SECTION, 0, NO, .sub = &mmpp_section, .applies = uses_mmpp},
-    {"diurnal", SCN_T_SECTION, 0, NO, .sub = &diurnal_section, .applies = uses_diurnal},
-    {"trace", SCN_T_SECTION, 0, NO, .sub = &trace_section, .applies = uses_trace},
+    {"rate", SCN_T_RATE, S(workload.rate_per_s), NO, ATLEAST(0), .applies = uses_rate,
+     .help = "arrival rate of process poisson or constant"},
+    {"mmpp", SCN_T_SECTION, 0, NO, .sub = &mmpp_section, .applies = uses_mmpp,
+     .help = "parameters of process: mmpp (Markov-modulated Poisson)"},
+    {"diurnal", SCN_T_SECTION, 0, NO, .sub = &diurnal_section, .applies = uses_diurnal,
+     .help = "parameters of process: diurnal (Poisson, sinusoidal rate)"},
+    {"trace", SCN_T_SECTION, 0, NO, .sub = &trace_section, .applies = uses_trace,
+     .help = "parameters of process: trace (arrivals replayed from a file)"},
 };
 static const scn_section arrivals_section = SECTION_OF(arrivals_fields, check_arrivals);
 
 static const scn_field burst_fields[] = {
-    {"at", SCN_T_DURATION, offsetof(scn_burst, at_us), NO, ATLEAST(0), .required = true},
-    {"count", SCN_T_INT, offsetof(scn_burst, count), NO, ATLEAST(1), .required = true},
-    {"every", SCN_T_DURATION, offsetof(scn_burst, every_us), NO, ABOVE(0), .omit_if_zero = true},
+    {"at", SCN_T_DURATION, offsetof(scn_burst, at_us), NO, ATLEAST(0), .required = true,
+     .help = "when the burst arrives"},
+    {"count", SCN_T_INT, offsetof(scn_burst, count), NO, ATLEAST(1), .required = true,
+     .help = "items arriving at once"},
+    {"every", SCN_T_DURATION, offsetof(scn_burst, every_us), NO, ABOVE(0), .omit_if_zero = true,
+     .help = "repeat the burst with this period (default: once)"},
 };
 static const scn_section burst_section = SECTION_OF(burst_fields, NULL);
 
 /* SCENARIO-FORMAT.md and the header: an item of 1MB, one record, no work unless stated. */
 static const scn_field item_fields[] = {
-    {"size", SCN_T_DIST_SIZE, S(workload.item_size), NO, .def = "1MB"},
-    {"records", SCN_T_INT, S(workload.item_records), NO, ATLEAST(1), .def = "1"},
+    {"size", SCN_T_DIST_SIZE, S(workload.item_size), NO, .def = "1MB",
+     .help = "data per item"},
+    {"records", SCN_T_INT, S(workload.item_records), NO, RANGE(1, 1e6), .def = "1",
+     .help = "records per item (Kinesis/SQS count records)"},
 };
 static const scn_section item_section = SECTION_OF(item_fields, NULL);
 
 static const scn_field work_fields[] = {
-    {"cpu", SCN_T_DIST_DURATION, S(workload.work_cpu), NO, .def = "0s"},
-    {"cpu_per_mb", SCN_T_DIST_DURATION, S(workload.work_cpu_per_mb), NO, .def = "0s"},
-    {"io", SCN_T_DIST_DURATION, S(workload.work_io), NO, .def = "0s"},
+    {"cpu", SCN_T_DIST_DURATION, S(workload.work_cpu), NO, .def = "0s",
+     .help = "vCPU-seconds per item at one full vCPU"},
+    {"cpu_per_mb", SCN_T_DIST_DURATION, S(workload.work_cpu_per_mb), NO, .def = "0s",
+     .help = "added vCPU-seconds per MB of item size"},
+    {"io", SCN_T_DIST_DURATION, S(workload.work_io), NO, .def = "0s",
+     .help = "per-item time no CPU speeds up (S3 get/put...)"},
     /* 64: more than any Lambda (6 vCPUs) or single Glue/EMR worker can use. */
-    {"threads", SCN_T_INT, S(workload.work_threads), NO, RANGE(1, 64), .def = "1"},
+    {"threads", SCN_T_INT, S(workload.work_threads), NO, RANGE(1, 64), .def = "1",
+     .help = "vCPUs the code keeps busy at once"},
 };
 static const scn_section work_section = SECTION_OF(work_fields, NULL);
 
 static const scn_field errors_fields[] = {
-    {"rate", SCN_T_NUMBER, S(workload.error_rate), NO, RANGE(0, 1), .def = "0"},
-    {"poison", SCN_T_NUMBER, S(workload.poison_rate), NO, RANGE(0, 1), .def = "0"},
+    {"rate", SCN_T_NUMBER, S(workload.error_rate), NO, RANGE(0, 1), .def = "0",
+     .help = "probability that one attempt fails (transient)"},
+    {"poison", SCN_T_NUMBER, S(workload.poison_rate), NO, RANGE(0, 1), .def = "0",
+     .help = "probability that an item fails every attempt"},
 };
 static const scn_section errors_section = SECTION_OF(errors_fields, NULL);
 
 static const scn_field workload_fields[] = {
-    {"arrivals", SCN_T_SECTION, 0, NO, .sub = &arrivals_section, .required = true},
+    {"arrivals", SCN_T_SECTION, 0, NO, .sub = &arrivals_section, .required = true,
+     .help = "the arrival process of items"},
     {"bursts", SCN_T_LIST, S(workload.bursts), S(workload.n_bursts), .sub = &burst_section,
-     .elem_size = sizeof(scn_burst)},
-    {"item", SCN_T_SECTION, 0, NO, .sub = &item_section},
-    {"work", SCN_T_SECTION, 0, NO, .sub = &work_section},
-    {"errors", SCN_T_SECTION, 0, NO, .sub = &errors_section},
+     .elem_size = sizeof(scn_burst), .help = "extra simultaneous arrivals on top of the process"},
+    {"item", SCN_T_SECTION, 0, NO, .sub = &item_section, .help = "what each item carries"},
+    {"work", SCN_T_SECTION, 0, NO, .sub = &work_section,
+     .help = "compute per item, the same on every platform"},
+    {"errors", SCN_T_SECTION, 0, NO, .sub = &errors_section,
+     .help = "how often processing an item fails"},
 };
 static const scn_section workload_section = SECTION_OF(workload_fields, NULL);
 
@@ -178,95 +212,120 @@ static const scn_field cold_start_fields[] = {
     /* A mid-weight runtime (Java 21 / .NET 8 hello-world is 240-250ms median, 630-660ms p99,
      * lambda-perf mid-2026; AWS-REFERENCE.md), rounded. */
     {"init", SCN_T_DIST_DURATION, S(lambda.init), NO,
-     .def = "{dist: lognormal, median: 250ms, p99: 700ms}"},
+     .def = "{dist: lognormal, median: 250ms, p99: 700ms}",
+     .help = "init phase of a new environment, before its first run"},
     /* AWS bills INIT for on-demand functions since 2025-08-01 (AWS-REFERENCE.md). */
-    {"init_billed", SCN_T_BOOL, S(lambda.init_billed), NO, .def = "true"},
+    {"init_billed", SCN_T_BOOL, S(lambda.init_billed), NO, .def = "true",
+     .help = "INIT is billed (AWS, since 2025-08-01, for on-demand)"},
 };
 static const scn_section cold_start_section = SECTION_OF(cold_start_fields, NULL);
 
 static const scn_field window_fields[] = {
     /* Times of day; `to: 24h` is the end of the day. */
     {"from", SCN_T_DURATION, offsetof(scn_provisioned_window, from_us), NO, RANGE(0, 24 * US_H),
-     .required = true},
+     .required = true, .help = "start of the window, a time of day"},
     {"to", SCN_T_DURATION, offsetof(scn_provisioned_window, to_us), NO, RANGE(0, 24 * US_H),
-     .required = true},
-    {"count", SCN_T_INT, offsetof(scn_provisioned_window, count), NO, ATLEAST(0), .required = true},
+     .required = true, .help = "end of the window, a time of day (24h: midnight)"},
+    {"count", SCN_T_INT, offsetof(scn_provisioned_window, count), NO, ATLEAST(0), .required = true,
+     .help = "environments kept warm during the window"},
 };
 static const scn_section window_section = SECTION_OF(window_fields, NULL);
 
 static const scn_field concurrency_fields[] = {
     /* AWS default account concurrency per region (AWS-REFERENCE.md). The upper bound is far
      * above any quota AWS grants; it only keeps per-environment arrays of a model sane. */
-    {"account_limit", SCN_T_INT, S(lambda.account_limit), NO, RANGE(1, 1000000), .def = "1000"},
-    {"reserved", SCN_T_CUSTOM, S(lambda.reserved), NO, .custom = &RESERVED, .def = "none"},
+    {"account_limit", SCN_T_INT, S(lambda.account_limit), NO, RANGE(1, 1000000), .def = "1000",
+     .help = "concurrent executions for the account (region)"},
+    {"reserved", SCN_T_CUSTOM, S(lambda.reserved), NO, .custom = &RESERVED, .def = "none",
+     .help = "per-function cap (and guarantee); none = account limit"},
     /* Since Nov 2023: 1,000 new environments per function every 10 s (AWS-REFERENCE.md). */
     {"scale_rate", SCN_T_RATE_PARTS, S(lambda.scale_count), S(lambda.scale_period_us), ABOVE(0),
-     .def = "1000/10s"},
-    {"provisioned", SCN_T_CUSTOM, S(lambda.provisioned), NO, .custom = &PROVISIONED, .def = "0"},
+     .def = "1000/10s", .help = "new environments per function per time, refilled continuously"},
+    {"provisioned", SCN_T_CUSTOM, S(lambda.provisioned), NO, .custom = &PROVISIONED, .def = "0",
+     .help = "always-warm environments, or a daily schedule of them"},
 };
 static const scn_section concurrency_section = SECTION_OF(concurrency_fields, check_concurrency);
 
 /* Async invocation defaults are AWS's: 2 retries, 6 h maximum event age (AWS-REFERENCE.md). */
 static const scn_field async_fields[] = {
-    {"max_retries", SCN_T_INT, S(lambda.async_max_retries), NO, RANGE(0, 2), .def = "2"},
+    {"max_retries", SCN_T_INT, S(lambda.async_max_retries), NO, RANGE(0, 2), .def = "2",
+     .help = "on function error: retried after 1 min, then 2 min"},
     {"max_event_age", SCN_T_DURATION, S(lambda.async_max_event_age_us), NO,
-     RANGE(60 * US_S, 6 * US_H), .def = "6h"},
+     RANGE(60 * US_S, 6 * US_H), .def = "6h",
+     .help = "throttled events are retried until this age, then dropped"},
     {"on_failure", SCN_T_ENUM, S(lambda.async_on_failure), NO, .names = ON_FAILURE_NAMES,
-     .def = "dlq"},
+     .def = "dlq", .help = "where failed or expired events go (counted)"},
 };
 static const scn_section async_section = SECTION_OF(async_fields, NULL);
 
 /* Kinesis event source mapping: AWS's defaults and limits (AWS-REFERENCE.md); 1 shard is the
  * smallest stream. */
 static const scn_field kinesis_fields[] = {
-    {"shards", SCN_T_INT, S(lambda.kinesis_shards), NO, ATLEAST(1), .def = "1"},
-    {"batch_size", SCN_T_INT, S(lambda.kinesis_batch_size), NO, RANGE(1, 10000), .def = "100"},
+    {"shards", SCN_T_INT, S(lambda.kinesis_shards), NO, RANGE(1, 10000), .def = "1",
+     .help = "per-shard order kept; 1 MB/s and 1000 records/s in"},
+    {"batch_size", SCN_T_INT, S(lambda.kinesis_batch_size), NO, RANGE(1, 10000), .def = "100",
+     .help = "most records in one batch"},
     {"batch_window", SCN_T_DURATION, S(lambda.kinesis_batch_window_us), NO, RANGE(0, 300 * US_S),
-     .def = "0s"},
+     .def = "0s", .help = "a batch is sent when full or when the window ends"},
     {"parallelization_factor", SCN_T_INT, S(lambda.kinesis_parallelization), NO, RANGE(1, 10),
-     .def = "1"},
-    {"max_retries", SCN_T_INT, S(lambda.kinesis_max_retries), NO, RANGE(-1, 10000), .def = "-1"},
-    {"bisect_on_error", SCN_T_BOOL, S(lambda.kinesis_bisect_on_error), NO, .def = "false"},
+     .def = "1", .help = "concurrent batches per shard"},
+    {"max_retries", SCN_T_INT, S(lambda.kinesis_max_retries), NO, RANGE(-1, 10000), .def = "-1",
+     .help = "retries of a failed batch; -1 = until the record expires"},
+    {"bisect_on_error", SCN_T_BOOL, S(lambda.kinesis_bisect_on_error), NO, .def = "false",
+     .help = "split a failed batch in two before retrying"},
 };
 static const scn_section kinesis_section = SECTION_OF(kinesis_fields, NULL);
 
 /* SQS event source mapping: AWS's defaults and limits; max_receives 3 is a common redrive
  * policy (AWS has no default: the queue's maxReceiveCount is the user's). */
 static const scn_field sqs_fields[] = {
-    {"batch_size", SCN_T_INT, S(lambda.sqs_batch_size), NO, RANGE(1, 10000), .def = "10"},
+    {"batch_size", SCN_T_INT, S(lambda.sqs_batch_size), NO, RANGE(1, 10000), .def = "10",
+     .help = "most messages in one batch"},
     {"batch_window", SCN_T_DURATION, S(lambda.sqs_batch_window_us), NO, RANGE(0, 300 * US_S),
-     .def = "0s"},
+     .def = "0s", .help = "a batch is sent when full or when the window ends"},
     {"max_concurrency", SCN_T_INT, S(lambda.sqs_max_concurrency), NO, RANGE(2, 1000),
-     .def = "1000"},
-    {"max_receives", SCN_T_INT, S(lambda.sqs_max_receives), NO, ATLEAST(1), .def = "3"},
+     .def = "1000", .help = "most concurrent invocations of the mapping"},
+    {"max_receives", SCN_T_INT, S(lambda.sqs_max_receives), NO, RANGE(1, 1000), .def = "3",
+     .help = "receives of a failing message, then it goes to the DLQ"},
     /* SQS allows 0..12 h. The default, 6 x lambda.timeout (AWS's advice), depends on another
      * key: check_lambda fills it in once the whole lambda map is parsed. */
     {"visibility_timeout", SCN_T_DURATION, S(lambda.sqs_visibility_timeout_us), NO,
-     RANGE(0, 12 * US_H), .def = NULL},
+     RANGE(0, 12 * US_H), .def = NULL, .def_doc = "6 x lambda.timeout",
+     .help = "a received message stays hidden this long, then reappears"},
 };
 static const scn_section sqs_section = SECTION_OF(sqs_fields, NULL);
 
 static const scn_field lambda_fields[] = {
     /* 1024MB: the header's default (a common production size; the console's is 128MB). */
-    {"memory", SCN_T_SIZE_MB_INT, S(lambda.memory_mb), NO, RANGE(128, 10240), .def = "1024MB"},
-    {"architecture", SCN_T_ENUM, S(lambda.architecture), NO, .names = ARCH_NAMES, .def = "x86_64"},
+    {"memory", SCN_T_SIZE_MB_INT, S(lambda.memory_mb), NO, RANGE(128, 10240), .def = "1024MB",
+     .help = "function memory (CPU is allocated in proportion)"},
+    {"architecture", SCN_T_ENUM, S(lambda.architecture), NO, .names = ARCH_NAMES, .def = "x86_64",
+     .help = "instruction set (arm64 is priced lower)"},
     /* 60s: the header's default (the console's 3s would time out most data jobs). */
     {"timeout", SCN_T_DURATION, S(lambda.timeout_us), NO, RANGE(1 * US_S, 900 * US_S),
-     .def = "60s"},
+     .def = "60s", .help = "a longer run is killed at the timeout, billed, error"},
     /* 512MB is what Lambda gives without charge (AWS-REFERENCE.md). */
     {"ephemeral_storage", SCN_T_SIZE_MB_INT, S(lambda.ephemeral_mb), NO, RANGE(512, 10240),
-     .def = "512MB"},
-    {"trigger", SCN_T_ENUM, S(lambda.trigger), NO, .names = TRIGGER_NAMES, .def = "sync"},
-    {"cold_start", SCN_T_SECTION, 0, NO, .sub = &cold_start_section},
+     .def = "512MB", .help = "/tmp storage (512MB is free)"},
+    {"trigger", SCN_T_ENUM, S(lambda.trigger), NO, .names = TRIGGER_NAMES, .def = "sync",
+     .help = "how items invoke the function"},
+    {"cold_start", SCN_T_SECTION, 0, NO, .sub = &cold_start_section,
+     .help = "what starting a new environment costs"},
     /* Measured idle lifetimes of about 10 minutes (AWS-REFERENCE.md, keep-alive). */
-    {"keep_alive", SCN_T_DIST_DURATION, S(lambda.keep_alive), NO, .def = "10min"},
+    {"keep_alive", SCN_T_DIST_DURATION, S(lambda.keep_alive), NO, .def = "10min",
+     .help = "idle time after which an environment dies"},
     {"max_lifetime", SCN_T_CUSTOM, S(lambda.max_lifetime), NO, .custom = &MAX_LIFETIME,
-     .def = "none"},
-    {"routing", SCN_T_ENUM, S(lambda.routing), NO, .names = ROUTING_NAMES, .def = "mru"},
-    {"concurrency", SCN_T_SECTION, 0, NO, .sub = &concurrency_section},
-    {"async", SCN_T_SECTION, 0, NO, .sub = &async_section, .applies = uses_async},
-    {"kinesis", SCN_T_SECTION, 0, NO, .sub = &kinesis_section, .applies = uses_kinesis},
-    {"sqs", SCN_T_SECTION, 0, NO, .sub = &sqs_section, .applies = uses_sqs},
+     .def = "none", .help = "environments are recycled after this age"},
+    {"routing", SCN_T_ENUM, S(lambda.routing), NO, .names = ROUTING_NAMES, .def = "mru",
+     .help = "which idle environment serves a request"},
+    {"concurrency", SCN_T_SECTION, 0, NO, .sub = &concurrency_section,
+     .help = "limits on concurrent environments, provisioned concurrency"},
+    {"async", SCN_T_SECTION, 0, NO, .sub = &async_section, .applies = uses_async,
+     .help = "asynchronous invocation (trigger async, s3, eventbridge)"},
+    {"kinesis", SCN_T_SECTION, 0, NO, .sub = &kinesis_section, .applies = uses_kinesis,
+     .help = "Kinesis event source mapping (trigger: kinesis)"},
+    {"sqs", SCN_T_SECTION, 0, NO, .sub = &sqs_section, .applies = uses_sqs,
+     .help = "SQS event source mapping (trigger: sqs)"},
 };
 static const scn_section lambda_section = SECTION_OF(lambda_fields, check_lambda);
 
@@ -274,64 +333,83 @@ static const scn_section lambda_section = SECTION_OF(lambda_fields, check_lambda
 
 /* A batch trigger: every period and/or after batch_items items; at least one (check_trigger). */
 #define TRIGGER_FIELDS(sect)                                                                  \
-    {"every", SCN_T_DURATION, S(sect.trigger.every_us), NO, ABOVE(0), .omit_if_zero = true},  \
-    {"batch_items", SCN_T_INT, S(sect.trigger.batch_items), NO, ATLEAST(1), .omit_if_zero = true}
+    {"every", SCN_T_DURATION, S(sect.trigger.every_us), NO, ABOVE(0), .omit_if_zero = true,   \
+     .help = "start a job every period"},                                                     \
+    {"batch_items", SCN_T_INT, S(sect.trigger.batch_items), NO, ATLEAST(1),                   \
+     .omit_if_zero = true, .help = "start a job when this many items have queued"}
 static const scn_field glue_trigger_fields[] = {TRIGGER_FIELDS(glue)};
 static const scn_section glue_trigger_section = SECTION_OF(glue_trigger_fields, check_trigger);
 static const scn_field emr_trigger_fields[] = {TRIGGER_FIELDS(emr)};
 static const scn_section emr_trigger_section = SECTION_OF(emr_trigger_fields, check_trigger);
 
 static const scn_field glue_fields[] = {
-    /* 4.0: the version AWS's console proposes for new Spark jobs (as of the format, version 1). */
-    {"version", SCN_T_CUSTOM, S(glue.version), NO, .custom = &GLUE_VERSION, .def = "\"4.0\""},
+    /* 4.0: the version AWS's console proposes for new Spark jobs (as of the format, version 1).
+     * .names is only read by `capsim schema` (GLUE_VERSION checks the same list). */
+    {"version", SCN_T_CUSTOM, S(glue.version), NO, .custom = &GLUE_VERSION, .def = "\"4.0\"",
+     .names = GLUE_VERSIONS, .help = "Glue version: 0.9 and 1.0 bill 10 min at least, later 1 min"},
     /* G.1X and 10 workers: AWS's defaults for a Spark job (AWS-REFERENCE.md, "default 10").
      * G.025X (0.25 DPU) is for Glue streaming jobs on 3.0+ only; capsim does not tell streaming
      * from batch jobs, so it is accepted as a small worker, with the 3.0+ rule of check_glue. */
     {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = GLUE_WORKER_NAMES,
-     .def = "G.1X"},
-    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10"},
+     .def = "G.1X", .help = "worker size: 0.25, 1, 2, 4 or 8 DPU per worker"},
+    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10",
+     .help = "workers per job run"},
     {"execution_class", SCN_T_ENUM, S(glue.execution_class), NO, .names = EXEC_CLASS_NAMES,
-     .def = "standard"},
+     .def = "standard", .help = "flex runs on spare capacity at a lower price"},
     /* SCENARIO-FORMAT.md's example: a job every 15 minutes. */
-    {"trigger", SCN_T_SECTION, 0, NO, .sub = &glue_trigger_section, .def = "{every: 15min}"},
+    {"trigger", SCN_T_SECTION, 0, NO, .sub = &glue_trigger_section, .def = "{every: 15min}",
+     .help = "when a job starts; the first match starts it"},
     /* Default depends on the version: filled in by check_glue. */
-    {"startup", SCN_T_DIST_DURATION, S(glue.startup), NO, .def = NULL},
+    {"startup", SCN_T_DIST_DURATION, S(glue.startup), NO, .def = NULL,
+     .def_doc = "by version (Rules)", .help = "time from a job's start to its first work"},
     /* 0.6: Spark rarely keeps every core busy (planning, shuffles, stragglers); the header's
      * default, to be calibrated. */
-    {"efficiency", SCN_T_NUMBER, S(glue.efficiency), NO, ABOVE_UPTO(0, 1), .def = "0.6"},
-    {"max_concurrent_runs", SCN_T_INT, S(glue.max_concurrent_runs), NO, ATLEAST(1), .def = "1"},
+    {"efficiency", SCN_T_NUMBER, S(glue.efficiency), NO, ABOVE_UPTO(0, 1), .def = "0.6",
+     .help = "useful share of the workers' vCPU-seconds"},
+    {"max_concurrent_runs", SCN_T_INT, S(glue.max_concurrent_runs), NO, ATLEAST(1), .def = "1",
+     .help = "a trigger while at the limit waits for the running job"},
     /* AWS's job timeout: 48 h default and maximum (AWS Glue documentation). */
     {"timeout", SCN_T_DURATION, S(glue.timeout_us), NO, RANGE(1 * US_MIN, 48 * US_H),
-     .def = "48h"},
+     .def = "48h", .help = "a job run longer than this is stopped"},
 };
 static const scn_section glue_section = SECTION_OF(glue_fields, check_glue);
 
 /* EMR Serverless: 4 vCPU / 16 GB workers are its default driver and executor size. */
 static const scn_field serverless_fields[] = {
-    {"vcpu", SCN_T_NUMBER, S(emr.sl_vcpu), NO, ABOVE(0), .def = "4"},
-    {"memory", SCN_T_SIZE_GB, S(emr.sl_memory_gb), NO, ABOVE(0), .def = "16GB"},
-    {"workers", SCN_T_INT, S(emr.sl_workers), NO, ATLEAST(1), .def = "10"},
+    {"vcpu", SCN_T_NUMBER, S(emr.sl_vcpu), NO, ABOVE(0), .def = "4", .help = "vCPUs per worker"},
+    {"memory", SCN_T_SIZE_GB, S(emr.sl_memory_gb), NO, ABOVE(0), .def = "16GB",
+     .help = "memory per worker"},
+    {"workers", SCN_T_INT, S(emr.sl_workers), NO, ATLEAST(1), .def = "10",
+     .help = "workers per job run"},
     /* About 1.5 min for a cold application (unconfirmed; AWS-REFERENCE.md has no number). */
-    {"startup", SCN_T_DIST_DURATION, S(emr.sl_startup), NO, .def = "90s"},
-    {"pre_initialized", SCN_T_INT, S(emr.sl_pre_initialized), NO, ATLEAST(0), .def = "0"},
+    {"startup", SCN_T_DIST_DURATION, S(emr.sl_startup), NO, .def = "90s",
+     .help = "time to start the workers that are not pre-initialized"},
+    {"pre_initialized", SCN_T_INT, S(emr.sl_pre_initialized), NO, ATLEAST(0), .def = "0",
+     .help = "workers kept initialised, billed for the whole horizon"},
 };
 static const scn_section serverless_section = SECTION_OF(serverless_fields, NULL);
 
 static const scn_field emr_fields[] = {
-    {"deployment", SCN_T_ENUM, S(emr.deployment), NO, .names = DEPLOYMENT_NAMES, .def = "ec2"},
-    {"mode", SCN_T_ENUM, S(emr.mode), NO, .names = EMR_MODE_NAMES, .def = "persistent"},
+    {"deployment", SCN_T_ENUM, S(emr.deployment), NO, .names = DEPLOYMENT_NAMES, .def = "ec2",
+     .help = "EMR on EC2 clusters or EMR Serverless"},
+    {"mode", SCN_T_ENUM, S(emr.mode), NO, .names = EMR_MODE_NAMES, .def = "persistent",
+     .help = "persistent (always on) or transient (a cluster per batch)"},
     /* m5.xlarge: the smallest general-purpose type in the pricing table. */
     {"instance_type", SCN_T_STRBUF, S(emr.instance_type), NO, .cap = sizeof(((scn_emr *)0)->instance_type),
-     .def = "m5.xlarge"},
-    {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, ATLEAST(1), .def = "2"},
+     .def = "m5.xlarge", .help = "EC2 instance type, priced from the pricing table"},
+    {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, ATLEAST(1), .def = "2",
+     .help = "core nodes, plus one primary node"},
     /* "5-10 minutes is the common figure" (unconfirmed, AWS-REFERENCE.md), per the header. */
     {"provisioning", SCN_T_DIST_DURATION, S(emr.provisioning), NO,
-     .def = "{dist: uniform, min: 6min, max: 10min}"},
+     .def = "{dist: uniform, min: 6min, max: 10min}", .help = "time to start a transient cluster"},
     /* SCENARIO-FORMAT.md's example: a batch every hour. */
-    {"trigger", SCN_T_SECTION, 0, NO, .sub = &emr_trigger_section, .def = "{every: 1h}"},
+    {"trigger", SCN_T_SECTION, 0, NO, .sub = &emr_trigger_section, .def = "{every: 1h}",
+     .help = "batching as in glue; the first match starts a job"},
     /* 0.7: the header's default, a little above Glue's (no Glue overheads), to be calibrated. */
-    {"efficiency", SCN_T_NUMBER, S(emr.efficiency), NO, ABOVE_UPTO(0, 1), .def = "0.7"},
-    {"serverless", SCN_T_SECTION, 0, NO, .sub = &serverless_section, .applies = uses_serverless},
+    {"efficiency", SCN_T_NUMBER, S(emr.efficiency), NO, ABOVE_UPTO(0, 1), .def = "0.7",
+     .help = "useful share of the nodes' vCPU-seconds"},
+    {"serverless", SCN_T_SECTION, 0, NO, .sub = &serverless_section, .applies = uses_serverless,
+     .help = "EMR Serverless application (deployment: serverless)"},
 };
 static const scn_section emr_section = SECTION_OF(emr_fields, check_emr);
 
@@ -341,35 +419,50 @@ static const scn_field pricing_fields[] = {
     /* The one table capsim ships (AWS-REFERENCE.md: us-east-1). A name or a path: see
      * check_pricing. */
     {"table", SCN_T_STRBUF, S(pricing.table), NO, .cap = sizeof(((scn_pricing *)0)->table),
-     .def = "aws-us-east-1"},
+     .def = "aws-us-east-1", .help = "a pricing table shipped with capsim, or a path to one"},
     /* Off: a capacity plan should not depend on a per-account allowance. */
-    {"free_tier", SCN_T_BOOL, S(pricing.free_tier), NO, .def = "false"},
+    {"free_tier", SCN_T_BOOL, S(pricing.free_tier), NO, .def = "false",
+     .help = "apply the monthly Lambda free tier"},
     /* AWS's own monthly examples use 30-day months. */
-    {"month", SCN_T_DURATION, S(pricing.month_us), NO, ABOVE(0), .def = "30d"},
+    {"month", SCN_T_DURATION, S(pricing.month_us), NO, ABOVE(0), .def = "30d",
+     .help = "costs are also reported per month at the simulated rate"},
 };
 static const scn_section pricing_section = SECTION_OF(pricing_fields, check_pricing);
 
 static const scn_field lesson_fields[] = {
-    {"topic", SCN_T_STRING, S(lesson.topic), NO, .slug = true, .omit_if_zero = true},
-    {"question", SCN_T_STRING, S(lesson.question), NO, .omit_if_zero = true},
-    {"explain", SCN_T_STRING, S(lesson.explain), NO, .omit_if_zero = true},
+    {"topic", SCN_T_STRING, S(lesson.topic), NO, .slug = true, .omit_if_zero = true,
+     .help = "the lesson's name"},
+    {"question", SCN_T_STRING, S(lesson.question), NO, .omit_if_zero = true,
+     .help = "the question the scenario answers"},
+    {"explain", SCN_T_STRING, S(lesson.explain), NO, .omit_if_zero = true,
+     .help = "shown with the results: what to look at, and why it happens"},
 };
 static const scn_section lesson_section = SECTION_OF(lesson_fields, NULL);
 
 static const scn_field root_fields[] = {
-    {"name", SCN_T_STRING, S(name), NO, .required = true, .slug = true},
-    {"description", SCN_T_STRING, S(description), NO, .omit_if_zero = true},
-    {"horizon", SCN_T_DURATION, S(horizon_us), NO, ABOVE(0), .required = true},
+    {"name", SCN_T_STRING, S(name), NO, .required = true, .slug = true,
+     .help = "names the scenario in results"},
+    {"description", SCN_T_STRING, S(description), NO, .omit_if_zero = true,
+     .help = "what the scenario models, in a sentence"},
+    {"horizon", SCN_T_DURATION, S(horizon_us), NO, ABOVE(0), .required = true,
+     .help = "simulated time after warmup"},
     /* SCENARIO-FORMAT.md: no warmup, seed 1, one replication unless asked. */
-    {"warmup", SCN_T_DURATION, S(warmup_us), NO, ATLEAST(0), .def = "0s"},
-    {"seed", SCN_T_UINT64, S(seed), NO, .def = "1"},
-    {"replications", SCN_T_INT, S(replications), NO, RANGE(1, 100000), .def = "1"},
-    {"workload", SCN_T_SECTION, 0, NO, .sub = &workload_section, .required = true},
-    {"lambda", SCN_T_SECTION, 0, S(lambda.present), .sub = &lambda_section},
-    {"glue", SCN_T_SECTION, 0, S(glue.present), .sub = &glue_section},
-    {"emr", SCN_T_SECTION, 0, S(emr.present), .sub = &emr_section},
-    {"pricing", SCN_T_SECTION, 0, NO, .sub = &pricing_section},
-    {"lesson", SCN_T_SECTION, 0, S(lesson.present), .sub = &lesson_section},
+    {"warmup", SCN_T_DURATION, S(warmup_us), NO, ATLEAST(0), .def = "0s",
+     .help = "simulated before statistics start"},
+    {"seed", SCN_T_UINT64, S(seed), NO, .def = "1", .help = "seed of the random streams"},
+    {"replications", SCN_T_INT, S(replications), NO, RANGE(1, 100000), .def = "1",
+     .help = "independent runs"},
+    {"workload", SCN_T_SECTION, 0, NO, .sub = &workload_section, .required = true,
+     .help = "the items that arrive and the work each needs"},
+    {"lambda", SCN_T_SECTION, 0, S(lambda.present), .sub = &lambda_section,
+     .help = "simulate AWS Lambda on the workload"},
+    {"glue", SCN_T_SECTION, 0, S(glue.present), .sub = &glue_section,
+     .help = "simulate AWS Glue on the same workload"},
+    {"emr", SCN_T_SECTION, 0, S(emr.present), .sub = &emr_section,
+     .help = "simulate Amazon EMR on the same workload"},
+    {"pricing", SCN_T_SECTION, 0, NO, .sub = &pricing_section, .help = "which prices to apply"},
+    {"lesson", SCN_T_SECTION, 0, S(lesson.present), .sub = &lesson_section,
+     .help = "teaching text shown with the results"},
 };
 const scn_section scn_root_section = SECTION_OF(root_fields, check_root);
 
@@ -409,7 +502,8 @@ static void max_lifetime_destroy(const scn_field *f, void *base)
 {
     scn_dist_free(&((scenario *)base)->lambda.max_lifetime);
 }
-static const scn_custom MAX_LIFETIME = {max_lifetime_set, max_lifetime_write, max_lifetime_destroy};
+static const scn_custom MAX_LIFETIME = {max_lifetime_set, max_lifetime_write, max_lifetime_destroy,
+                                        "none or distribution of durations", "", NULL};
 
 /* lambda.concurrency.reserved: none | N (its upper bound is in check_concurrency) */
 static void reserved_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
@@ -428,7 +522,8 @@ static void reserved_write(FILE *out, const scn_field *f, const void *base, int 
     else
         fprintf(out, "%lld", (long long)s->lambda.reserved);
 }
-static const scn_custom RESERVED = {reserved_set, reserved_write, NULL};
+static const scn_custom RESERVED = {reserved_set, reserved_write, NULL, "none or integer",
+                                    ">= 0 (Rules)", NULL};
 
 static int cmp_window_from(const void *a, const void *b)
 {
@@ -503,7 +598,9 @@ static void provisioned_destroy(const scn_field *f, void *base)
     L->provisioned_schedule = NULL;
     L->n_provisioned_windows = 0;
 }
-static const scn_custom PROVISIONED = {provisioned_set, provisioned_write, provisioned_destroy};
+static const scn_custom PROVISIONED = {provisioned_set, provisioned_write, provisioned_destroy,
+                                       "integer or list of windows", ">= 0 (Rules)",
+                                       &window_section};
 
 /* glue.version: a string from the list; `4.0` unquoted is a YAML float whose text is the same,
  * so both spellings are taken, but `4` is not a Glue version. */
@@ -525,9 +622,18 @@ static void glue_version_write(FILE *out, const scn_field *f, const void *base, 
 {
     fprintf(out, "\"%s\"", ((const scenario *)base)->glue.version);
 }
-static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NULL};
+/* Its schema type is "one of" the field's .names (GLUE_VERSIONS). */
+static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NULL, NULL, "", NULL};
 
 /* ================================================================ cross-field rules */
+
+/* Each check is preceded by its rules in words, for `capsim schema` (scn_section_rules at the end
+ * of the file): a rule changed in code is changed in the reference beside it. */
+
+static const char *const root_rules[] = {
+    "At least one platform is needed: `lambda`, `glue` or `emr` (an empty `lambda: {}` takes "
+    "every default). Each platform present is simulated on the same workload.",
+    NULL};
 
 static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
@@ -536,6 +642,13 @@ static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *pa
         scn_error(w, map, NULL, "at least one platform is needed: add a lambda, glue or emr "
                   "section (an empty `lambda: {}` takes every default)");
 }
+
+static const char *const arrivals_rules[] = {
+    "`rate` is required for `process: poisson` and `constant`, and refused for the others.",
+    "Processes `mmpp`, `diurnal` and `trace` take their parameters in the map named after them, "
+    "beside `process:` (`process: mmpp` needs `mmpp:`); a map named after another process is "
+    "an error.",
+    NULL};
 
 /* The arrival process decides which of rate / mmpp / diurnal / trace must, and may, be given. */
 static void check_arrivals(scn_walk *w, yaml_node_t *map, void *base, const char *path)
@@ -567,6 +680,10 @@ static void check_arrivals(scn_walk *w, yaml_node_t *map, void *base, const char
     }
 }
 
+static const char *const diurnal_rules[] = {
+    "`peak_at` must be within the period: 0s <= `peak_at` < `period`.",
+    NULL};
+
 static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
     const scn_workload *wl = &((const scenario *)base)->workload;
@@ -578,6 +695,16 @@ static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char 
     units_format_duration(b, sizeof b, wl->diurnal_period_us);
     scn_error_key(w, sub, map, "%s must be within the period (0s..%s)", a, b);
 }
+
+static const char *const trace_rules[] = {
+    "A relative `file` is relative to the scenario file; the file is read, and checked, when the "
+    "scenario is loaded.",
+    "`format: timestamps`: one arrival time in seconds per line (sorted); takes no `function`, "
+    "`row` or `all`.",
+    "`format: per_minute`: Azure Functions 2019 invocation files (HashOwner, HashApp, "
+    "HashFunction, Trigger, then one count column per minute); exactly one of `function`, `row` "
+    "or `all` picks what to replay. Arrivals spread uniformly at random within each minute.",
+    NULL};
 
 /* per_minute traces pick exactly one of function / row / all; timestamps traces none. The file
  * is read now (scenario_trace.c), once for every replication, so a typo or a bad line fails at
@@ -628,6 +755,15 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
         scn_trace_load(w, map, path, t);
 }
 
+static const char *const concurrency_rules[] = {
+    "`reserved`: `none` (the function shares the account limit) or N, with N <= "
+    "`account_limit` - 100 (AWS keeps 100 unreserved).",
+    "`provisioned`: N, or a daily schedule of windows `[{from: 12h, to: 20h, count: 100}]` "
+    "(times of day, `from` < `to`, windows not overlapping).",
+    "Provisioned environments (N, or each window's count) <= `reserved`, or <= `account_limit` "
+    "- 100 when `reserved` is `none`.",
+    NULL};
+
 static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
     const scn_lambda *L = &((const scenario *)base)->lambda;
@@ -663,6 +799,16 @@ static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const c
     }
 }
 
+static const char *const lambda_rules[] = {
+    "`max_lifetime`: `none` (an environment lives until `keep_alive` ends it) or a duration "
+    "(a distribution allowed).",
+    "`async` is read with trigger `async`, `s3` or `eventbridge`, `kinesis` with `kinesis`, "
+    "`sqs` with `sqs`. Schedules (eventbridge): the workload's arrivals are the events; use "
+    "`process: constant` for a cron.",
+    "`sqs.visibility_timeout` defaults to 6 x `timeout` (AWS's advice); with `trigger: sqs` it "
+    "must be at least `timeout`, as AWS requires.",
+    NULL};
+
 /* sqs.visibility_timeout defaults to 6 x timeout, as AWS advises for an SQS event source; it
  * is filled in here, after the whole lambda map, because the user may write timeout after sqs.
  * AWS refuses an SQS mapping whose queue visibility timeout is below the function timeout
@@ -687,11 +833,26 @@ static void check_lambda(scn_walk *w, yaml_node_t *map, void *base, const char *
                   "visibility timeout to be at least the function timeout (6 x is advised)", a, b);
 }
 
+static const char *const trigger_rules[] = {
+    "A trigger needs `every`, `batch_items` or both; the first to match starts a job.",
+    NULL};
+
 static void check_trigger(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
     if (map && !scn_map_get(w, map, "every") && !scn_map_get(w, map, "batch_items"))
         scn_error(w, map, path, "a trigger needs every: DURATION and/or batch_items: N");
 }
+
+/* Start-up times per version are unconfirmed (AWS-REFERENCE.md): "commonly under a minute for
+ * 2.0+ and 8-10 min before"; Glue 2.0 announced "10x faster job start". */
+#define GLUE_STARTUP_BEFORE_2 "{dist: uniform, min: 8min, max: 10min}"
+#define GLUE_STARTUP_FROM_2 "{dist: uniform, min: 10s, max: 60s}"
+static const char *const glue_rules[] = {
+    "`version` may be written quoted or not (`\"4.0\"` or `4.0`).",
+    "Worker types `G.025X`, `G.4X` and `G.8X` need version 3.0 or later.",
+    "`startup` defaults to `" GLUE_STARTUP_BEFORE_2 "` before version 2.0, and to `"
+    GLUE_STARTUP_FROM_2 "` from 2.0.",
+    NULL};
 
 /* Worker types and version, and the start-up time that depends on the version. */
 static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *path)
@@ -709,17 +870,20 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
                       GLUE_WORKER_NAMES[g->worker_type], g->version);
     }
     if (!scn_map_get(w, map, "startup")) {
-        /* Start-up times per version are unconfirmed (AWS-REFERENCE.md): "commonly under a
-         * minute for 2.0+ and 8-10 min before"; Glue 2.0 announced "10x faster job start". */
+        /* The defaults and their sources are above check_glue. */
         scn_field f = glue_fields[5];
         SIM_ASSERT(!strcmp(f.key, "startup"));
-        f.def = strcmp(g->version, "2.0") < 0 ? "{dist: uniform, min: 8min, max: 10min}"
-                                              : "{dist: uniform, min: 10s, max: 60s}";
+        f.def = strcmp(g->version, "2.0") < 0 ? GLUE_STARTUP_BEFORE_2 : GLUE_STARTUP_FROM_2;
         char sub[SCN_PATH_LEN];
         snprintf(sub, sizeof sub, "%s.startup", path);
         scn_apply(w, &f, NULL, base, sub);
     }
 }
+
+static const char *const emr_rules[] = {
+    "`instance_type` must be in the pricing table (`pricing.table`).",
+    "`serverless` is read with `deployment: serverless`; its `pre_initialized` <= its `workers`.",
+    NULL};
 
 static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
@@ -741,6 +905,12 @@ static bool is_table_name(const char *t)
             return false;
     return true;
 }
+
+static const char *const pricing_rules[] = {
+    "`table` is a name (a-z, 0-9 and '-'; the file NAME.yaml in models/pricing, or in "
+    "$CAPSIM_PRICING_DIR when set) or a path (containing '/' or ending in .yaml; relative to the "
+    "scenario file). The table is loaded and checked with the scenario.",
+    NULL};
 
 /* The pricing table is loaded with the scenario, so `capsim validate` catches a missing or
  * broken table (reported at pricing.table, followed by the table file's own errors) and models
@@ -792,4 +962,30 @@ static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char 
         scn_error_key(w, "emr.instance_type", NULL, "'%s' is not in pricing table %s; known "
                       "types: %s", e->instance_type, s->pricing_table->name, known);
     }
+}
+
+/* ================================================================ rules, for the reference */
+
+const char *const *scn_section_rules(const scn_section *sec)
+{
+    static const struct {
+        const scn_section *sec;
+        const char *const *rules;
+    } by_section[] = {
+        {&scn_root_section, root_rules},
+        {&arrivals_section, arrivals_rules},
+        {&diurnal_section, diurnal_rules},
+        {&trace_section, trace_rules},
+        {&lambda_section, lambda_rules},
+        {&concurrency_section, concurrency_rules},
+        {&glue_section, glue_rules},
+        {&glue_trigger_section, trigger_rules},
+        {&emr_section, emr_rules},
+        {&emr_trigger_section, trigger_rules},
+        {&pricing_section, pricing_rules},
+    };
+    for (size_t i = 0; i < COUNT(by_section); i++)
+        if (by_section[i].sec == sec)
+            return by_section[i].rules;
+    return NULL;
 }

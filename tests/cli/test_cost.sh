@@ -127,7 +127,8 @@ expect_exit 2 --emr-instance m5.xlarge --emr-hours 1 --emr-count 0
 
 # unusable pricing tables: exit 3, the file's errors compiler-style
 expect_exit 3 "${example1[@]}" --pricing nope && has "$tmp/err" "nope.yaml: error: cannot read pricing table 'nope'" "missing table"
-expect_exit 3 "${example1[@]}" --pricing "$tmp/none.yaml"
+# a table file given by path that cannot be read is an I/O error (4); an unknown name is 3
+expect_exit 4 "${example1[@]}" --pricing "$tmp/none.yaml"
 for table in "$src"/tests/data/pricing/bad-*.yaml; do
   expect_exit 3 "${example1[@]}" --pricing "$table" || continue
   while IFS= read -r want; do
