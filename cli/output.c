@@ -130,6 +130,26 @@ static void print_wrapped(FILE *f, const char *first, const char *text, int widt
     fputc('\n', f);
 }
 
+/* The scenario's lesson (SCENARIO-FORMAT.md: "shown with the results"), reflowed to the table's
+ * width: the question, then the explanation to read the numbers with. */
+static void table_lesson(FILE *f, const scenario *s) {
+    const scn_lesson *l = &s->lesson;
+    if (!l->present || (!l->question && !l->explain)) return;
+    char head[96];
+    snprintf(head, sizeof head, "\nlesson%s%s%s: ", l->topic ? " (" : "", l->topic ? l->topic : "",
+             l->topic ? ")" : "");
+    fputs("\n", f);
+    if (l->question) print_wrapped(f, head + 1, l->question, 100);
+    if (l->explain) {
+        char *text = strdup(l->explain);
+        if (!text) return;
+        for (char *c = text; *c; c++)
+            if (*c == '\n' || *c == '\t') *c = ' ';
+        print_wrapped(f, "  ", text, 100);
+        free(text);
+    }
+}
+
 static void table_section(FILE *f, const report_section *sec) {
     char group[64] = "";
     for (size_t i = 0; i < sec->n; i++) {
@@ -327,6 +347,7 @@ char *cli_render_table(const scenario *s, const report *r) {
         table_section(f, &r->platforms[i]);
     }
     table_comparison(f, s, r);
+    table_lesson(f, s);
     if (fclose(f) != 0) {
         free(buf);
         return NULL;
