@@ -13,7 +13,7 @@
 #include "models/emr.h"
 #include "models/run.h"
 #include "sim/error.h"
-#include "test_util.h"
+#include "run_util.h"
 
 /* Rates of the aws-us-east-1 table (AWS-REFERENCE.md). */
 #define GLUE_USD_PER_DPU_H 0.44
@@ -24,42 +24,19 @@
 #define LAMBDA_USD_PER_GB_S 0.0000166667
 #define LAMBDA_USD_PER_REQUEST (0.20 / 1e6)
 
-typedef struct run_result {
-    scenario *s;
-    report r;
-} run_result;
-
+/* Runs and metrics through run_util.h (1 thread unless a test asks for more). */
+typedef test_run run_result;
 static void run_yaml_threads(run_result *out, const char *yaml, const char *const *overrides,
                              size_t n_overrides, int threads) {
-    sim_diag diag;
-    sim_diag_init(&diag);
-    int rc = scenario_load_string("test.yaml", yaml, overrides, n_overrides, &diag, &out->s);
-    if (rc == 0) rc = run_check(out->s, &diag);
-    if (rc) sim_diag_print(&diag, stderr);
-    sim_diag_fini(&diag);
-    assert_int_equal(rc, 0);
-    report_init(&out->r);
-    assert_int_equal(run_scenario(out->s, threads, &out->r), 0);
+    test_run_yaml_with(out, yaml, overrides, n_overrides, threads);
 }
-
 static void run_yaml(run_result *out, const char *yaml, const char *const *overrides,
                      size_t n_overrides) {
-    run_yaml_threads(out, yaml, overrides, n_overrides, 1);
+    test_run_yaml_with(out, yaml, overrides, n_overrides, 1);
 }
-
-static void run_free(run_result *out) {
-    report_fini(&out->r);
-    scenario_destroy(out->s);
-}
-
+static void run_free(run_result *out) { test_run_free(out); }
 static double metric(const run_result *res, const char *platform, const char *path) {
-    const report_section *sec = report_find_platform(&res->r, platform);
-    if (!sec) print_error("no platform %s\n", platform);
-    assert_non_null(sec);
-    const report_metric *m = report_section_find(sec, path);
-    if (!m) print_error("no metric %s.%s\n", platform, path);
-    assert_non_null(m);
-    return m->value;
+    return test_metric(res, platform, path);
 }
 
 static const char *note(const run_result *res, const char *platform) {

@@ -12,37 +12,14 @@
 
 #include "models/run.h"
 #include "sim/error.h"
-#include "test_util.h"
+#include "run_util.h"
 
-typedef struct run_result {
-    scenario *s;
-    report r;
-} run_result;
-
-static void run_yaml(run_result *out, const char *yaml) {
-    sim_diag diag;
-    sim_diag_init(&diag);
-    int rc = scenario_load_string("test.yaml", yaml, NULL, 0, &diag, &out->s);
-    if (rc == 0) rc = run_check(out->s, &diag);
-    if (rc) sim_diag_print(&diag, stderr);
-    sim_diag_fini(&diag);
-    assert_int_equal(rc, 0);
-    report_init(&out->r);
-    assert_int_equal(run_scenario(out->s, 1, &out->r), 0);
-}
-
-static void run_free(run_result *out) {
-    report_fini(&out->r);
-    scenario_destroy(out->s);
-}
-
+/* Runs and lambda metrics through run_util.h, on one thread. */
+typedef test_run run_result;
+static void run_yaml(run_result *out, const char *yaml) { test_run_yaml_with(out, yaml, NULL, 0, 1); }
+static void run_free(run_result *out) { test_run_free(out); }
 static double metric(const run_result *res, const char *path) {
-    const report_section *sec = report_find_platform(&res->r, "lambda");
-    assert_non_null(sec);
-    const report_metric *m = report_section_find(sec, path);
-    if (!m) print_error("no metric lambda.%s\n", path);
-    assert_non_null(m);
-    return m->value;
+    return test_metric(res, "lambda", path);
 }
 
 /* A scenario: horizon, arrivals (a flow map), work/errors lines, lambda lines. */
