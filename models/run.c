@@ -90,12 +90,13 @@ static void note_lambda_timeouts(const scenario *s, report *r) {
     double timeout_s = sim_time_to_s(s->lambda.timeout_us);
     if (s->lambda.timeout_us >= LAMBDA_MAX_TIMEOUT_US)
         snprintf(sec->note, sizeof sec->note,
-                 "%s item(s) need more than Lambda's 15-minute maximum (the %.0f s timeout): "
-                 "Lambda kills them at the timeout, bills the %.0f s and fails them; %s",
+                 "%s run(s) needed more than Lambda's 15-minute maximum (the %.0f s timeout): "
+                 "Lambda kills them at the timeout and bills the %.0f s, and work that long "
+                 "fails on every retry; %s",
                  count, timeout_s, timeout_s, others);
     else
         snprintf(sec->note, sizeof sec->note,
-                 "%s item(s) ran past the %.4g s timeout: Lambda killed them (billed, failed); "
+                 "%s run(s) went past the %.4g s timeout: Lambda killed them (billed, failed); "
                  "raise lambda.timeout (up to 900 s) if they fit, else %s",
                  count, timeout_s, s->glue.present || s->emr.present ? others : "use Glue or EMR");
 }
