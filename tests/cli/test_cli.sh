@@ -2,18 +2,7 @@
 # tests/cli/test_cli.sh — the capsim program as a user runs it: commands, options, exit codes,
 # output formats, atomic outputs and determinism across thread counts.
 # Usage: test_cli.sh BUILD/capsim SRCDIR
-set -u
-capsim=$1
-src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-check() { # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name" >&2; fi
-}
+source "$(dirname "$0")/lib.sh" "$@"
 # expect_exit CODE ARGS...: runs capsim, keeps stdout/stderr in $tmp/out, $tmp/err
 expect_exit() {
   local want=$1; shift
@@ -100,5 +89,4 @@ for f in "$src"/scenarios/*.yaml; do
   expect_exit 0 validate "$f" || echo "  ($f)" >&2
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -2,17 +2,7 @@
 # tests/cli/test_scenarios_run.sh — every shipped scenario runs with `capsim run` and ends with the
 # comparison table; the Glue/EMR lessons show what they are about.
 # Usage: test_scenarios_run.sh BUILD/capsim SRCDIR
-set -u
-capsim=$1
-src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name" >&2; fi
-}
+source "$(dirname "$0")/lib.sh" "$@"
 
 for f in "$src"/scenarios/*.yaml; do
   name=$(basename "$f" .yaml)
@@ -31,5 +21,4 @@ check "emr-wins: emr is cheapest" bash -c "grep -E '^  emr .*cheapest' '$tmp/emr
 check "lambda-vs-glue-2min: lambda is cheapest" bash -c "grep -E '^  lambda .*cheapest' '$tmp/lambda-vs-glue-2min.txt' >/dev/null"
 check "log-split: lambda is fastest" bash -c "grep -E '^  lambda .*fastest' '$tmp/log-split.txt' >/dev/null"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
