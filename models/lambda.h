@@ -1,6 +1,6 @@
 /* models/lambda.h — AWS Lambda, one function, as a discrete-event model.
  *
- * An item is an invocation. It runs in an idle environment if one exists (provisioned ones
+ * An item (or, for Kinesis and SQS, a batch of records) is an invocation. It runs in an idle environment if one exists (provisioned ones
  * first, then on-demand, chosen by `routing`), else a new on-demand environment is created —
  * a cold start, with its init phase — if the concurrency cap (reserved, else the account limit)
  * and the scaling rate (a token bucket: scale_rate new environments per period, refilled
@@ -8,9 +8,10 @@
  * min(memory/1769 MB, 6, threads) vCPU; a run longer than the timeout is killed at the timeout.
  * Idle on-demand environments die keep_alive after they were freed.
  *
- * This version simulates the synchronous trigger: a throttled request is rejected (429) and the
- * item dropped; a failed attempt (transient error, poison item, timeout) is returned to the
- * caller and the item counts as failed. */
+ * What a throttle or a failure means depends on the trigger (models/lambda_internal.h): sync
+ * rejects (429) and returns errors to the caller (lambda_direct.c); async, s3 and eventbridge
+ * queue and retry (lambda_direct.c); kinesis and sqs are pollers reading batches
+ * (lambda_stream.c). The core is models/lambda.c. */
 #ifndef MODELS_LAMBDA_H
 #define MODELS_LAMBDA_H
 

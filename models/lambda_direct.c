@@ -29,14 +29,14 @@ enum { EV_ERROR_RETRY = LAMBDA_EV_TRIGGER, EV_POLL };
 #define BACKOFF_MAX_US (300 * SIM_US_PER_S)
 #define ERROR_RETRY_STEP_US (60 * SIM_US_PER_S) /* 1 min, then 2 min */
 
-/* The internal event queue: a growable ring of job indices, and its poller's state. It lives in
- * a static per-replication struct reached through the sim (one trigger per replication). */
-typedef struct direct_queue {
+/* The internal event queue: a growable ring of job indices, and its poller's state. */
+struct lambda_direct_queue {
     int32_t *ring;
     size_t head, count, capacity;
     sim_time_us backoff_us;   /* the poller's current backoff (0: not backing off) */
     bool poll_scheduled;
-} direct_queue;
+};
+typedef lambda_direct_queue direct_queue;
 
 static bool is_async(const scn_lambda *L) { return L->trigger != SCN_TRIGGER_SYNC; }
 
@@ -45,7 +45,7 @@ static void job_done(lambda_sim *m, int32_t job) {
     m->pending--;
 }
 
-static direct_queue *queue_of(lambda_sim *m) { return (direct_queue *)m->stream; }
+static direct_queue *queue_of(lambda_sim *m) { return m->queue; }
 
 static int queue_push(direct_queue *q, int32_t job) {
     if (q->count == q->capacity) {
@@ -122,7 +122,7 @@ int lambda_direct_init(lambda_sim *m) {
     if (!is_async(m->L)) return SIM_OK;
     direct_queue *q = calloc(1, sizeof *q);
     if (!q) return SIM_ENOMEM;
-    m->stream = (lambda_stream *)q;
+    m->queue = q;
     return SIM_OK;
 }
 
@@ -131,7 +131,7 @@ void lambda_direct_fini(lambda_sim *m) {
     if (!q) return;
     free(q->ring);
     free(q);
-    m->stream = NULL;
+    m->queue = NULL;
 }
 
 int lambda_direct_arrival(lambda_sim *m, const wl_item *item) {

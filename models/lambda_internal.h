@@ -74,7 +74,8 @@ typedef struct lambda_idle_set {
     int32_t capacity;
 } lambda_idle_set;
 
-typedef struct lambda_stream lambda_stream; /* lambda_stream.c */
+typedef struct lambda_stream lambda_stream;             /* lambda_stream.c */
+typedef struct lambda_direct_queue lambda_direct_queue; /* lambda_direct.c */
 
 typedef struct lambda_sim {
     const scenario *s;
@@ -98,7 +99,8 @@ typedef struct lambda_sim {
     bool window_closed;
     int64_t pending;          /* triggers: work not finished (queued, waiting, running) */
     sim_hist *latency_us, *duration_us;
-    lambda_stream *stream;    /* the trigger's own state (stream triggers, the async queue) */
+    lambda_stream *stream;    /* Kinesis / SQS state (stream triggers) */
+    lambda_direct_queue *queue; /* the async event queue (async, s3, eventbridge) */
     lambda_rep *out;
 } lambda_sim;
 
