@@ -41,7 +41,6 @@ int main(int argc, char **argv) {
     sim_diag_init(&diag);
     scenario *s = NULL;
     int rc = scenario_load_file(argv[1], overrides, n_overrides, &diag, &s);
-    if (!rc) rc = run_check(s, &diag);
     sim_diag_print(&diag, stderr);
     sim_diag_fini(&diag);
     free(overrides);

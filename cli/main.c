@@ -63,18 +63,9 @@ static int cmd_run(const cli_options *opt) {
     scenario *s = NULL;
     int code = load(opt, &s);
     if (code) return code;
-    sim_diag diag;
-    sim_diag_init(&diag);
-    int rc = run_check(s, &diag);
-    sim_diag_print(&diag, stderr);
-    sim_diag_fini(&diag);
-    if (rc) {
-        scenario_destroy(s);
-        return CLI_EXIT_SCENARIO;
-    }
     report r;
     report_init(&r);
-    rc = run_scenario(s, opt->threads, &r);
+    int rc = run_scenario(s, opt->threads, &r);
     if (rc) {
         fprintf(stderr, "capsim: %s: simulation failed: %s\n", opt->file, sim_strerror(rc));
         code = CLI_EXIT_RUNTIME;

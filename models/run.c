@@ -13,22 +13,14 @@
 #include "sim/driver.h"
 #include "sim/error.h"
 
-int run_check(const scenario *s, sim_diag *diag) {
-    /* Everything this version parses it also simulates; a key parsed before its model exists is
-     * refused here with scenario_refuse, never ignored. */
-    (void)s;
-    (void)diag;
-    return SIM_OK;
-}
-
-typedef struct lambda_job {
+typedef struct lambda_run_ctx {
     const scenario *s;
     lambda_pool *pool;
-} lambda_job;
+} lambda_run_ctx;
 
 static int lambda_one(void *ctx, uint32_t replication, void *slot) {
-    lambda_job *job = ctx;
-    return lambda_simulate(job->s, replication, slot, job->pool);
+    lambda_run_ctx *run = ctx;
+    return lambda_simulate(run->s, replication, slot, run->pool);
 }
 
 /* ---- Glue and EMR: the batch platforms (models/batch.h) ---- */
@@ -116,8 +108,8 @@ int run_scenario(const scenario *s, int threads, report *r) {
         }
         sim_hist_init(&pool->latency_us);
         sim_hist_init(&pool->duration_us);
-        lambda_job job = {s, pool};
-        rc = sim_replicate((uint32_t)n, threads, lambda_one, &job, reps, sizeof *reps);
+        lambda_run_ctx run = {s, pool};
+        rc = sim_replicate((uint32_t)n, threads, lambda_one, &run, reps, sizeof *reps);
         for (size_t i = 0; i < n && !rc; i++) rc = lambda_bill(s, table, &reps[i]);
         if (!rc) rc = lambda_summarize(s, reps, n, pool, r);
         free(reps);

@@ -1,6 +1,5 @@
 /* models/run.h — runs every platform of a scenario over its replications.
  *
- * run_check refuses what this version cannot simulate (with positions, like scenario errors);
  * run_scenario runs the replications in parallel (sim_replicate) and fills the report. Results
  * are byte-identical for any thread count. */
 #ifndef MODELS_RUN_H
@@ -8,10 +7,7 @@
 
 #include "models/report.h"
 #include "models/scenario.h"
-#include "sim/diag.h"
 
-/* 0, or SIM_EUNSUPPORTED with the reasons in diag. */
-int run_check(const scenario *s, sim_diag *diag);
 /* Simulates s on `threads` threads (0 = all cores) into r (report_init'ed by the caller).
  * 0, SIM_ENOMEM, or another sim_error. */
 int run_scenario(const scenario *s, int threads, report *r);

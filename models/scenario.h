@@ -1,9 +1,9 @@
 /* models/scenario.h — a loaded, checked scenario (SCENARIO-FORMAT.md, version 1).
  *
  * The loader (scenario_load.c) turns a YAML file plus `--set KEY=VALUE` overrides into this
- * struct, in base units, with every default filled in and every AWS limit checked. Everything in
- * the format is parsed now, including parts a given version does not simulate yet; models ask
- * scenario_key_pos() where a key was written so they can refuse it with its line and column.
+ * struct, in base units, with every default filled in and every AWS limit checked (the pricing
+ * table and trace and empirical data files are loaded and checked too). scenario_key_pos() tells
+ * where a key was written, for a message that must point at it after loading.
  *
  * Units: times are int64 microseconds (sim_time_us); distributions of durations sample seconds;
  * distributions of sizes sample MB (binary: 1 GB = 1024 MB); rates are per second. */
@@ -278,14 +278,6 @@ bool scenario_key_pos(const scenario *s, const char *path, int *line, int *col);
  * messages so that `--set` keys are reported as `--set:N:COL`. */
 bool scenario_key_where(const scenario *s, const char *path, const char **source, int *line,
                         int *col);
-
-/* Reports `path` (a dotted key) as refused: `SOURCE:LINE:COL: error: PATH: message`, at the key's
- * position in the file or --set override, or without a position when the key took its default.
- * Models use it for what a version parses but does not simulate. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-void scenario_refuse(const scenario *s, sim_diag *diag, const char *path, const char *fmt, ...);
 
 /* Writes the effective scenario as YAML: every key with its value, defaults filled in, in the
  * user's units where possible. Loading the output gives the same scenario. */

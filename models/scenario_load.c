@@ -915,16 +915,3 @@ bool scenario_key_where(const scenario *s, const char *path, const char **source
     if (col) *col = k ? k->col : 0;
     return k != NULL;
 }
-
-void scenario_refuse(const scenario *s, sim_diag *diag, const char *path, const char *fmt, ...)
-{
-    const char *source;
-    int line, col;
-    scenario_key_where(s, path, &source, &line, &col);
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    sim_diag_error(diag, source, line, col, path, "%s", msg);
-}
