@@ -23,6 +23,16 @@
         }                                                                                    \
     } while (0)
 
+/* Writes text to dir/rel (rel's folders must exist); fails the test when it cannot. */
+static inline void test_write_file(const char *dir, const char *rel, const char *text) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
 #define assert_double_rel(actual, expected, rel) \
     assert_double_near((actual), (expected), fabs((double)(expected)) * (rel))
 

@@ -50,15 +50,7 @@ static char *read_text(const char *path)
     return copy;
 }
 
-static void write_file(const char *rel, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
+static void write_file(const char *rel, const char *text) { test_write_file(tmpdir, rel, text); }
 
 /* Every diagnostic joined by newlines (caller frees). */
 static char *joined(const sim_diag *diag)

@@ -18,15 +18,7 @@
 
 static char tmpdir[64];
 
-static void write_file(const char *rel, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
+static void write_file(const char *rel, const char *text) { test_write_file(tmpdir, rel, text); }
 
 static int setup(void **state)
 {
