@@ -114,6 +114,27 @@ static const cli_command *command_find(const char *name) {
     return NULL;
 }
 
+/* Prints an option's help after its 31-column head, wrapped to stay within 100 columns. */
+static void print_help_text(FILE *out, const char *text) {
+    enum { INDENT = 31, WIDTH = 100 };
+    int col = INDENT;
+    while (*text) {
+        size_t word = strcspn(text, " ");
+        if (col > INDENT && col + 1 + (int)word > WIDTH) {
+            fprintf(out, "\n%*s", INDENT, "");
+            col = INDENT;
+        } else if (col > INDENT) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(text, 1, word, out);
+        col += (int)word;
+        text += word;
+        text += strspn(text, " ");
+    }
+    fputc('\n', out);
+}
+
 void cli_print_help(FILE *out, const char *command) {
     const cli_command *cmd = command ? command_find(command) : NULL;
     if (!cmd) {
@@ -147,7 +168,8 @@ void cli_print_help(FILE *out, const char *command) {
         else
             snprintf(head, sizeof head, "    --%s%s%s", o->long_name, o->arg ? " " : "",
                      o->arg ? o->arg : "");
-        fprintf(out, "  %-28s %s\n", head, o->help);
+        fprintf(out, "  %-28s ", head);
+        print_help_text(out, o->help);
     }
 }
 
