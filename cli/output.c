@@ -20,6 +20,7 @@
 
 static json_t *metric_json(const report_metric *m) {
     /* Counts averaged over replications stay integers when they are whole numbers. */
+    if (isnan(m->value)) return json_null(); /* nothing behind it: no item completed */
     if (m->kind == REPORT_COUNT && m->value == floor(m->value) && fabs(m->value) < 9e15)
         return json_integer((json_int_t)m->value);
     return json_real(isfinite(m->value) ? m->value : 0.0);
@@ -43,6 +44,37 @@ static int json_set_path(json_t *obj, const char *path, json_t *value) {
     return json_object_set_new(obj, key, value);
 }
 
+/* false, or what grows, how fast, and what would fix it. */
+static json_t *overload_json(const report_overload *o) {
+    if (!o->overloaded) return json_false();
+    return json_pack("{s:s, s:f, s:s}", "metric", o->metric, "growth_per_hour",
+                     o->growth_per_hour, "hint", o->hint);
+}
+
+static json_t *platform_name_json(const report *r, int index) {
+    return index < 0 ? json_null() : json_string(r->platforms[index].name);
+}
+
+/* {"cheapest": ..., "fastest": ..., "overloaded": [...], "notes": [...]} */
+static json_t *comparison_json(const report *r) {
+    const report_comparison *c = &r->comparison;
+    json_t *overloaded = json_array(), *notes = json_array();
+    int rc = !overloaded || !notes;
+    for (size_t i = 0; i < r->n_platforms && !rc; i++)
+        if (r->platforms[i].overload.overloaded)
+            rc |= json_array_append_new(overloaded, json_string(r->platforms[i].name));
+    for (size_t i = 0; i < c->n_notes && !rc; i++)
+        rc |= json_array_append_new(notes, json_string(c->notes[i]));
+    if (rc) {
+        json_decref(overloaded);
+        json_decref(notes);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o, s:o, s:o}", "cheapest", platform_name_json(r, c->cheapest),
+                     "fastest", platform_name_json(r, c->fastest), "overloaded", overloaded,
+                     "notes", notes);
+}
+
 static json_t *section_json(const report_section *sec, bool with_ci) {
     json_t *obj = json_object();
     json_t *ci = with_ci ? json_object() : NULL;
@@ -53,6 +85,8 @@ static json_t *section_json(const report_section *sec, bool with_ci) {
         if (ci && m->has_ci && json_object_set_new(ci, m->path, json_real(m->ci95))) goto fail;
     }
     if (sec->note[0] && json_object_set_new(obj, "note", json_string(sec->note))) goto fail;
+    if (with_ci && json_object_set_new(obj, "overloaded", overload_json(&sec->overload)))
+        goto fail;
     if (ci && json_object_set_new(obj, "ci95", ci)) goto fail;
     return obj;
 fail:
@@ -79,6 +113,10 @@ char *cli_render_json(const scenario *s, const report *r) {
         rc |= !p || json_object_set_new(platforms, r->platforms[i].name, p);
     }
     rc |= json_object_set(root, "platforms", platforms);
+    if (!rc && r->n_platforms > 0) {
+        json_t *cmp = comparison_json(r);
+        rc |= !cmp || json_object_set_new(root, "comparison", cmp);
+    }
     if (!rc) text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 done:
     json_decref(wl);
@@ -99,35 +137,55 @@ done:
 
 /* ---------------------------------------------------------------- table */
 
+/* The table's width: a terminal's default. */
+#define TABLE_WIDTH 80
+
 static void format_value(char *buf, size_t len, const report_metric *m) {
     double v = m->value;
-    if (m->kind == REPORT_COUNT && v == floor(v)) snprintf(buf, len, "%.0f", v);
+    if (isnan(v)) snprintf(buf, len, "-"); /* nothing behind it */
+    else if (m->kind == REPORT_COUNT && v == floor(v)) snprintf(buf, len, "%.0f", v);
     else if (m->kind == REPORT_COUNT) snprintf(buf, len, "%.1f", v);
     else if (strncmp(m->path, "cost_usd", 8) == 0 && fabs(v) >= 1.0) snprintf(buf, len, "%.2f", v);
     else snprintf(buf, len, "%.4g", v); /* small dollar amounts keep 4 significant digits */
 }
 
-/* Prints text word-wrapped to `width` columns, every line after the first indented. */
-static void print_wrapped(FILE *f, const char *first, const char *text, int width) {
-    int indent = (int)strlen(first), col = indent;
+/* Display columns of UTF-8 text (the table uses "·" and "±"). */
+static int display_width(const char *text, size_t len) {
+    int cols = 0;
+    for (size_t i = 0; i < len; i++) cols += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return cols;
+}
+
+/* Prints `first`, then text word-wrapped to `width` columns, lines after the first indented
+ * by `indent`. */
+static void print_wrapped_indent(FILE *f, const char *first, const char *text, int width,
+                                 int indent) {
+    int col = display_width(first, strlen(first)), start = col;
     fputs(first, f);
     const char *p = text;
     while (*p) {
         while (*p == ' ') p++;
         size_t word = strcspn(p, " ");
         if (word == 0) break;
-        if (col > indent && col + 1 + (int)word > width) {
+        int word_cols = display_width(p, word);
+        if (col > start && col + 1 + word_cols > width) {
             fprintf(f, "\n%*s", indent, "");
-            col = indent;
-        } else if (col > indent) {
+            col = start = indent;
+        } else if (col > start) {
             fputc(' ', f);
             col++;
         }
         fwrite(p, 1, word, f);
-        col += (int)word;
+        col += word_cols;
         p += word;
     }
     fputc('\n', f);
+}
+
+/* Prints text word-wrapped to `width` columns, every line after the first indented as far as
+ * `first` is long. */
+static void print_wrapped(FILE *f, const char *first, const char *text, int width) {
+    print_wrapped_indent(f, first, text, width, display_width(first, strlen(first)));
 }
 
 /* The scenario's lesson (SCENARIO-FORMAT.md: "shown with the results"), reflowed to the table's
@@ -139,13 +197,13 @@ static void table_lesson(FILE *f, const scenario *s) {
     snprintf(head, sizeof head, "\nlesson%s%s%s: ", l->topic ? " (" : "", l->topic ? l->topic : "",
              l->topic ? ")" : "");
     fputs("\n", f);
-    if (l->question) print_wrapped(f, head + 1, l->question, 100);
+    if (l->question) print_wrapped(f, head + 1, l->question, TABLE_WIDTH);
     if (l->explain) {
         char *text = strdup(l->explain);
         if (!text) return;
         for (char *c = text; *c; c++)
             if (*c == '\n' || *c == '\t') *c = ' ';
-        print_wrapped(f, "  ", text, 100);
+        print_wrapped(f, "  ", text, TABLE_WIDTH);
         free(text);
     }
 }
@@ -168,7 +226,7 @@ static void table_section(FILE *f, const report_section *sec) {
         }
         char value[32], ci[40] = "";
         format_value(value, sizeof value, m);
-        if (m->has_ci) {
+        if (m->has_ci && !isnan(m->value)) {
             report_metric c = *m;
             c.value = m->ci95;
             c.kind = REPORT_REAL;
@@ -178,19 +236,29 @@ static void table_section(FILE *f, const report_section *sec) {
         }
         fprintf(f, "  %s%-*s %16s  %-16s\n", dot ? "  " : "", dot ? 26 : 28, label, value, ci);
     }
-    if (sec->note[0]) print_wrapped(f, "  note: ", sec->note, 100);
+    if (sec->overload.overloaded) {
+        char what[160];
+        const report_overload *o = &sec->overload;
+        size_t mlen = strlen(o->metric);
+        bool seconds = mlen > 2 && strcmp(o->metric + mlen - 2, "_s") == 0;
+        snprintf(what, sizeof what, "yes: %s grows by %.0f%s per hour (see the comparison's notes)",
+                 o->metric, o->growth_per_hour, seconds ? " s" : "");
+        print_wrapped(f, "  overloaded: ", what, TABLE_WIDTH);
+    }
+    if (sec->note[0]) print_wrapped(f, "  note: ", sec->note, TABLE_WIDTH);
 }
 
-static void lambda_heading(FILE *f, const scenario *s) {
+/* A platform's configuration in one line (wrapped at the table's width, continued indented). */
+static void lambda_heading(char *buf, size_t len, const scenario *s) {
     static const char *const arch[] = {"x86_64", "arm64"};
     static const char *const trig[] = {"sync", "async", "s3", "eventbridge", "kinesis", "sqs"};
     const scn_lambda *L = &s->lambda;
-    char timeout[32];
+    char timeout[32], provisioned[48] = "";
     scenario_format_duration(timeout, sizeof timeout, L->timeout_us);
-    fprintf(f, "lambda: %lld MB, %s, trigger %s, timeout %s", (long long)L->memory_mb,
-            arch[L->architecture], trig[L->trigger], timeout);
-    if (L->provisioned > 0) fprintf(f, ", %lld provisioned", (long long)L->provisioned);
-    fprintf(f, "\n");
+    if (L->provisioned > 0)
+        snprintf(provisioned, sizeof provisioned, ", %lld provisioned", (long long)L->provisioned);
+    snprintf(buf, len, "lambda: %lld MB, %s, trigger %s, timeout %s%s", (long long)L->memory_mb,
+             arch[L->architecture], trig[L->trigger], timeout, provisioned);
 }
 
 static void trigger_text(char *buf, size_t len, const scn_batch_trigger *t) {
@@ -202,45 +270,48 @@ static void trigger_text(char *buf, size_t len, const scn_batch_trigger *t) {
     else snprintf(buf, len, "every %lld items", (long long)t->batch_items);
 }
 
-static void glue_heading(FILE *f, const scenario *s) {
+static void glue_heading(char *buf, size_t len, const scenario *s) {
     static const char *const worker[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X"};
     const scn_glue *G = &s->glue;
     char trigger[96];
     trigger_text(trigger, sizeof trigger, &G->trigger);
-    fprintf(f, "glue: %s, %lld x %s (%g DPU), %s, trigger %s, efficiency %g\n", G->version,
-            (long long)G->workers, worker[G->worker_type], (double)G->workers * G->dpu_per_worker,
-            G->execution_class == SCN_EXEC_FLEX ? "flex" : "standard", trigger, G->efficiency);
+    snprintf(buf, len, "glue: %s, %lld x %s (%g DPU), %s, trigger %s, efficiency %g", G->version,
+             (long long)G->workers, worker[G->worker_type], (double)G->workers * G->dpu_per_worker,
+             G->execution_class == SCN_EXEC_FLEX ? "flex" : "standard", trigger, G->efficiency);
 }
 
-static void emr_heading(FILE *f, const scenario *s) {
+static void emr_heading(char *buf, size_t len, const scenario *s) {
     const scn_emr *E = &s->emr;
     char trigger[96];
     trigger_text(trigger, sizeof trigger, &E->trigger);
     if (E->deployment == SCN_EMR_SERVERLESS)
-        fprintf(f, "emr: serverless, %lld workers x %g vCPU / %g GB, %lld pre-initialized, "
-                "trigger %s, efficiency %g\n", (long long)E->sl_workers, E->sl_vcpu,
-                E->sl_memory_gb, (long long)E->sl_pre_initialized, trigger, E->efficiency);
+        snprintf(buf, len, "emr: serverless, %lld workers x %g vCPU / %g GB, %lld pre-initialized, "
+                 "trigger %s, efficiency %g", (long long)E->sl_workers, E->sl_vcpu,
+                 E->sl_memory_gb, (long long)E->sl_pre_initialized, trigger, E->efficiency);
     else
-        fprintf(f, "emr: ec2 %s, %lld core + 1 primary %s, trigger %s, efficiency %g\n",
-                E->mode == SCN_EMR_TRANSIENT ? "transient" : "persistent",
-                (long long)E->core_nodes, E->instance_type, trigger, E->efficiency);
+        snprintf(buf, len, "emr: ec2 %s, %lld core + 1 primary %s, trigger %s, efficiency %g",
+                 E->mode == SCN_EMR_TRANSIENT ? "transient" : "persistent",
+                 (long long)E->core_nodes, E->instance_type, trigger, E->efficiency);
 }
 
 /* ---------------------------------------------------------------- comparison */
 
-static double metric_or(const report_section *sec, const char *path, double fallback) {
-    const report_metric *m = report_section_find(sec, path);
-    return m ? m->value : fallback;
-}
-
+/* Dollars with enough digits that every figure shows: cents from $1 up, four decimals down to
+ * a cent, then three significant digits (no "$0.0000" for a small but real cost). */
 static void format_usd(char *buf, size_t len, double usd) {
-    if (fabs(usd) < 1.0) snprintf(buf, len, "$%.4f", usd);
-    else snprintf(buf, len, "$%.2f", usd);
+    double a = fabs(usd);
+    if (isnan(usd)) snprintf(buf, len, "-");
+    else if (usd == 0.0) snprintf(buf, len, "$0");
+    else if (a >= 1.0) snprintf(buf, len, "$%.2f", usd);
+    else if (a >= 0.01) snprintf(buf, len, "$%.4f", usd);
+    else if (a >= 1e-6) snprintf(buf, len, "$%.*f", 2 - (int)floor(log10(a)), usd);
+    else snprintf(buf, len, "$%.2e", usd);
 }
 
-/* Seconds in the unit a reader compares at a glance: s, min or h. */
+/* Seconds in the unit a reader compares at a glance: s, min or h; "-" when nothing completed. */
 static void format_latency(char *buf, size_t len, double s) {
-    if (s < 10.0) snprintf(buf, len, "%.3f s", s);
+    if (isnan(s)) snprintf(buf, len, "-");
+    else if (s < 10.0) snprintf(buf, len, "%.3f s", s);
     else if (s < 120.0) snprintf(buf, len, "%.1f s", s);
     else if (s < 7200.0) snprintf(buf, len, "%.1f min", s / 60.0);
     else snprintf(buf, len, "%.1f h", s / 3600.0);
@@ -258,69 +329,75 @@ static void put_line(FILE *f, const char *line) {
     fprintf(f, "%.*s\n", (int)len, line);
 }
 
-/* The side-by-side answer: one row per platform; the cheapest and the fastest marked among the
- * platforms that completed every item (a platform that drops or fails items has done less work,
- * and its latency covers only what it finished). Fits in 100 columns. */
+/* The side-by-side answer: one row per platform, then the verdict — the cheapest and the
+ * fastest among the platforms that completed every item and keep up (report_compare) — and the
+ * notes. Fits TABLE_WIDTH columns. Costs per item are per 1,000 items, or per million when
+ * every platform's is below a cent per 1,000. */
 static void table_comparison(FILE *f, const scenario *s, const report *r) {
     if (r->n_platforms == 0) return;
+    const report_comparison *c = &r->comparison;
     char horizon[32], month[32];
     scenario_format_duration(horizon, sizeof horizon, s->horizon_us);
     scenario_format_duration(month, sizeof month, s->pricing.month_us);
-    fprintf(f, "\ncomparison\n");
+    double per_items = 1.0; /* per_1k_items x this */
+    bool tiny = true;
+    for (size_t i = 0; i < r->n_platforms; i++)
+        tiny = tiny && !(fabs(report_value(&r->platforms[i], "cost_usd.per_1k_items", 0)) >= 0.01);
+    if (tiny) per_items = 1000.0;
+    if (s->replications > 1)
+        fprintf(f, "\ncomparison (means over %lld replications)\n", (long long)s->replications);
+    else
+        fprintf(f, "\ncomparison\n");
     char line[256], in_month[40];
     snprintf(in_month, sizeof in_month, "(%s)", month);
-    snprintf(line, sizeof line, "  %-8s %10s %10s %10s %9s %9s %9s %6s", "platform",
-             "cost for", "per month", "per 1k", "p50", "p99", "completed", "failed");
+    snprintf(line, sizeof line, "  %-8s %9s %10s %9s %8s %9s %10s %7s", "platform", "cost for",
+             "per month", tiny ? "per 1M" : "per 1k", "p50", "p99", "completed", "failed");
     put_line(f, line);
-    snprintf(line, sizeof line, "  %-8s %10s %10s %10s %9s %9s", "", horizon, in_month, "items",
+    snprintf(line, sizeof line, "  %-8s %9s %10s %9s %8s %9s", "", horizon, in_month, "items",
              "latency", "latency");
     put_line(f, line);
-    int cheapest = -1, fastest = -1;
     for (size_t i = 0; i < r->n_platforms; i++) {
         const report_section *sec = &r->platforms[i];
-        double items = metric_or(sec, "items", 0), completed = metric_or(sec, "completed", 0);
-        if (completed < items) continue;
-        double cost = metric_or(sec, "cost_usd.total", INFINITY);
-        double p99 = metric_or(sec, "latency_s.p99", INFINITY);
-        if (cheapest < 0 || cost < metric_or(&r->platforms[cheapest], "cost_usd.total", INFINITY))
-            cheapest = (int)i;
-        if (fastest < 0 || p99 < metric_or(&r->platforms[fastest], "latency_s.p99", INFINITY))
-            fastest = (int)i;
-    }
-    for (size_t i = 0; i < r->n_platforms; i++) {
-        const report_section *sec = &r->platforms[i];
-        char total[24], per_month[24], per_1k[24], p50[24], p99[24], completed[24], failed[24];
-        format_usd(total, sizeof total, metric_or(sec, "cost_usd.total", NAN));
-        format_usd(per_month, sizeof per_month, metric_or(sec, "cost_usd.per_month", NAN));
-        format_usd(per_1k, sizeof per_1k, metric_or(sec, "cost_usd.per_1k_items", NAN));
-        double items = metric_or(sec, "items", 0), done = metric_or(sec, "completed", 0);
-        format_latency(p50, sizeof p50, metric_or(sec, "latency_s.p50", NAN));
-        format_latency(p99, sizeof p99, metric_or(sec, "latency_s.p99", NAN));
-        if (!(done > 0)) { /* nothing completed: no latency to show */
-            snprintf(p50, sizeof p50, "-");
-            snprintf(p99, sizeof p99, "-");
-        }
+        char total[24], per_month[28], per_k[24], p50[24], p99[24], completed[24], failed[24];
+        format_usd(total, sizeof total, report_value(sec, "cost_usd.total", NAN));
+        format_usd(per_month, sizeof per_month, report_value(sec, "cost_usd.per_month", NAN));
+        if (c->month_assumed) strcat(per_month, "*");
+        format_usd(per_k, sizeof per_k, report_value(sec, "cost_usd.per_1k_items", NAN) * per_items);
+        double items = report_value(sec, "items", 0), done = report_value(sec, "completed", 0);
+        format_latency(p50, sizeof p50, report_value(sec, "latency_s.p50", NAN));
+        format_latency(p99, sizeof p99, report_value(sec, "latency_s.p99", NAN));
         format_count(completed, sizeof completed, done);
         format_count(failed, sizeof failed, items - done);
-        const char *mark = (int)i == cheapest && (int)i == fastest ? "cheapest, fastest"
-                           : (int)i == cheapest                    ? "cheapest"
-                           : (int)i == fastest                     ? "fastest"
-                                                                   : "";
-        snprintf(line, sizeof line, "  %-8s %10s %10s %10s %9s %9s %9s %6s  %s", sec->name,
-                 total, per_month, per_1k, p50, p99, completed, failed, mark);
+        snprintf(line, sizeof line, "  %-8s %9s %10s %9s %8s %9s %10s %7s", sec->name, total,
+                 per_month, per_k, p50, p99, completed, failed);
         put_line(f, line);
     }
-    print_wrapped(f, "  ",
-                  "failed: items not completed (errors, timeouts, throttled requests). cheapest: "
-                  "the lowest cost, fastest: the lowest p99 latency, among the platforms that "
-                  "completed every item. Latency: from an item's arrival until it is processed.",
-                  100);
+    /* The verdict. */
+    char verdict[256] = "", overloaded[96] = "";
     for (size_t i = 0; i < r->n_platforms; i++) {
-        if (!r->platforms[i].note[0]) continue;
-        char first[32];
-        snprintf(first, sizeof first, "  note (%s): ", r->platforms[i].name);
-        print_wrapped(f, first, r->platforms[i].note, 100);
+        if (!r->platforms[i].overload.overloaded) continue;
+        size_t used = strlen(overloaded);
+        snprintf(overloaded + used, sizeof overloaded - used, "%s%s", used ? ", " : "",
+                 r->platforms[i].name);
     }
+    if (c->cheapest < 0 && c->fastest < 0)
+        snprintf(verdict, sizeof verdict, "no platform completed every item and kept up");
+    else
+        snprintf(verdict, sizeof verdict, "cheapest: %s · fastest: %s",
+                 c->cheapest >= 0 ? r->platforms[c->cheapest].name : "-",
+                 c->fastest >= 0 ? r->platforms[c->fastest].name : "-");
+    if (overloaded[0]) {
+        size_t used = strlen(verdict);
+        snprintf(verdict + used, sizeof verdict - used, " · overloaded: %s", overloaded);
+    }
+    print_wrapped(f, "  ", verdict, TABLE_WIDTH);
+    print_wrapped(f, "  ",
+                  "failed: items not completed (errors, timeouts, throttled requests). "
+                  "cheapest (lowest cost) and fastest (lowest p99 latency) are chosen among the "
+                  "platforms that completed every item and keep up. Latency: from an item's "
+                  "arrival until it is processed.",
+                  TABLE_WIDTH);
+    for (size_t i = 0; i < c->n_notes; i++) print_wrapped(f, "  note: ", c->notes[i], TABLE_WIDTH);
 }
 
 char *cli_render_table(const scenario *s, const report *r) {
@@ -331,7 +408,7 @@ char *cli_render_table(const scenario *s, const report *r) {
     char horizon[32], warmup[32];
     scenario_format_duration(horizon, sizeof horizon, s->horizon_us);
     scenario_format_duration(warmup, sizeof warmup, s->warmup_us);
-    fprintf(f, "capsim %s · %s · seed %llu · %lld replication%s · horizon %s · warmup %s\n",
+    fprintf(f, "capsim %s · %s\nseed %llu · %lld replication%s · horizon %s · warmup %s\n",
             CAPSIM_VERSION, s->name, (unsigned long long)s->seed, (long long)s->replications,
             s->replications == 1 ? "" : "s", horizon, warmup);
     fprintf(f, "(values are means over replications; ± is the 95 %% confidence half-width)\n\n");
@@ -340,10 +417,12 @@ char *cli_render_table(const scenario *s, const report *r) {
     for (size_t i = 0; i < r->n_platforms; i++) {
         fprintf(f, "\n");
         const char *name = r->platforms[i].name;
-        if (strcmp(name, "lambda") == 0) lambda_heading(f, s);
-        else if (strcmp(name, "glue") == 0) glue_heading(f, s);
-        else if (strcmp(name, "emr") == 0) emr_heading(f, s);
-        else fprintf(f, "%s\n", name);
+        char heading[256];
+        if (strcmp(name, "lambda") == 0) lambda_heading(heading, sizeof heading, s);
+        else if (strcmp(name, "glue") == 0) glue_heading(heading, sizeof heading, s);
+        else if (strcmp(name, "emr") == 0) emr_heading(heading, sizeof heading, s);
+        else snprintf(heading, sizeof heading, "%s", name);
+        print_wrapped_indent(f, "", heading, TABLE_WIDTH, 2);
         table_section(f, &r->platforms[i]);
     }
     table_comparison(f, s, r);
@@ -360,10 +439,17 @@ char *cli_render_table(const scenario *s, const report *r) {
 static void csv_section(FILE *f, const char *name, const report_section *sec) {
     for (size_t i = 0; i < sec->n; i++) {
         const report_metric *m = &sec->metrics[i];
-        fprintf(f, "%s,%s,%.10g,", name, m->path, m->value);
-        if (m->has_ci) fprintf(f, "%.10g", m->ci95);
+        fprintf(f, "%s,%s,", name, m->path);
+        if (!isnan(m->value)) fprintf(f, "%.10g", m->value); /* empty: nothing behind it */
+        fprintf(f, ",");
+        if (m->has_ci && !isnan(m->value)) fprintf(f, "%.10g", m->ci95);
         fprintf(f, "\n");
     }
+    if (strcmp(name, "workload") == 0) return;
+    fprintf(f, "%s,overloaded,%d,\n", name, sec->overload.overloaded);
+    if (sec->overload.overloaded)
+        fprintf(f, "%s,overload.%s.growth_per_hour,%.10g,\n", name, sec->overload.metric,
+                sec->overload.growth_per_hour);
 }
 
 char *cli_render_csv(const scenario *s, const report *r) {

@@ -8,9 +8,11 @@
 #include "models/batch.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/overload.h"
 #include "models/workload.h"
 #include "sim/calendar.h"
 #include "sim/error.h"
@@ -72,6 +74,8 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
         o->jobs++;
         o->timeouts += oc.killed;
         sim_moments_add(&o->delay_s, sim_time_to_s(oc.delay_us));
+        sim_trend_add(&o->wait_trend, trigger_us,
+                      sim_time_to_s(m->now_us - trigger_us + oc.queue_us));
     }
     /* The batch's end is known now, so each item's latency is too: record it and forget it. */
     for (size_t i = 0; i < m->n_arrivals; i++) {
@@ -131,7 +135,10 @@ static int on_arrival(batch_sim *m, const wl_item *item) {
         if (rc) return rc;
     }
     int64_t n = m->cfg->trigger.batch_items;
-    if (n > 0 && m->pending_items >= n) return fire(m, counted);
+    if (n > 0 && m->pending_items >= n) {
+        o->count_triggers++;
+        return fire(m, counted);
+    }
     return SIM_OK;
 }
 
@@ -196,6 +203,7 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     m.end_us = s->warmup_us + s->horizon_us;
     sim_moments_init(&out->latency_s);
     sim_moments_init(&out->delay_s);
+    sim_trend_init(&out->wait_trend, m.warmup_us, m.end_us);
     SIM_ASSERT(cfg->trigger.every_us > 0 || cfg->trigger.batch_items > 0);
 
     int rc = sim_calendar_init(&m.cal, 64);
@@ -211,10 +219,13 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
         rc = sim_calendar_schedule(&m.cal, m.end_us, EV_FLUSH, 0, 0, NULL);
     if (!rc) rc = replication_loop(&m);
     if (!rc) {
+        /* A replication with nothing completed has no latency (NaN: left out of the means). */
         static const double latency_p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
+        bool lat = m.latency_us->n > 0;
         for (int i = 0; i < 5; i++)
-            out->latency_q_s[i] = sim_time_to_s(sim_hist_quantile(m.latency_us, latency_p[i]));
-        out->latency_q_s[5] = m.latency_us->n ? sim_time_to_s(m.latency_us->max) : 0.0;
+            out->latency_q_s[i] =
+                lat ? sim_time_to_s(sim_hist_quantile(m.latency_us, latency_p[i])) : NAN;
+        out->latency_q_s[5] = lat ? sim_time_to_s(m.latency_us->max) : NAN;
 #pragma omp critical(capsim_batch_pool)
         sim_hist_merge(pool, m.latency_us);
     }
@@ -247,12 +258,29 @@ GETTER(failed, r->failed)
 GETTER(jobs, r->jobs)
 GETTER(timeouts, r->timeouts)
 GETTER(usage, r->usage[arg])
-GETTER(delay_mean, r->delay_s.n ? r->delay_s.mean : 0.0)
-GETTER(latency_mean, r->latency_s.n ? r->latency_s.mean : 0.0)
+GETTER(delay_mean, r->delay_s.n ? r->delay_s.mean : NAN)
+GETTER(latency_mean, r->latency_s.n ? r->latency_s.mean : NAN)
 GETTER(latency_q, r->latency_q_s[arg])
 GETTER(cost_total, r->cost_usd)
 GETTER(cost_per_1k_items, r->items ? r->cost_usd / (double)r->items * 1000.0 : 0.0)
 #undef GETTER
+
+/* Overloaded (models/overload.h) when jobs wait longer and longer for a run slot or the
+ * cluster: each run outlasts the trigger period, so the work queues up. Start-up and
+ * provisioning are not part of that wait: they do not pile up. */
+static void judge_overload(const scenario *s, const batch_summary_spec *spec,
+                           const batch_rep *reps, size_t n, report_overload *out) {
+    memset(out, 0, sizeof *out);
+    if (n == 0) return;
+    sim_trend pooled = reps[0].wait_trend;
+    for (size_t i = 1; i < n; i++) sim_trend_merge(&pooled, &reps[i].wait_trend);
+    overload_fit fit = overload_judge(&pooled, sim_time_to_s(s->horizon_us));
+    if (!fit.overloaded) return;
+    out->overloaded = true;
+    snprintf(out->metric, sizeof out->metric, "queue_s");
+    out->growth_per_hour = fit.growth_per_hour_s;
+    if (spec->overload_hint) spec->overload_hint(s, fit.capacity_factor, out->hint, sizeof out->hint);
+}
 
 int batch_summarize(const scenario *s, const batch_summary_spec *spec, const batch_rep *reps,
                     size_t n, const sim_hist *pool, report *r, report_section **out_section) {
@@ -283,7 +311,7 @@ int batch_summarize(const scenario *s, const batch_summary_spec *spec, const bat
     if (spec->delay_path)
         rc |= add_metric(sec, spec->delay_path, REPORT_REAL, reps, n, x, get_delay_mean, 0, none);
     /* Percentiles over all items of all replications; the ci95 from per-replication ones. */
-#define Q(p) (pool->n ? sim_time_to_s(sim_hist_quantile(pool, (p))) : 0.0)
+#define Q(p) (pool->n ? sim_time_to_s(sim_hist_quantile(pool, (p))) : NAN)
     rc |= add_metric(sec, "latency_s.mean", REPORT_REAL, reps, n, x, get_latency_mean, 0, none);
     rc |= add_metric(sec, "latency_s.p50", REPORT_REAL, reps, n, x, get_latency_q, 0, Q(0.50));
     rc |= add_metric(sec, "latency_s.p90", REPORT_REAL, reps, n, x, get_latency_q, 1, Q(0.90));
@@ -291,16 +319,18 @@ int batch_summarize(const scenario *s, const batch_summary_spec *spec, const bat
     rc |= add_metric(sec, "latency_s.p99", REPORT_REAL, reps, n, x, get_latency_q, 3, Q(0.99));
     rc |= add_metric(sec, "latency_s.p999", REPORT_REAL, reps, n, x, get_latency_q, 4, Q(0.999));
     rc |= add_metric(sec, "latency_s.max", REPORT_REAL, reps, n, x, get_latency_q, 5,
-                     pool->n ? sim_time_to_s(pool->max) : 0.0);
+                     pool->n ? sim_time_to_s(pool->max) : NAN);
 #undef Q
     rc |= add_metric(sec, "cost_usd.total", REPORT_REAL, reps, n, x, get_cost_total, 0, none);
-    /* Glue and EMR have no monthly tiers or free tier: a month costs the horizon's rate. */
-    double to_month = (double)s->pricing.month_us / (double)s->horizon_us;
+    /* Glue and EMR have no monthly tiers or free tier: a month is the horizon's cost times the
+     * horizons in a month. */
+    double to_month = scenario_horizons_per_month(s);
     for (size_t i = 0; i < n; i++) x[i] = reps[i].cost_usd * to_month;
     rc |= report_section_add(sec, "cost_usd.per_month", REPORT_REAL, x, n, none);
     rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
                      0, none);
     free(x);
+    judge_overload(s, spec, reps, n, &sec->overload);
     if (out_section) *out_section = sec;
     return rc ? SIM_ENOMEM : SIM_OK;
 }

@@ -63,6 +63,9 @@ typedef struct batch_job {
 typedef struct batch_outcome {
     sim_time_us end_us;     /* when the job ends (processing done, or killed) */
     sim_time_us delay_us;   /* start-up, provisioning or queueing before processing began */
+    sim_time_us queue_us;   /* of delay_us, the wait for a resource busy with earlier jobs (a
+                               persistent cluster): grows without bound when jobs outlast the
+                               trigger period */
     bool killed;            /* killed by a timeout: its items fail */
 } batch_outcome;
 
@@ -86,6 +89,10 @@ typedef struct batch_rep {
     uint64_t items, completed, failed;
     uint64_t jobs, timeouts;           /* jobs of the horizon; of those, killed by the timeout */
     sim_moments latency_s, delay_s;    /* per completed item; per job of the horizon */
+    sim_trend wait_trend;              /* per job of the horizon, by trigger time: seconds from
+                                          its trigger until it could start (a run slot or the
+                                          cluster was busy): the overload test */
+    uint64_t count_triggers;           /* jobs started because batch_items were pending */
     double latency_q_s[6];             /* p50 p90 p95 p99 p999 max of this replication */
     double usage[BATCH_MAX_USAGE];     /* the platform's usage metrics (DPU-hours, ...) */
     double cost_usd;                   /* the horizon's bill */
@@ -105,6 +112,8 @@ typedef struct batch_summary_spec {
     size_t n_usage;
     const char *delay_path;                /* "startup_s.mean", ...; NULL to leave it out */
     bool with_timeouts;                    /* report `timeouts` (jobs killed) */
+    /* What would let the platform keep up, when jobs need `factor` times the capacity. */
+    void (*overload_hint)(const scenario *s, double factor, char *buf, size_t len);
 } batch_summary_spec;
 
 /* Adds the platform's section to r: items, completed, failed, jobs [, timeouts], usage, delay,

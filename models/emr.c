@@ -43,6 +43,7 @@ static int run_persistent(void *platform, const batch_job *job, batch_outcome *o
     /* Steps run one at a time in order: a job starts when the cluster is done with the last. */
     sim_time_us begin_us = e->cluster_free_us > job->start_us ? e->cluster_free_us : job->start_us;
     out->delay_us = begin_us - job->start_us;
+    out->queue_us = out->delay_us;
     out->end_us = begin_us + processing_time(e, job);
     e->cluster_free_us = out->end_us;
     return SIM_OK; /* billed for the horizon, not per job */
@@ -133,11 +134,21 @@ int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication
     return SIM_OK;
 }
 
+/* Only a persistent cluster queues jobs (transient clusters and Serverless applications start
+ * one per batch), so only it can fall behind. */
+static void persistent_hint(const scenario *s, double factor, char *buf, size_t len) {
+    snprintf(buf, len,
+             "each batch takes longer than the trigger period, so steps queue up on the cluster; "
+             "it needs about %.3gx its capacity: more core nodes (emr.core_nodes, now %lld), a "
+             "larger instance type (now %s), or a transient cluster per batch",
+             factor, (long long)s->emr.core_nodes, s->emr.instance_type);
+}
+
 int emr_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
                   report *r) {
     static const batch_summary_spec ec2_persistent = {
         .platform = "emr", .usage_paths = {"instance_hours"}, .n_usage = 1,
-        .delay_path = "queue_s.mean"};
+        .delay_path = "queue_s.mean", .overload_hint = persistent_hint};
     static const batch_summary_spec ec2_transient = {
         .platform = "emr", .usage_paths = {"instance_hours"}, .n_usage = 1,
         .delay_path = "provisioning_s.mean"};

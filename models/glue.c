@@ -72,9 +72,20 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
     return SIM_OK;
 }
 
+static void glue_hint(const scenario *s, double factor, char *buf, size_t len) {
+    static const char *const worker[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X"};
+    snprintf(buf, len,
+             "runs take longer than the trigger period and wait for the previous run "
+             "(max_concurrent_runs %lld); it needs about %.3gx its capacity: more workers "
+             "(glue.workers, now %lld), a larger worker type (now %s), or more concurrent runs",
+             (long long)s->glue.max_concurrent_runs, factor, (long long)s->glue.workers,
+             worker[s->glue.worker_type]);
+}
+
 int glue_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
                    report *r) {
     static const batch_summary_spec spec = {
+        .overload_hint = glue_hint,
         .platform = "glue",
         .usage_paths = {"dpu_hours"},
         .n_usage = GLUE_USAGE_COUNT,

@@ -18,6 +18,7 @@
 #include "models/lambda.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@
 
 #include "models/cost.h"
 #include "models/lambda_internal.h"
+#include "models/overload.h"
 #include "sim/error.h"
 #include "sim/rng.h"
 
@@ -430,6 +432,7 @@ void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us, 
     m->out->duplicates += duplicate;
     sim_hist_add(m->latency_us, latency_us);
     sim_moments_add(&m->out->latency_s, sim_time_to_s(latency_us));
+    sim_trend_add(&m->out->latency_trend, arrival_us, sim_time_to_s(latency_us));
 }
 
 void lambda_item_failed(lambda_sim *m, bool counted, bool to_dlq) {
@@ -517,6 +520,7 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     sim_moments_init(&out->latency_s);
     sim_moments_init(&out->duration_s);
     sim_moments_init(&out->iterator_age_s);
+    sim_trend_init(&out->latency_trend, m->warmup_us, m->end_us);
 
     int rc = sim_calendar_init(&m->cal, (size_t)m->n_env_slots + 16);
     if (rc) return rc;
@@ -596,6 +600,7 @@ static int replication_loop(lambda_sim *m) {
                 sim_timeavg_close(&m->busy_avg, m->now_us);
                 sim_timeavg_close(&m->live_avg, m->now_us);
                 m->window_closed = true;
+                m->out->pending_at_end = m->pending;
                 break;
             default:
                 SIM_ASSERT(ev.kind >= LAMBDA_EV_TRIGGER);
@@ -633,10 +638,10 @@ static double provisioned_configured_gb_s(const scenario *s, const pricing_table
 }
 
 int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
-    /* Tiers and the free tier are monthly: price the horizon's usage scaled to pricing.month,
-     * then scale the bill back to the horizon. */
+    /* Tiers and the free tier are monthly: price a month of the horizon's usage (the horizon
+     * times scenario_horizons_per_month), then scale the bill back to the horizon. */
     const double mb_ms_per_gb_s = 1024.0 * 1000.0;
-    double to_month = (double)s->pricing.month_us / (double)s->horizon_us;
+    double to_month = scenario_horizons_per_month(s);
     o->provisioned_configured_gb_s = provisioned_configured_gb_s(s, p);
     cost_lambda_usage month = {
         .arch = s->lambda.architecture,
@@ -669,12 +674,15 @@ int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, la
         out->concurrency_max = m.busy_avg.max;
         out->environments_mean = sim_timeavg_mean(&m.live_avg);
         out->environments_max = m.live_avg.max;
+        /* A replication with nothing completed has no latency (NaN: left out of the means). */
         static const double latency_p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
+        bool lat = m.latency_us->n > 0, dur = m.duration_us->n > 0;
         for (int i = 0; i < 5; i++)
-            out->latency_q_s[i] = sim_time_to_s(sim_hist_quantile(m.latency_us, latency_p[i]));
-        out->latency_q_s[5] = m.latency_us->n ? sim_time_to_s(m.latency_us->max) : 0.0;
-        out->duration_q_s[0] = sim_time_to_s(sim_hist_quantile(m.duration_us, 0.50));
-        out->duration_q_s[1] = sim_time_to_s(sim_hist_quantile(m.duration_us, 0.99));
+            out->latency_q_s[i] =
+                lat ? sim_time_to_s(sim_hist_quantile(m.latency_us, latency_p[i])) : NAN;
+        out->latency_q_s[5] = lat ? sim_time_to_s(m.latency_us->max) : NAN;
+        out->duration_q_s[0] = dur ? sim_time_to_s(sim_hist_quantile(m.duration_us, 0.50)) : NAN;
+        out->duration_q_s[1] = dur ? sim_time_to_s(sim_hist_quantile(m.duration_us, 0.99)) : NAN;
 #pragma omp critical(capsim_lambda_pool)
         {
             sim_hist_merge(&pool->latency_us, m.latency_us);
@@ -718,16 +726,16 @@ GETTER(retries, r->retries)
 GETTER(duplicates, r->duplicates)
 GETTER(dlq, r->dlq)
 GETTER(recycles, r->recycles)
-GETTER(iterator_age_mean, r->iterator_age_s.n ? r->iterator_age_s.mean : 0.0)
-GETTER(iterator_age_max, r->iterator_age_s.n ? r->iterator_age_s.max : 0.0)
-GETTER(latency_mean, r->latency_s.n ? r->latency_s.mean : 0.0)
+GETTER(iterator_age_mean, r->iterator_age_s.n ? r->iterator_age_s.mean : NAN)
+GETTER(iterator_age_max, r->iterator_age_s.n ? r->iterator_age_s.max : NAN)
+GETTER(latency_mean, r->latency_s.n ? r->latency_s.mean : NAN)
 GETTER(latency_p50, r->latency_q_s[0])
 GETTER(latency_p90, r->latency_q_s[1])
 GETTER(latency_p95, r->latency_q_s[2])
 GETTER(latency_p99, r->latency_q_s[3])
 GETTER(latency_p999, r->latency_q_s[4])
 GETTER(latency_max, r->latency_q_s[5])
-GETTER(duration_mean, r->duration_s.n ? r->duration_s.mean : 0.0)
+GETTER(duration_mean, r->duration_s.n ? r->duration_s.mean : NAN)
 GETTER(duration_p50, r->duration_q_s[0])
 GETTER(duration_p99, r->duration_q_s[1])
 GETTER(concurrency_mean, r->concurrency_mean)
@@ -743,6 +751,79 @@ GETTER(cost_ephemeral, r->cost_ephemeral)
 GETTER(cost_per_month, r->cost_per_month)
 GETTER(cost_per_1k_items, r->items ? r->cost_total / (double)r->items * 1000.0 : 0.0)
 #undef GETTER
+
+/* What would let the function keep up, for its trigger: the throughput it needs is about
+ * `factor` times what it has (models/overload.h). */
+static void overload_hint(const scenario *s, double factor, char *buf, size_t len) {
+    const scn_lambda *L = &s->lambda;
+    char need[48] = "";
+    if (isfinite(factor)) snprintf(need, sizeof need, "about %.3gx its throughput", factor);
+    else snprintf(need, sizeof need, "far more throughput");
+    int64_t cap = L->reserved >= 0 ? L->reserved : L->account_limit;
+    switch (L->trigger) {
+    case SCN_TRIGGER_KINESIS:
+        snprintf(buf, len,
+                 "the consumer falls behind the stream and needs %s: more shards "
+                 "(lambda.kinesis.shards, now %lld), a higher parallelization_factor (now %lld, "
+                 "up to 10), larger batches, or more memory (now %lld MB)",
+                 need, (long long)L->kinesis_shards, (long long)L->kinesis_parallelization,
+                 (long long)L->memory_mb);
+        break;
+    case SCN_TRIGGER_SQS:
+        snprintf(buf, len,
+                 "messages wait longer and longer in the queue; it needs %s: a higher "
+                 "lambda.sqs.max_concurrency (now %lld), larger batches, or more memory "
+                 "(now %lld MB)",
+                 need, (long long)L->sqs_max_concurrency, (long long)L->memory_mb);
+        break;
+    default:
+        snprintf(buf, len,
+                 "events wait longer and longer in Lambda's async queue; it needs %s: more "
+                 "concurrency (the cap is %lld: lambda.concurrency.%s) or more memory (now "
+                 "%lld MB)",
+                 need, (long long)cap, L->reserved >= 0 ? "reserved" : "account_limit",
+                 (long long)L->memory_mb);
+        break;
+    }
+}
+
+/* Overloaded (models/overload.h): the latency of the items grows steadily with their arrival
+ * time, or — for a backlog the trend cannot see, such as one huge burst — more than half of the
+ * horizon's items were still waiting when it ended. A sync function never queues: what it
+ * cannot serve is throttled (and counted as not completed) instead. The backlog test is left out
+ * for stream triggers whose batch window is a tenth of the horizon or more, where waiting for
+ * the window is normal. */
+static void judge_overload(const scenario *s, const lambda_rep *reps, size_t n,
+                           report_overload *out) {
+    const scn_lambda *L = &s->lambda;
+    memset(out, 0, sizeof *out);
+    if (L->trigger == SCN_TRIGGER_SYNC || n == 0) return;
+    sim_trend pooled = reps[0].latency_trend;
+    double pending = (double)reps[0].pending_at_end, items = (double)reps[0].items;
+    for (size_t i = 1; i < n; i++) {
+        sim_trend_merge(&pooled, &reps[i].latency_trend);
+        pending += (double)reps[i].pending_at_end;
+        items += (double)reps[i].items;
+    }
+    double horizon_s = sim_time_to_s(s->horizon_us);
+    overload_fit fit = overload_judge(&pooled, horizon_s);
+    sim_time_us window_us = L->trigger == SCN_TRIGGER_KINESIS ? L->kinesis_batch_window_us
+                            : L->trigger == SCN_TRIGGER_SQS   ? L->sqs_batch_window_us
+                                                              : 0;
+    bool backlog = pending > 0.5 * items && items > 0 && 10 * window_us < s->horizon_us;
+    if (!fit.overloaded && !backlog) return;
+    out->overloaded = true;
+    if (fit.overloaded) {
+        snprintf(out->metric, sizeof out->metric, "%s",
+                 L->trigger == SCN_TRIGGER_KINESIS ? "iterator_age_s" : "latency_s");
+        out->growth_per_hour = fit.growth_per_hour_s;
+    } else {
+        snprintf(out->metric, sizeof out->metric, "backlog_items");
+        out->growth_per_hour = pending / (double)n / (horizon_s / 3600.0);
+    }
+    overload_hint(s, fit.overloaded ? fit.capacity_factor : INFINITY, out->hint,
+                  sizeof out->hint);
+}
 
 int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
                      const lambda_pool *pool, report *r) {
@@ -761,7 +842,7 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
         return SIM_ENOMEM;
     }
     const sim_hist *lat = &pool->latency_us, *dur = &pool->duration_us;
-#define Q(h, p) ((h)->n ? sim_time_to_s(sim_hist_quantile((h), (p))) : 0.0)
+#define Q(h, p) ((h)->n ? sim_time_to_s(sim_hist_quantile((h), (p))) : NAN)
     struct {
         const char *path;
         report_kind kind;
@@ -790,7 +871,7 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
         {"latency_s.p95", REPORT_REAL, get_latency_p95, Q(lat, 0.95)},
         {"latency_s.p99", REPORT_REAL, get_latency_p99, Q(lat, 0.99)},
         {"latency_s.p999", REPORT_REAL, get_latency_p999, Q(lat, 0.999)},
-        {"latency_s.max", REPORT_REAL, get_latency_max, lat->n ? sim_time_to_s(lat->max) : 0.0},
+        {"latency_s.max", REPORT_REAL, get_latency_max, lat->n ? sim_time_to_s(lat->max) : NAN},
         {"duration_s.mean", REPORT_REAL, get_duration_mean, none},
         {"duration_s.p50", REPORT_REAL, get_duration_p50, Q(dur, 0.50)},
         {"duration_s.p99", REPORT_REAL, get_duration_p99, Q(dur, 0.99)},
@@ -821,5 +902,6 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
     rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
                      none);
     free(x);
+    judge_overload(s, reps, n, &sec->overload);
     return rc ? SIM_ENOMEM : SIM_OK;
 }

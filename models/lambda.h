@@ -36,6 +36,8 @@ typedef struct lambda_rep {
     uint64_t requests;      /* billed requests (large async events count several) */
     sim_moments iterator_age_s; /* stream triggers: age of a batch's oldest record at its start */
     sim_moments latency_s, duration_s;
+    sim_trend latency_trend;    /* latency (s) by arrival time over the horizon: overload test */
+    int64_t pending_at_end;     /* items not finished when the horizon ended */
     double latency_q_s[6];  /* p50 p90 p95 p99 p999 max of this replication */
     double duration_q_s[2]; /* p50 p99 */
     double concurrency_mean, environments_mean;

@@ -20,24 +20,43 @@ typedef enum report_kind {
 typedef struct report_metric {
     char path[48];
     report_kind kind;
-    double value;
+    double value; /* NaN: nothing behind it (a latency when no item completed): JSON null */
     double ci95;  /* meaningful when has_ci */
-    bool has_ci;  /* replications >= 2 */
+    bool has_ci;  /* two or more replications had a value */
 } report_metric;
+
+/* Whether a platform keeps up with the workload (models/overload.h decides). */
+typedef struct report_overload {
+    bool overloaded;
+    char metric[32];        /* what grows: "latency_s", "iterator_age_s", "queue_s", ... */
+    double growth_per_hour; /* how fast, in the metric's unit per hour */
+    char hint[256];         /* what would fix it, in a sentence */
+} report_overload;
 
 typedef struct report_section {
     char name[16];          /* "workload", "lambda", "glue", "emr" */
     report_metric *metrics; /* owned */
     size_t n, capacity;
-    char note[256];         /* why a platform could not serve the workload, or "" */
+    char note[320];         /* why a platform could not serve the workload, or "" */
+    report_overload overload;
 } report_section;
 
 #define REPORT_MAX_PLATFORMS 3
+#define REPORT_MAX_NOTES 8
+
+/* The side-by-side verdict (report_compare). */
+typedef struct report_comparison {
+    int cheapest, fastest; /* platform index, or -1 when no platform qualifies */
+    char notes[REPORT_MAX_NOTES][400];
+    size_t n_notes;
+    bool month_assumed; /* a note says what per_month assumes: mark the figures */
+} report_comparison;
 
 typedef struct report {
     report_section workload;
     report_section platforms[REPORT_MAX_PLATFORMS];
     size_t n_platforms;
+    report_comparison comparison;
 } report;
 
 void report_init(report *r);
@@ -46,12 +65,25 @@ void report_fini(report *r);
 report_section *report_add_platform(report *r, const char *name);
 
 /* Adds a metric from its per-replication values x[0..n): value = mean of x (or `pooled` when
- * it is not NaN), ci95 from x. Returns 0 or SIM_ENOMEM. */
+ * it is not NaN), ci95 from x. NaN values (a replication where the metric has nothing behind
+ * it) are left out of both; with none left the value is NaN. Returns 0 or SIM_ENOMEM. */
 int report_section_add(report_section *s, const char *path, report_kind kind, const double *x,
                        size_t n, double pooled);
 /* The metric named path, or NULL. */
 const report_metric *report_section_find(const report_section *s, const char *path);
 /* The platform section named name, or NULL. */
 const report_section *report_find_platform(const report *r, const char *name);
+/* A metric's value, or `fallback` when the section has no such metric. */
+double report_value(const report_section *s, const char *path, double fallback);
+
+/* Fills r->comparison: the cheapest (cost_usd.total) and the fastest (latency_s.p99) among the
+ * platforms that completed every item and are not overloaded, and the notes (each platform's
+ * note and overload hint). Call once every platform's section is in. */
+void report_compare(report *r);
+/* Appends a note to the comparison (printf-style); dropped when the list is full. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void report_add_note(report *r, const char *fmt, ...);
 
 #endif

@@ -93,6 +93,34 @@ static void note_lambda_timeouts(const scenario *s, report *r) {
                  count, timeout_s, s->glue.present || s->emr.present ? others : "use Glue or EMR");
 }
 
+/* per_month multiplies the horizon by scenario_horizons_per_month. When the horizon is not a
+ * stretch of steady traffic — a one-off burst, part of a daily cycle, a trace — say what that
+ * assumes, beside the figure (unless the scenario said how often its horizon happens). */
+static void note_month_assumption(const scenario *s, report *r) {
+    if (s->pricing.horizons_per_month > 0 || r->n_platforms == 0) return;
+    const scn_workload *w = &s->workload;
+    char horizon[32], what[96] = "";
+    scenario_format_duration(horizon, sizeof horizon, s->horizon_us);
+    size_t once = 0;
+    for (size_t i = 0; i < w->n_bursts; i++) once += w->bursts[i].every_us == 0;
+    if (once > 0)
+        snprintf(what, sizeof what, "%s horizon, its one-off %s included,", horizon,
+                 once == 1 ? "burst" : "bursts");
+    else if (w->process == SCN_ARRIVALS_DIURNAL && s->horizon_us % w->diurnal_period_us != 0)
+        snprintf(what, sizeof what, "%s horizon (not a whole cycle of the diurnal pattern)",
+                 horizon);
+    else if (w->process == SCN_ARRIVALS_TRACE)
+        snprintf(what, sizeof what, "%s horizon of the trace", horizon);
+    else
+        return;
+    r->comparison.month_assumed = true;
+    report_add_note(r,
+                    "* per month assumes the %s happens %.4g times a month, back to back; "
+                    "set pricing.horizons_per_month to say how often it really happens "
+                    "(e.g. 1 for once a month)",
+                    what, scenario_horizons_per_month(s));
+}
+
 int run_scenario(const scenario *s, int threads, report *r) {
     size_t n = (size_t)s->replications;
     const pricing_table *table = s->pricing_table; /* loaded and checked with the scenario */
@@ -121,5 +149,9 @@ int run_scenario(const scenario *s, int threads, report *r) {
         rc = run_batch_platform(s, threads, table, glue_simulate, glue_summarize, r);
     if (!rc && s->emr.present)
         rc = run_batch_platform(s, threads, table, emr_simulate, emr_summarize, r);
+    if (!rc) {
+        report_compare(r);
+        note_month_assumption(s, r);
+    }
     return rc;
 }

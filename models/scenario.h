@@ -219,6 +219,7 @@ typedef struct scn_pricing {
     char table[256];      /* as written: a table name (default "aws-us-east-1") or a path */
     bool free_tier;       /* default false */
     sim_time_us month_us; /* default 30d */
+    double horizons_per_month; /* 0 = not set: month / horizon (scenario_horizons_per_month) */
 } scn_pricing;
 
 typedef struct scn_lesson {
@@ -287,6 +288,10 @@ int scenario_write_yaml(const scenario *s, FILE *out);
  * key of the loader's tables with its type, range, default and meaning, and the rules relating
  * keys. Returns 0, or SIM_EIO when writing failed. */
 int scenario_write_schema(FILE *out);
+
+/* How many times a month the horizon's usage happens: pricing.horizons_per_month, or
+ * month / horizon when it is not set. per_month costs are the horizon's usage times this. */
+double scenario_horizons_per_month(const scenario *s);
 
 /* Formatting helpers shared with the result writers: "250ms", "10min", "1.5GB". */
 void scenario_format_duration(char *buf, size_t len, sim_time_us t_us);

@@ -426,6 +426,12 @@ static const scn_field pricing_fields[] = {
     /* AWS's own monthly examples use 30-day months. */
     {"month", SCN_T_DURATION, S(pricing.month_us), NO, ABOVE(0), .def = "30d",
      .help = "costs are also reported per month at the simulated rate"},
+    /* capsim's key. Not set: the horizon repeats back to back (month / horizon times), right for
+     * steady traffic and for a daily pattern simulated over a day, wrong for a one-off spike. */
+    {"horizons_per_month", SCN_T_NUMBER, S(pricing.horizons_per_month), NO, ABOVE_UPTO(0, 1e9),
+     .omit_if_zero = true,
+     .help = "how many times a month the simulated horizon happens (default: month / horizon); "
+             "e.g. 1 for a monthly spike"},
 };
 static const scn_section pricing_section = SECTION_OF(pricing_fields, check_pricing);
 

@@ -15,6 +15,12 @@
 #include "models/units.h"
 #include "sim/error.h"
 
+double scenario_horizons_per_month(const scenario *s)
+{
+    if (s->pricing.horizons_per_month > 0) return s->pricing.horizons_per_month;
+    return (double)s->pricing.month_us / (double)s->horizon_us;
+}
+
 void scenario_format_duration(char *buf, size_t len, sim_time_us t_us)
 {
     units_format_duration(buf, len, t_us);
@@ -169,6 +175,7 @@ static bool is_zero(const scn_field *f, const void *base)
     switch (f->type) {
     case SCN_T_DURATION: return *(const sim_time_us *)slot == 0;
     case SCN_T_INT: return *(const int64_t *)slot == 0;
+    case SCN_T_NUMBER: return *(const double *)slot == 0.0;
     case SCN_T_BOOL: return !*(const bool *)slot;
     case SCN_T_STRING: return *(char *const *)slot == NULL;
     default: return false;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
 #include <gsl/gsl_statistics_double.h>
 
 /* ---- moments ---------------------------------------------------------------------------- */
@@ -197,6 +198,46 @@ double sim_timeavg_mean(const sim_timeavg *t)
 }
 
 /* ---- across replications ----------------------------------------------------------------- */
+
+/* ---- trend ------------------------------------------------------------------------------- */
+
+void sim_trend_init(sim_trend *t, sim_time_us start_us, sim_time_us end_us)
+{
+    memset(t, 0, sizeof *t);
+    t->start_us = start_us;
+    t->windows_per_us = (double)SIM_TREND_WINDOWS / (double)(end_us - start_us);
+}
+
+void sim_trend_merge(sim_trend *dst, const sim_trend *src)
+{
+    for (int i = 0; i < SIM_TREND_WINDOWS; i++) {
+        dst->sum[i] += src->sum[i];
+        dst->n[i] += src->n[i];
+    }
+}
+
+int sim_trend_fit(const sim_trend *t, double *slope_per_us, double *r2)
+{
+    double width_us = 1.0 / t->windows_per_us;
+    double x[SIM_TREND_WINDOWS], y[SIM_TREND_WINDOWS];
+    int k = 0;
+    for (int i = 0; i < SIM_TREND_WINDOWS; i++) {
+        if (t->n[i] == 0) continue;
+        x[k] = ((double)i + 0.5) * width_us;
+        y[k] = t->sum[i] / (double)t->n[i];
+        k++;
+    }
+    *slope_per_us = 0.0;
+    *r2 = 0.0;
+    if (k < 3) return k;
+    double c0, c1, cov00, cov01, cov11, sumsq;
+    gsl_fit_linear(x, 1, y, 1, (size_t)k, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+    double tss = gsl_stats_tss(y, 1, (size_t)k);
+    *slope_per_us = c1;
+    *r2 = tss > 0.0 ? 1.0 - sumsq / tss : 1.0;
+    if (*r2 < 0.0) *r2 = 0.0;
+    return k;
+}
 
 double sim_mean(const double *x, size_t n)
 {

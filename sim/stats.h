@@ -9,6 +9,10 @@
  *   adding counts; quantiles are exact at the extremes (min and max are tracked).
  * - sim_timeavg: the time-weighted mean and the maximum of a level (busy environments...) over an
  *   observation window.
+ * - sim_trend: the mean of a value (an item's latency) by when it happened, in a fixed number
+ *   of equal windows over the observation period, and the least-squares line through the
+ *   window means: how fast the value grows, and how steadily (R^2). Tells a queue that cannot
+ *   keep up (its waits grow without bound) from one that is merely busy or bursty.
  * - sim_ci_halfwidth: Student-t confidence half-width of a mean across replications. */
 #ifndef SIM_STATS_H
 #define SIM_STATS_H
@@ -69,6 +73,34 @@ void sim_timeavg_open(sim_timeavg *t, sim_time_us now_us);
 void sim_timeavg_close(sim_timeavg *t, sim_time_us now_us);
 /* Mean level over the window [open, close] (or up to the last change if still open). */
 double sim_timeavg_mean(const sim_timeavg *t);
+
+#define SIM_TREND_WINDOWS 16
+
+typedef struct sim_trend {
+    sim_time_us start_us;  /* the observation period [start, start + SIM_TREND_WINDOWS * width) */
+    double windows_per_us; /* 1 / window width */
+    double sum[SIM_TREND_WINDOWS];
+    uint64_t n[SIM_TREND_WINDOWS];
+} sim_trend;
+
+/* Observes [start_us, end_us) (end > start) in SIM_TREND_WINDOWS equal windows, all empty. */
+void sim_trend_init(sim_trend *t, sim_time_us start_us, sim_time_us end_us);
+/* Adds value x observed for time at_us (ignored outside the period). */
+static inline void sim_trend_add(sim_trend *t, sim_time_us at_us, double x)
+{
+    double w = (double)(at_us - t->start_us) * t->windows_per_us;
+    if (!(w >= 0.0 && w < (double)SIM_TREND_WINDOWS)) return;
+    int i = (int)w;
+    t->sum[i] += x;
+    t->n[i]++;
+}
+/* dst += src (the same period). */
+void sim_trend_merge(sim_trend *dst, const sim_trend *src);
+/* The least-squares line through the means of the non-empty windows, against the windows'
+ * mid-times: *slope_per_us (value units per microsecond) and *r2 (share of the variance of the
+ * window means the line explains, 0..1; 1 when they do not vary). Returns the number of
+ * non-empty windows used; with fewer than 3 the fit is not made (slope 0, r2 0). */
+int sim_trend_fit(const sim_trend *t, double *slope_per_us, double *r2);
 
 /* Half-width of the two-sided confidence interval (level, e.g. 0.95) of the mean of x[0..n),
  * Student t with n-1 degrees of freedom; 0 when n < 2. */

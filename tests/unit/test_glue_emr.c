@@ -45,16 +45,16 @@ static const char *note(const run_result *res, const char *platform) {
     return sec->note;
 }
 
-/* Every line of a rendered table fits 100 columns (characters, not bytes: "±" and "·" take
- * two bytes each). */
-static void assert_fits_100_columns(const char *table) {
+/* Every line of a rendered table fits 80 columns, a terminal's default (characters, not bytes:
+ * "±" and "·" take two bytes each). */
+static void assert_fits_80_columns(const char *table) {
     for (const char *line = table; *line;) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) : strlen(line);
         size_t chars = 0;
         for (size_t i = 0; i < len; i++) chars += ((unsigned char)line[i] & 0xC0) != 0x80;
-        if (chars > 100) print_error("line too long (%zu): %.*s\n", chars, (int)len, line);
-        assert_true(chars <= 100);
+        if (chars > 80) print_error("line too long (%zu): %.*s\n", chars, (int)len, line);
+        assert_true(chars <= 80);
         line = end ? end + 1 : line + len;
     }
 }
@@ -389,20 +389,33 @@ static void test_twenty_minute_item(void **state) {
     assert_double_near(metric(&res, "emr", "completed"), 1, 0);
     assert_double_near(metric(&res, "emr", "latency_s.mean"), 300, 1e-9);
 
-    /* The comparison: Lambda completed nothing, so it is neither cheapest nor fastest; the
-     * note is printed under the table; every line fits 100 columns. */
+    /* The comparison: Lambda completed nothing, so it is neither cheapest nor fastest (Glue
+     * and EMR are: EMR's 300 s beats Glue's 330 s); the note is printed under the table; Lambda
+     * shows no latency ("-"); every line fits 80 columns. */
+    assert_int_equal(res.r.comparison.fastest, 2);
     char *table = cli_render_table(res.s, &res.r);
     assert_non_null(table);
     const char *cmp = strstr(table, "\ncomparison\n");
     assert_non_null(cmp);
-    assert_non_null(strstr(cmp, "note (lambda):"));
+    assert_non_null(strstr(cmp, "note: lambda: "));
+    assert_non_null(strstr(cmp, "\n  cheapest: "));
+    assert_non_null(strstr(cmp, " · fastest: emr\n"));
+    assert_null(strstr(cmp, "cheapest: lambda"));
     const char *lambda_row = strstr(cmp, "\n  lambda ");
     assert_non_null(lambda_row);
     const char *eol = strchr(lambda_row + 1, '\n');
-    assert_true(strstr(lambda_row, "cheapest") == NULL || strstr(lambda_row, "cheapest") > eol);
-    assert_true(strstr(lambda_row, "fastest") == NULL || strstr(lambda_row, "fastest") > eol);
-    assert_fits_100_columns(table);
+    char row[128];
+    snprintf(row, sizeof row, "%.*s", (int)(eol - lambda_row - 1), lambda_row + 1);
+    assert_non_null(strstr(row, "       -         - ")); /* p50, p99 */
+    assert_fits_80_columns(table);
     free(table);
+    /* In JSON: null latencies, and the comparison object. */
+    char *json = cli_render_json(res.s, &res.r);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"p99\": null"));
+    assert_non_null(strstr(json, "\"fastest\": \"emr\""));
+    assert_non_null(strstr(json, "\"overloaded\": false"));
+    free(json);
     run_free(&res);
 
     /* A Glue timeout of 1 min kills the 330 s run at 60 s (billed 60 s); the item fails. */
@@ -423,7 +436,7 @@ static void test_comparison_marks(void **state) {
     run_yaml(&res, REFERENCE, NULL, 0);
     char *table = cli_render_table(res.s, &res.r);
     assert_non_null(table);
-    const char *cmp = strstr(table, "\ncomparison\n");
+    const char *cmp = strstr(table, "\ncomparison");
     assert_non_null(cmp);
     const char *lambda_row = strstr(cmp, "\n  lambda ");
     const char *glue_row = strstr(cmp, "\n  glue ");
@@ -432,9 +445,10 @@ static void test_comparison_marks(void **state) {
     assert_non_null(glue_row);
     assert_non_null(emr_row);
     /* Lambda: $0.0208 and 6 s beats Glue ($0.0733, 16 min) and EMR ($0.72, 15.7 min). */
-    assert_true(strstr(lambda_row, "cheapest, fastest") < glue_row);
-    assert_true(strstr(lambda_row, "cheapest, fastest") != NULL);
-    assert_fits_100_columns(table);
+    assert_int_equal(res.r.comparison.cheapest, 0);
+    assert_int_equal(res.r.comparison.fastest, 0);
+    assert_non_null(strstr(emr_row, "\n  cheapest: lambda · fastest: lambda\n"));
+    assert_fits_80_columns(table);
     free(table);
     run_free(&res);
 }

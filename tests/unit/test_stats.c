@@ -259,6 +259,42 @@ static void test_timeavg_step_function(void **state)
 
 /* ---- confidence interval ---- */
 
+/* A trend: window means on a line are fitted exactly (slope per microsecond, R^2 = 1); values
+ * outside the period are ignored; a spike in the last window alone explains R^2 = 3/17 of the
+ * variation; merging adds windows; fewer than 3 windows make no fit. */
+static void test_trend_fit(void **state)
+{
+    (void)state;
+    sim_trend t, u;
+    sim_trend_init(&t, 1000000, 1000000 + 16 * 1000000); /* 16 windows of 1 s from t = 1 s */
+    for (int i = 0; i < 16; i++) {
+        sim_time_us at = 1000000 + i * 1000000 + 250000;
+        sim_trend_add(&t, at, 2.0 + 0.5 * i - 0.25); /* mean of window i: 2 + 0.5 i */
+        sim_trend_add(&t, at + 500000, 2.0 + 0.5 * i + 0.25);
+    }
+    sim_trend_add(&t, 999999, 1e9);   /* before the period */
+    sim_trend_add(&t, 17000000, 1e9); /* at its end: outside */
+    double slope, r2;
+    assert_int_equal(sim_trend_fit(&t, &slope, &r2), 16);
+    assert_double_near(slope * 1e6, 0.5, 1e-12);
+    assert_double_near(r2, 1.0, 1e-12);
+
+    sim_trend_init(&u, 0, 16);
+    for (int i = 0; i < 16; i++) sim_trend_add(&u, i, i == 15 ? 1.0 : 0.0);
+    assert_int_equal(sim_trend_fit(&u, &slope, &r2), 16);
+    assert_double_near(r2, 3.0 / 17.0, 1e-12); /* 3 / (windows + 1) */
+
+    sim_trend v;
+    sim_trend_init(&v, 0, 16);
+    sim_trend_add(&v, 0, 1.0);
+    sim_trend_add(&v, 5, 1.0);
+    assert_int_equal(sim_trend_fit(&v, &slope, &r2), 2);
+    assert_double_near(slope, 0.0, 0.0);
+    sim_trend_merge(&v, &u);
+    assert_int_equal((int)v.n[0], 2);
+    assert_double_near(v.sum[15], 1.0, 0.0);
+}
+
 static void test_ci_halfwidth(void **state)
 {
     static const double x[] = {1, 2, 3, 4, 5};
@@ -289,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_hist_extremes_and_merge),
         cmocka_unit_test(test_timeavg_step_function),
         cmocka_unit_test(test_ci_halfwidth),
+        cmocka_unit_test(test_trend_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
