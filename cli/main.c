@@ -38,6 +38,11 @@ static int cmd_validate(const cli_options *opt) {
     FILE *f = open_memstream(&buf, &len);
     int rc = f ? scenario_write_yaml(s, f) : SIM_ENOMEM;
     if (f && fclose(f) != 0) rc = SIM_ENOMEM;
+    sim_diag warnings;
+    sim_diag_init(&warnings);
+    scenario_warn(s, &warnings);
+    sim_diag_print(&warnings, stderr);
+    sim_diag_fini(&warnings);
     code = rc ? CLI_EXIT_RUNTIME : cli_emit(NULL, NULL, buf);
     if (rc) fprintf(stderr, "capsim: %s\n", sim_strerror(rc));
     free(buf);
@@ -66,6 +71,7 @@ static int cmd_run(const cli_options *opt) {
     report r;
     report_init(&r);
     int rc = run_scenario(s, opt->threads, &r);
+    if (!opt->quiet) sim_diag_print(&r.warnings, stderr);
     if (rc) {
         fprintf(stderr, "capsim: %s: simulation failed: %s\n", opt->file, sim_strerror(rc));
         code = CLI_EXIT_RUNTIME;

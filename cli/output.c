@@ -117,6 +117,12 @@ char *cli_render_json(const scenario *s, const report *r) {
         json_t *cmp = comparison_json(r);
         rc |= !cmp || json_object_set_new(root, "comparison", cmp);
     }
+    if (!rc && r->warnings.count > 0) {
+        json_t *w = json_array();
+        rc |= !w || json_object_set_new(root, "warnings", w);
+        for (size_t i = 0; i < r->warnings.count && !rc; i++)
+            rc |= json_array_append_new(w, json_string(r->warnings.entries[i].text));
+    }
     if (!rc) text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 done:
     json_decref(wl);
@@ -136,6 +142,8 @@ done:
 }
 
 /* ---------------------------------------------------------------- table */
+
+static void put_line(FILE *f, const char *line);
 
 /* The table's width: a terminal's default. */
 #define TABLE_WIDTH 80
@@ -234,7 +242,10 @@ static void table_section(FILE *f, const report_section *sec) {
             format_value(cv, sizeof cv, &c);
             snprintf(ci, sizeof ci, "± %s", cv);
         }
-        fprintf(f, "  %s%-*s %16s  %-16s\n", dot ? "  " : "", dot ? 26 : 28, label, value, ci);
+        char line[160];
+        snprintf(line, sizeof line, "  %s%-*s %16s  %s", dot ? "  " : "", dot ? 26 : 28, label,
+                 value, ci);
+        put_line(f, line);
     }
     if (sec->overload.overloaded) {
         char what[160];

@@ -23,12 +23,14 @@ static void section_fini(report_section *s) {
 void report_init(report *r) {
     memset(r, 0, sizeof *r);
     section_init(&r->workload, "workload");
+    sim_diag_init(&r->warnings);
 }
 
 void report_fini(report *r) {
     section_fini(&r->workload);
     for (size_t i = 0; i < r->n_platforms; i++) section_fini(&r->platforms[i]);
     r->n_platforms = 0;
+    sim_diag_fini(&r->warnings);
 }
 
 report_section *report_add_platform(report *r, const char *name) {

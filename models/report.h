@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/diag.h"
+
 typedef enum report_kind {
     REPORT_COUNT, /* an integer per replication (items, invocations) */
     REPORT_REAL   /* anything else (ratios, seconds, dollars) */
@@ -57,6 +59,7 @@ typedef struct report {
     report_section platforms[REPORT_MAX_PLATFORMS];
     size_t n_platforms;
     report_comparison comparison;
+    sim_diag warnings; /* FILE:LINE:COL: warning: ... (scenario_warn, and what the run saw) */
 } report;
 
 void report_init(report *r);

@@ -42,10 +42,32 @@ static int batch_platform_one(void *ctx, uint32_t replication, void *slot) {
     return job->simulate(job->s, job->table, replication, slot, job->pool);
 }
 
+/* A batch_items trigger (without a schedule) that was never reached: the only run was the one
+ * capsim starts at the end of the horizon on everything pending. */
+static void warn_batch_items(const scenario *s, const char *platform,
+                             const scn_batch_trigger *t, const batch_rep *reps, size_t n,
+                             report *r) {
+    if (t->batch_items <= 0 || t->every_us > 0) return;
+    for (size_t i = 0; i < n; i++)
+        if (reps[i].count_triggers > 0) return;
+    char path[48];
+    snprintf(path, sizeof path, "%s.trigger.batch_items", platform);
+    const char *file;
+    int line, col;
+    if (!scenario_key_where(s, path, &file, &line, &col))
+        scenario_key_where(s, platform, &file, &line, &col);
+    sim_diag_warning(&r->warnings, file, line, col, path,
+                     "%lld items were never pending at once, so no run started on this trigger; "
+                     "capsim ran one job on everything pending at the end of the horizon "
+                     "(lower batch_items, or add `every:` for a schedule)",
+                     (long long)t->batch_items);
+}
+
 /* Runs one batch platform over the replications and adds its section to r. */
 static int run_batch_platform(const scenario *s, int threads, const pricing_table *table,
                               batch_platform_simulate simulate,
-                              batch_platform_summarize summarize, report *r) {
+                              batch_platform_summarize summarize, const char *platform,
+                              const scn_batch_trigger *trigger, report *r) {
     size_t n = (size_t)s->replications;
     batch_rep *reps = calloc(n, sizeof *reps);
     sim_hist *pool = malloc(sizeof *pool);
@@ -56,6 +78,7 @@ static int run_batch_platform(const scenario *s, int threads, const pricing_tabl
         rc = sim_replicate((uint32_t)n, threads, batch_platform_one, &job, reps, sizeof *reps);
     }
     if (!rc) rc = summarize(s, reps, n, pool, r);
+    if (!rc) warn_batch_items(s, platform, trigger, reps, n, r);
     free(reps);
     free(pool);
     return rc;
@@ -126,6 +149,7 @@ int run_scenario(const scenario *s, int threads, report *r) {
     const pricing_table *table = s->pricing_table; /* loaded and checked with the scenario */
     int rc = table ? SIM_OK : SIM_EINVAL;
     if (rc) return rc;
+    scenario_warn(s, &r->warnings);
     if (s->lambda.present) {
         lambda_rep *reps = calloc(n, sizeof *reps);
         lambda_pool *pool = malloc(sizeof *pool);
@@ -146,9 +170,11 @@ int run_scenario(const scenario *s, int threads, report *r) {
     }
     /* Platforms appear in the report in this order: lambda, glue, emr. */
     if (!rc && s->glue.present)
-        rc = run_batch_platform(s, threads, table, glue_simulate, glue_summarize, r);
+        rc = run_batch_platform(s, threads, table, glue_simulate, glue_summarize, "glue",
+                                &s->glue.trigger, r);
     if (!rc && s->emr.present)
-        rc = run_batch_platform(s, threads, table, emr_simulate, emr_summarize, r);
+        rc = run_batch_platform(s, threads, table, emr_simulate, emr_summarize, "emr",
+                                &s->emr.trigger, r);
     if (!rc) {
         report_compare(r);
         note_month_assumption(s, r);

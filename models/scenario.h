@@ -289,6 +289,11 @@ int scenario_write_yaml(const scenario *s, FILE *out);
  * keys. Returns 0, or SIM_EIO when writing failed. */
 int scenario_write_schema(FILE *out);
 
+/* Records in w (sim_diag_warning) what a valid scenario probably did not mean: a batch
+ * trigger period longer than the horizon, items larger than Lambda's ephemeral storage, a
+ * provisioned window the horizon never reaches. */
+void scenario_warn(const scenario *s, sim_diag *w);
+
 /* How many times a month the horizon's usage happens: pricing.horizons_per_month, or
  * month / horizon when it is not set. per_month costs are the horizon's usage times this. */
 double scenario_horizons_per_month(const scenario *s);

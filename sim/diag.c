@@ -71,17 +71,15 @@ static void sim_diag_push_(sim_diag *d, char *text)
     d->entries[d->count++].text = text;
 }
 
-void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char *path,
-                    const char *fmt, ...)
+/* Records `FILE:LINE:COL: SEVERITY: PATH: MSG`. */
+static void sim_diag_vreport_(sim_diag *d, const char *severity, const char *file, int line,
+                              int col, const char *path, const char *fmt, va_list ap)
 {
     if (d->max_entries > 0 && d->count >= (size_t)d->max_entries) {
         d->dropped++;
         return;
     }
-    va_list ap;
-    va_start(ap, fmt);
     char *msg = sim_diag_vformat_(fmt, ap);
-    va_end(ap);
     if (msg == NULL) {
         d->dropped++;
         return;
@@ -95,10 +93,28 @@ void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char
         snprintf(pos, sizeof pos, ":%d", line);
     const char *f = (file != NULL && file[0] != '\0') ? file : "capsim";
     bool has_path = path != NULL && path[0] != '\0';
-    char *text = sim_diag_format_("%s%s: error: %s%s%s", f, pos, has_path ? path : "",
+    char *text = sim_diag_format_("%s%s: %s: %s%s%s", f, pos, severity, has_path ? path : "",
                                   has_path ? ": " : "", msg);
     free(msg);
     sim_diag_push_(d, text);
+}
+
+void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char *path,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sim_diag_vreport_(d, "error", file, line, col, path, fmt, ap);
+    va_end(ap);
+}
+
+void sim_diag_warning(sim_diag *d, const char *file, int line, int col, const char *path,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sim_diag_vreport_(d, "warning", file, line, col, path, fmt, ap);
+    va_end(ap);
 }
 
 void sim_diag_append(sim_diag *d, const sim_diag *src)

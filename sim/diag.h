@@ -3,7 +3,9 @@
  * Loading a scenario collects every problem before giving up, each as
  * `FILE:LINE:COL: error: KEY.PATH: message`. A sim_diag owns a list of such messages in the order
  * they were reported; the caller prints them all (to stderr) and exits 3. Line and column are
- * 1-based; 0 means "no position" (the message then reads `FILE: error: ...`). */
+ * 1-based; 0 means "no position" (the message then reads `FILE: error: ...`). Warnings (a
+ * scenario that is valid but probably not what was meant) read `warning:` and go in a sim_diag
+ * of their own. */
 #ifndef SIM_DIAG_H
 #define SIM_DIAG_H
 
@@ -29,6 +31,13 @@ __attribute__((format(printf, 6, 7)))
 #endif
 void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char *path,
                     const char *fmt, ...);
+/* Records `file:line:col: warning: path: <fmt...>`. Keep warnings in a sim_diag of their own:
+ * every entry of a sim_diag counts in sim_diag_count, which callers read as errors. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 6, 7)))
+#endif
+void sim_diag_warning(sim_diag *d, const char *file, int line, int col, const char *path,
+                      const char *fmt, ...);
 /* Appends src's messages to d as they are (already formatted), as if reported to d; src's
  * dropped errors are counted too. For errors found while loading a file a scenario refers to
  * (a pricing table): reported in the scenario's diagnostics after the error at the reference. */
