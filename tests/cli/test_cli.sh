@@ -57,6 +57,10 @@ expect_exit 3 validate "$small" --set lambda.memory=20000MB
 # errors in overrides point at the override
 expect_exit 3 run "$small" --set lambda.trigger=kinesys && check "bad enum via --set" contains "$tmp/err" "^--set:1:.*lambda.trigger"
 
+# a rate's period may be a word: 50000/day is 50000/d
+expect_exit 0 validate "$small" --set workload.arrivals.rate=50000/day \
+  && check "rate per day accepted" contains "$tmp/out" "rate: 50000/d$"
+
 # validate prints the effective scenario, which validates to itself
 expect_exit 0 validate "$small" && cp "$tmp/out" "$tmp/eff.yaml" \
   && check "defaults filled in" contains "$tmp/eff.yaml" "keep_alive"
