@@ -64,6 +64,12 @@ static int cmd_run(const cli_options *opt) {
     scenario *s = NULL;
     int code = load(opt, &s);
     if (code) return code;
+    /* The output folder is made once the scenario is known good, before the simulation: a
+     * folder that cannot be made fails now, not after a long run. */
+    if (opt->out_dir && (code = cli_out_dir_create(opt->out_dir))) {
+        scenario_destroy(s);
+        return code;
+    }
     report r;
     report_init(&r);
     /* The bar (stderr, terminals only, runs past 2 s) reads the counters the replications

@@ -68,7 +68,8 @@ static const cli_option options[] = {
     {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE,
      "override a scenario key by its dotted path, e.g. --set lambda.memory=2048MB (repeatable)"},
     {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST, "output format (default table)"},
-    {OPT_OUT, 'o', "out", "DIR", CMD_RUN, "write results.{txt,json,csv} into DIR instead of stdout"},
+    {OPT_OUT, 'o', "out", "DIR", CMD_RUN,
+     "write results.{txt,json,csv} into DIR (made if missing) instead of stdout"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN, "print nothing but errors and the data"},
     /* capsim cost (RESULTS-FORMAT.md): a month of usage. Lambda on-demand: */
     {OPT_VALUE, 0, "requests", "N", CMD_COST,

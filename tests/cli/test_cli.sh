@@ -88,7 +88,19 @@ mkdir "$tmp/outdir"
 expect_exit 0 run "$small" --format json -o "$tmp/outdir" -q && check "results.json written" cmp -s "$tmp/outdir/results.json" "$tmp/j1.json" \
   && check "nothing on stdout with -o" empty "$tmp/out" \
   && check "no temporary left" bash -c "[ \$(ls -A '$tmp/outdir' | wc -l) -eq 1 ]"
-expect_exit 4 run "$small" -o "$tmp/no/such/dir"
+# a missing DIR is made, with its parents (mkdir -p); one that cannot be made: exit 4, before running
+expect_exit 0 run "$small" --format json -o "$tmp/new/nested/dir/" -q \
+  && check "-o makes missing folders" cmp -s "$tmp/new/nested/dir/results.json" "$tmp/j1.json"
+expect_exit 0 run "$small" --format json -o "$tmp/new/nested/dir" -q \
+  && check "-o into an existing folder" cmp -s "$tmp/new/nested/dir/results.json" "$tmp/j1.json"
+touch "$tmp/plainfile"
+expect_exit 4 run "$small" -o "$tmp/plainfile/sub" && check "-o under a file: clear message" \
+  contains "$tmp/err" "cannot create output folder '$tmp/plainfile/sub': $tmp/plainfile: Not a directory" \
+  && check "nothing on stdout when -o fails" empty "$tmp/out"
+expect_exit 4 run "$small" -o "$tmp/plainfile" && check "-o naming a file" \
+  contains "$tmp/err" "cannot create output folder '$tmp/plainfile': Not a directory"
+expect_exit 3 run "$small" --set lambda.memory=1MB -o "$tmp/not-made" \
+  && check "no folder made for a bad scenario" bash -c "[ ! -e '$tmp/not-made' ]"
 
 # the shipped scenarios all validate
 for f in "$src"/scenarios/*.yaml; do
