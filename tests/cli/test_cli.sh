@@ -57,6 +57,12 @@ expect_exit 3 validate "$small" --set lambda.memory=20000MB
 # errors in overrides point at the override
 expect_exit 3 run "$small" --set lambda.trigger=kinesys && check "bad enum via --set" contains "$tmp/err" "^--set:1:.*lambda.trigger"
 
+# several bad overrides: their errors in the order given (not the order of the format's keys)
+expect_exit 3 run "$small" --set lambda.memory=1MB --set horizon=xx \
+  && check "--set errors in the order given" bash -c "grep -o '^--set:[0-9]' '$tmp/err' | tr '\n' ' ' | grep -qx -- '--set:1 --set:2 '"
+expect_exit 3 run "$small" --set horizon=xx --set lambda.memory=1MB \
+  && check "--set errors in the order given, reversed" bash -c "head -1 '$tmp/err' | grep -q '^--set:1:9: error: horizon'"
+
 # a rate's period may be a word: 50000/day is 50000/d
 expect_exit 0 validate "$small" --set workload.arrivals.rate=50000/day \
   && check "rate per day accepted" contains "$tmp/out" "rate: 50000/d$"
