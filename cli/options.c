@@ -75,7 +75,8 @@ static const cli_option options[] = {
     {OPT_VALUE, 0, "requests", "N", CMD_COST,
      "on-demand requests in the month (not served by provisioned concurrency)"},
     {OPT_VALUE, 0, "duration", "D", CMD_COST,
-     "duration of each on-demand request, e.g. 120ms (billed rounded up to 1 ms)"},
+     "duration of each on-demand request, e.g. 120ms (billed rounded up to 1 ms); "
+     "--requests 0 needs no --duration or --memory"},
     {OPT_VALUE, 0, "memory", "SIZE", CMD_COST, "function memory, 128MB..10240MB, e.g. 1536MB"},
     {OPT_VALUE, 0, "arch", "x86_64|arm64", CMD_COST, "architecture (default x86_64)"},
     {OPT_VALUE, 0, "ephemeral", "SIZE", CMD_COST,
