@@ -65,5 +65,8 @@ char *cli_render_csv(const scenario *s, const report *r);
 /* Writes text to stdout (dir == NULL) or atomically to dir/name (temporary file, then rename).
  * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why. */
 int cli_emit(const char *dir, const char *name, const char *text);
+/* Makes the output folder dir and its missing parents (mkdir -p; an existing folder is fine).
+ * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why (outdir.c). */
+int cli_out_dir_create(const char *dir);
 
 #endif

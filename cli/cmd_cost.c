@@ -182,9 +182,18 @@ static int read_args(const cli_options *opt, cost_args *a)
         !given(opt, "emr-instance"))
         return usage_error("nothing to price: give Lambda usage (--requests, --provisioned), "
                            "a Glue job (--glue-dpu) or EMR instances (--emr-instance)");
+    /* Zero requests bill no duration and no memory: `--requests 0` (say, all traffic on
+     * provisioned environments) needs neither --duration nor --memory. */
+    bool no_requests = given(opt, "requests") && strcmp(cli_option_value(opt, "requests"), "0") == 0;
+    bool no_provisioned_requests = given(opt, "provisioned-requests") &&
+                                   strcmp(cli_option_value(opt, "provisioned-requests"), "0") == 0;
     for (size_t i = 0; i < sizeof REQUIRES / sizeof REQUIRES[0]; i++) {
         if (!given(opt, REQUIRES[i].option) || given(opt, REQUIRES[i].needs) ||
             (REQUIRES[i].or_needs && given(opt, REQUIRES[i].or_needs)))
+            continue;
+        if ((no_requests && strcmp(REQUIRES[i].option, "requests") == 0) ||
+            (no_provisioned_requests && strcmp(REQUIRES[i].option, "provisioned-requests") == 0 &&
+             strcmp(REQUIRES[i].needs, "provisioned-duration") == 0))
             continue;
         if (REQUIRES[i].or_needs)
             return usage_error("--%s needs --%s or --%s", REQUIRES[i].option, REQUIRES[i].needs,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "models/run.h"
 #include "sim/error.h"
 
@@ -68,9 +69,22 @@ static int cmd_run(const cli_options *opt) {
     scenario *s = NULL;
     int code = load(opt, &s);
     if (code) return code;
+    /* The output folder is made once the scenario is known good, before the simulation: a
+     * folder that cannot be made fails now, not after a long run. */
+    if (opt->out_dir && (code = cli_out_dir_create(opt->out_dir))) {
+        scenario_destroy(s);
+        return code;
+    }
     report r;
     report_init(&r);
-    int rc = run_scenario(s, opt->threads, &r);
+    /* The bar (stderr, terminals only, runs past 2 s) reads the counters the replications
+     * advance; the results never depend on it. */
+    sim_progress progress;
+    sim_progress_init(&progress);
+    cli_progress_bar *bar =
+        opt->quiet ? NULL : cli_progress_start(&progress, stderr, &cli_progress_style_sim);
+    int rc = run_scenario(s, opt->threads, &progress, &r);
+    cli_progress_stop(bar);
     if (!opt->quiet) sim_diag_print(&r.warnings, stderr);
     if (rc) {
         fprintf(stderr, "capsim: %s: simulation failed: %s\n", opt->file, sim_strerror(rc));

@@ -68,13 +68,15 @@ static const cli_option options[] = {
     {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE,
      "override a scenario key by its dotted path, e.g. --set lambda.memory=2048MB (repeatable)"},
     {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST, "output format (default table)"},
-    {OPT_OUT, 'o', "out", "DIR", CMD_RUN, "write results.{txt,json,csv} into DIR instead of stdout"},
+    {OPT_OUT, 'o', "out", "DIR", CMD_RUN,
+     "write results.{txt,json,csv} into DIR (made if missing) instead of stdout"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN, "print nothing but errors and the data"},
     /* capsim cost (RESULTS-FORMAT.md): a month of usage. Lambda on-demand: */
     {OPT_VALUE, 0, "requests", "N", CMD_COST,
      "on-demand requests in the month (not served by provisioned concurrency)"},
     {OPT_VALUE, 0, "duration", "D", CMD_COST,
-     "duration of each on-demand request, e.g. 120ms (billed rounded up to 1 ms)"},
+     "duration of each on-demand request, e.g. 120ms (billed rounded up to 1 ms); "
+     "--requests 0 needs no --duration or --memory"},
     {OPT_VALUE, 0, "memory", "SIZE", CMD_COST, "function memory, 128MB..10240MB, e.g. 1536MB"},
     {OPT_VALUE, 0, "arch", "x86_64|arm64", CMD_COST, "architecture (default x86_64)"},
     {OPT_VALUE, 0, "ephemeral", "SIZE", CMD_COST,

@@ -17,7 +17,7 @@
 #include "sim/calendar.h"
 #include "sim/error.h"
 
-enum { EV_TICK, EV_FLUSH, EV_JOB_END };
+enum { EV_TICK, EV_FLUSH, EV_JOB_END, EV_PROGRESS /* publish progress; changes nothing */ };
 
 typedef struct batch_sim {
     const scenario *s;
@@ -39,6 +39,7 @@ typedef struct batch_sim {
     sim_time_us waiting_trigger_us;
     bool waiting_counted;
     sim_hist *latency_us;
+    sim_progress_clock progress;
 } batch_sim;
 
 static int push_arrival(batch_sim *m, sim_time_us t_us) {
@@ -162,6 +163,13 @@ static int on_job_end(batch_sim *m) {
     return dispatch(m, m->waiting_trigger_us, m->waiting_counted);
 }
 
+/* Publishes progress; the next publication is another event (none after the horizon). */
+static int on_progress(batch_sim *m) {
+    sim_time_us next_us = sim_progress_clock_publish(&m->progress, m->now_us, m->wl.produced);
+    if (next_us == SIM_TIME_NEVER) return SIM_OK;
+    return sim_calendar_schedule(&m->cal, next_us, EV_PROGRESS, 0, 0, NULL);
+}
+
 static int replication_loop(batch_sim *m) {
     wl_item item;
     sim_event ev;
@@ -183,11 +191,13 @@ static int replication_loop(batch_sim *m) {
                 rc = m->pending_items > 0 ? fire(m, true) : SIM_OK;
                 break;
             case EV_JOB_END: rc = on_job_end(m); break;
+            case EV_PROGRESS: rc = on_progress(m); break;
             default: SIM_ASSERT(!"unknown event kind");
             }
         }
         if (rc) return rc;
     }
+    sim_progress_clock_finish(&m->progress, m->wl.produced);
     SIM_ASSERT(m->pending_items == 0 && !m->waiting);
     return SIM_OK;
 }
@@ -217,6 +227,10 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
         rc = sim_calendar_schedule(&m.cal, cfg->trigger.every_us, EV_TICK, 0, 0, NULL);
     else if (!rc)
         rc = sim_calendar_schedule(&m.cal, m.end_us, EV_FLUSH, 0, 0, NULL);
+    sim_progress_clock_init(&m.progress, cfg->progress, 0, m.end_us);
+    sim_time_us progress_us = sim_progress_clock_first(&m.progress);
+    if (!rc && progress_us != SIM_TIME_NEVER)
+        rc = sim_calendar_schedule(&m.cal, progress_us, EV_PROGRESS, 0, 0, NULL);
     if (!rc) rc = replication_loop(&m);
     if (!rc) {
         /* A replication with nothing completed has no latency (NaN: left out of the means). */

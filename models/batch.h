@@ -47,6 +47,7 @@
 
 #include "models/report.h"
 #include "models/scenario.h"
+#include "sim/progress.h"
 #include "sim/stats.h"
 #include "sim/time.h"
 
@@ -78,6 +79,7 @@ typedef struct batch_config {
     int64_t max_concurrent; /* jobs running at once; 0 = no limit */
     batch_run_fn run;
     void *platform;
+    sim_progress *progress; /* optional (NULL): simulated time and items, for a display */
 } batch_config;
 
 #define BATCH_MAX_USAGE 4

@@ -89,10 +89,11 @@ static int run_serverless(void *platform, const batch_job *job, batch_outcome *o
 }
 
 int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                 sim_hist *pool) {
+                 sim_hist *pool, sim_progress *progress) {
     const scn_emr *E = &s->emr;
     emr_sim e = {.E = E};
-    batch_config cfg = {.trigger = E->trigger, .max_concurrent = 0, .platform = &e};
+    batch_config cfg = {
+        .trigger = E->trigger, .max_concurrent = 0, .platform = &e, .progress = progress};
     double horizon_s = sim_time_to_s(s->horizon_us);
     if (E->deployment == SCN_EMR_SERVERLESS) {
         e.vcpu_effective = (double)E->sl_workers * E->sl_vcpu * E->efficiency;

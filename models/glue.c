@@ -49,7 +49,7 @@ static int glue_run(void *platform, const batch_job *job, batch_outcome *out) {
 }
 
 int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                  sim_hist *pool) {
+                  sim_hist *pool, sim_progress *progress) {
     const scn_glue *G = &s->glue;
     glue_sim g = {
         .G = G,
@@ -63,6 +63,7 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
         .max_concurrent = G->max_concurrent_runs,
         .run = glue_run,
         .platform = &g,
+        .progress = progress,
     };
     int rc = batch_simulate(s, replication, &cfg, out, pool);
     gsl_rng_free(g.rng_startup);

@@ -25,9 +25,10 @@ enum { GLUE_USAGE_DPU_HOURS, GLUE_USAGE_COUNT };
 
 
 /* Simulates replication `replication` into *out (usage and cost included, priced from p), adding
- * its latencies (microseconds) into *pool. 0, SIM_ENOMEM. */
+ * its latencies (microseconds) into *pool and its simulated time and items into *progress (may
+ * be NULL). 0, SIM_ENOMEM. */
 int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                  sim_hist *pool);
+                  sim_hist *pool, sim_progress *progress);
 
 /* Adds the glue section (and the workload section if none yet). 0 or SIM_ENOMEM. */
 int glue_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,

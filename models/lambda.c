@@ -495,7 +495,15 @@ static int64_t max_provisioned(const scn_lambda *L) {
     return k;
 }
 
-static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out) {
+/* Publishes progress; the next publication is another event (none after the horizon). */
+static int on_progress(lambda_sim *m) {
+    sim_time_us next_us = sim_progress_clock_publish(&m->progress, m->now_us, m->wl.produced);
+    if (next_us == SIM_TIME_NEVER) return SIM_OK;
+    return sim_calendar_schedule(&m->cal, next_us, LAMBDA_EV_PROGRESS, 0, 0, NULL);
+}
+
+static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out,
+                             sim_progress *progress) {
     const scn_lambda *L = &s->lambda;
     memset(m, 0, sizeof *m);
     m->s = s;
@@ -554,6 +562,11 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     if ((rc = sim_calendar_schedule(&m->cal, m->warmup_us, LAMBDA_EV_WINDOW_OPEN, 0, 0, NULL)) ||
         (rc = sim_calendar_schedule(&m->cal, m->end_us, LAMBDA_EV_WINDOW_CLOSE, 0, 0, NULL)))
         return rc;
+    sim_progress_clock_init(&m->progress, progress, 0, m->end_us);
+    sim_time_us progress_us = sim_progress_clock_first(&m->progress);
+    if (progress_us != SIM_TIME_NEVER &&
+        (rc = sim_calendar_schedule(&m->cal, progress_us, LAMBDA_EV_PROGRESS, 0, 0, NULL)))
+        return rc;
     /* Provisioned environments: a constant pool exists, initialised, from t = 0; a schedule's
      * windows (times of day, daily) are allocated ahead so they are ready at `from`. */
     for (int64_t i = 0; i < L->provisioned && !rc; i++) rc = env_provision(m);
@@ -592,6 +605,7 @@ static int replication_loop(lambda_sim *m) {
             case LAMBDA_EV_FINISH: rc = on_finish(m, (int32_t)ev.target); break;
             case LAMBDA_EV_EXPIRE: rc = on_expire(m, (int32_t)ev.target); break;
             case LAMBDA_EV_PROVISION: rc = on_provision(m, &ev); break;
+            case LAMBDA_EV_PROGRESS: rc = on_progress(m); break;
             case LAMBDA_EV_WINDOW_OPEN:
                 sim_timeavg_open(&m->busy_avg, m->now_us);
                 sim_timeavg_open(&m->live_avg, m->now_us);
@@ -610,6 +624,7 @@ static int replication_loop(lambda_sim *m) {
         }
         if (rc) return rc;
     }
+    sim_progress_clock_finish(&m->progress, m->wl.produced);
     SIM_ASSERT(m->pending == 0);
     return SIM_OK;
 }
@@ -665,9 +680,10 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
     return SIM_OK;
 }
 
-int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool) {
+int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool,
+                    sim_progress *progress) {
     lambda_sim m;
-    int rc = replication_setup(&m, s, replication, out);
+    int rc = replication_setup(&m, s, replication, out, progress);
     if (!rc) rc = replication_loop(&m);
     if (!rc) {
         out->concurrency_mean = sim_timeavg_mean(&m.busy_avg);

@@ -21,6 +21,7 @@
 #include "models/report.h"
 #include "models/scenario.h"
 #include "sim/diag.h"
+#include "sim/progress.h"
 #include "sim/stats.h"
 
 /* What one replication measured (small: percentiles are kept per replication for their
@@ -57,8 +58,11 @@ typedef struct lambda_pool {
 } lambda_pool;
 
 /* Simulates replication `replication` into *out, adding its histograms into *pool (which the
- * caller has initialised and protects with an OpenMP critical section inside). 0 or SIM_ENOMEM. */
-int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool);
+ * caller has initialised and protects with an OpenMP critical section inside), and its
+ * simulated time (warmup + horizon, microseconds) and items into *progress when not NULL.
+ * 0 or SIM_ENOMEM. */
+int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool,
+                    sim_progress *progress);
 
 /* Prices a replication's usage into its cost_* fields (lambda_simulate leaves them 0). */
 int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o);

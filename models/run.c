@@ -16,17 +16,19 @@
 typedef struct lambda_run_ctx {
     const scenario *s;
     lambda_pool *pool;
+    sim_progress *progress;
 } lambda_run_ctx;
 
 static int lambda_one(void *ctx, uint32_t replication, void *slot) {
     lambda_run_ctx *run = ctx;
-    return lambda_simulate(run->s, replication, slot, run->pool);
+    return lambda_simulate(run->s, replication, slot, run->pool, run->progress);
 }
 
 /* ---- Glue and EMR: the batch platforms (models/batch.h) ---- */
 
 typedef int (*batch_platform_simulate)(const scenario *s, const pricing_table *p,
-                                       uint32_t replication, batch_rep *out, sim_hist *pool);
+                                       uint32_t replication, batch_rep *out, sim_hist *pool,
+                                       sim_progress *progress);
 typedef int (*batch_platform_summarize)(const scenario *s, const batch_rep *reps, size_t n,
                                         const sim_hist *pool, report *r);
 
@@ -35,11 +37,12 @@ typedef struct batch_platform_job {
     const pricing_table *table;
     batch_platform_simulate simulate;
     sim_hist *pool;
+    sim_progress *progress;
 } batch_platform_job;
 
 static int batch_platform_one(void *ctx, uint32_t replication, void *slot) {
     batch_platform_job *job = ctx;
-    return job->simulate(job->s, job->table, replication, slot, job->pool);
+    return job->simulate(job->s, job->table, replication, slot, job->pool, job->progress);
 }
 
 /* A batch_items trigger (without a schedule) that was never reached: the only run was the one
@@ -64,8 +67,8 @@ static void warn_batch_items(const scenario *s, const char *platform,
 }
 
 /* Runs one batch platform over the replications and adds its section to r. */
-static int run_batch_platform(const scenario *s, int threads, const pricing_table *table,
-                              batch_platform_simulate simulate,
+static int run_batch_platform(const scenario *s, int threads, sim_progress *progress,
+                              const pricing_table *table, batch_platform_simulate simulate,
                               batch_platform_summarize summarize, const char *platform,
                               const scn_batch_trigger *trigger, report *r) {
     size_t n = (size_t)s->replications;
@@ -74,7 +77,7 @@ static int run_batch_platform(const scenario *s, int threads, const pricing_tabl
     int rc = reps && pool ? SIM_OK : SIM_ENOMEM;
     if (!rc) {
         sim_hist_init(pool);
-        batch_platform_job job = {s, table, simulate, pool};
+        batch_platform_job job = {s, table, simulate, pool, progress};
         rc = sim_replicate((uint32_t)n, threads, batch_platform_one, &job, reps, sizeof *reps);
     }
     if (!rc) rc = summarize(s, reps, n, pool, r);
@@ -144,12 +147,16 @@ static void note_month_assumption(const scenario *s, report *r) {
                     what, scenario_horizons_per_month(s));
 }
 
-int run_scenario(const scenario *s, int threads, report *r) {
+int run_scenario(const scenario *s, int threads, sim_progress *progress, report *r) {
     size_t n = (size_t)s->replications;
     const pricing_table *table = s->pricing_table; /* loaded and checked with the scenario */
     int rc = table ? SIM_OK : SIM_EINVAL;
     if (rc) return rc;
     scenario_warn(s, &r->warnings);
+    if (progress) {
+        uint64_t platforms = (uint64_t)s->lambda.present + s->glue.present + s->emr.present;
+        sim_progress_expect(progress, platforms * n * (uint64_t)(s->warmup_us + s->horizon_us));
+    }
     if (s->lambda.present) {
         lambda_rep *reps = calloc(n, sizeof *reps);
         lambda_pool *pool = malloc(sizeof *pool);
@@ -160,7 +167,7 @@ int run_scenario(const scenario *s, int threads, report *r) {
         }
         sim_hist_init(&pool->latency_us);
         sim_hist_init(&pool->duration_us);
-        lambda_run_ctx run = {s, pool};
+        lambda_run_ctx run = {s, pool, progress};
         rc = sim_replicate((uint32_t)n, threads, lambda_one, &run, reps, sizeof *reps);
         for (size_t i = 0; i < n && !rc; i++) rc = lambda_bill(s, table, &reps[i]);
         if (!rc) rc = lambda_summarize(s, reps, n, pool, r);
@@ -170,10 +177,10 @@ int run_scenario(const scenario *s, int threads, report *r) {
     }
     /* Platforms appear in the report in this order: lambda, glue, emr. */
     if (!rc && s->glue.present)
-        rc = run_batch_platform(s, threads, table, glue_simulate, glue_summarize, "glue",
+        rc = run_batch_platform(s, threads, progress, table, glue_simulate, glue_summarize, "glue",
                                 &s->glue.trigger, r);
     if (!rc && s->emr.present)
-        rc = run_batch_platform(s, threads, table, emr_simulate, emr_summarize, "emr",
+        rc = run_batch_platform(s, threads, progress, table, emr_simulate, emr_summarize, "emr",
                                 &s->emr.trigger, r);
     if (!rc) {
         report_compare(r);

@@ -7,9 +7,14 @@
 
 #include "models/report.h"
 #include "models/scenario.h"
+#include "sim/progress.h"
 
 /* Simulates s on `threads` threads (0 = all cores) into r (report_init'ed by the caller).
- * 0, SIM_ENOMEM, or another sim_error. */
-int run_scenario(const scenario *s, int threads, report *r);
+ * When progress is not NULL (sim_progress_init'ed by the caller), the run first adds its work
+ * to the expected total — simulated microseconds: platforms x replications x (warmup +
+ * horizon) — and the replications advance it as they go (items: workload items consumed, every
+ * platform counting its own). Progress never changes the results. 0, SIM_ENOMEM, or another
+ * sim_error. */
+int run_scenario(const scenario *s, int threads, sim_progress *progress, report *r);
 
 #endif

@@ -726,6 +726,7 @@ static int walk_text(scenario *holder, const char *dir, const char *text, size_t
 {
     const char *name = holder->file;
     scn_walk w = {.s = holder, .diag = diag, .diag_before = sim_diag_count(diag), .dir = dir};
+    size_t first_entry = diag->count; /* this walk's entries start here */
     yaml_parser_t p;
     yaml_document_t doc;
     int rc = SIM_OK;
@@ -773,6 +774,9 @@ static int walk_text(scenario *holder, const char *dir, const char *text, size_t
     if (!w.oom)
         walk_section(&w, kind->root, root, base, "");
     yaml_document_delete(&doc);
+    /* The walk reports in the order of the format's keys; a user reads the overrides' errors
+     * in the order the overrides were given, after the file's. */
+    if (n_overrides > 0) sim_diag_sort_source(diag, first_entry, OVERRIDE_SOURCE);
 
     if (w.oom)
         return SIM_ENOMEM;

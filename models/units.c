@@ -18,7 +18,9 @@
 static const char EXPECT_DURATION[] =
     "expected a duration like 250ms, 2s, 1.5min, 1h, 7d (units us, ms, s, min, h, d)";
 static const char EXPECT_SIZE[] = "expected a size like 512MB, 1.5GB, 10KB (units KB, MB, GB, TB)";
-static const char EXPECT_RATE[] = "expected a rate like 100/s, 0.5/s, 6000/min, 2/h, 1000/10s";
+static const char EXPECT_RATE[] =
+    "expected a rate like 100/s, 0.5/s, 6000/min, 2/h, 50000/d, 1000/10s (or per second, minute, "
+    "hour, day: 50000/day)";
 static const char EXPECT_INT[] = "expected an integer like 10 (digits only)";
 static const char EXPECT_NUMBER[] = "expected a number like 0.6, 12 or 1e-4";
 
@@ -30,6 +32,11 @@ typedef struct unit {
 /* Largest first: the formatters try them in this order. */
 static const unit DURATION_UNITS[] = {
     {"d", 86400e6}, {"h", 3600e6}, {"min", 60e6}, {"s", 1e6}, {"ms", 1e3}, {"us", 1},
+};
+/* A rate's period may also be a word ("50000/day" as one writes "per day"): one of these, in
+ * full and singular. Durations keep to the units ("1.5day" is not a duration). */
+static const unit RATE_PERIOD_WORDS[] = {
+    {"day", 86400e6}, {"hour", 3600e6}, {"minute", 60e6}, {"second", 1e6},
 };
 static const unit SIZE_UNITS[] = {
     {"TB", 1048576.0}, {"GB", 1024.0}, {"MB", 1.0}, {"KB", 1.0 / 1024.0},
@@ -221,6 +228,7 @@ int units_parse_rate(const char *text, units_rate *out, char *msg, size_t msg_le
     const char *per = slash + 1;
     sim_time_us period_us;
     const unit *u = find_unit(DURATION_UNITS, N_UNITS(DURATION_UNITS), per);
+    if (!u) u = find_unit(RATE_PERIOD_WORDS, N_UNITS(RATE_PERIOD_WORDS), per);
     if (u) {
         period_us = (sim_time_us)u->factor; /* "/min" means per one minute */
     } else {

@@ -6,7 +6,8 @@
  * as 128 and `0128` as octal) turns typos into silently wrong simulations:
  *   duration  NUMBER UNIT, no space, UNIT one of us ms s min h d          250ms 2s 1.5min 7d
  *   size      NUMBER UNIT, UNIT one of KB MB GB TB (binary: 1 GB = 1024 MB)  512MB 1.5GB 10KB
- *   rate      NUMBER "/" (UNIT | DURATION)                                  100/s 6000/min 1000/10s
+ *   rate      NUMBER "/" (UNIT | WORD | DURATION), WORD one of second minute hour day
+ *                                                              100/s 6000/min 50000/day 1000/10s
  *   integer   digits, optional leading '-', no leading zero, no '+', no exponent   42 -1
  *   number    like integer, plus an optional fraction and exponent         0.6 1e-4 -2.5
  * NUMBER in values with units is digits with an optional fraction ("1.5"; not ".5", "1e3",

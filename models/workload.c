@@ -238,5 +238,6 @@ bool workload_next(workload_gen *g, wl_item *out) {
                  sim_dist_sample(&w->work_cpu_per_mb.dist, g->cpu_per_mb) * out->size_mb;
     out->io_s = sim_dist_sample(&w->work_io.dist, g->io);
     out->poison = w->poison_rate > 0 && gsl_rng_uniform(g->poison) < w->poison_rate;
+    g->produced++;
     return true;
 }

@@ -53,6 +53,7 @@ typedef struct workload_gen {
     int64_t trace_minute_left;     /* per_minute: arrivals still to come in the current minute */
     double trace_gap_left;         /* per_minute: share of the minute after the last arrival */
     sim_time_us trace_minute_us;   /* per_minute: start of the current minute */
+    uint64_t produced;             /* items returned by workload_next so far */
 } workload_gen;
 
 /* Prepares the generator for one replication. For process: trace, arrivals replay `trace`, or

@@ -50,7 +50,7 @@ static char *sim_diag_format_(const char *fmt, ...)
 }
 
 /* Takes ownership of text (NULL counts as dropped: the error is never lost from the count). */
-static void sim_diag_push_(sim_diag *d, char *text)
+static void sim_diag_push_(sim_diag *d, char *text, int line, int col, bool follows)
 {
     if (text == NULL || (d->max_entries > 0 && d->count >= (size_t)d->max_entries)) {
         free(text);
@@ -68,7 +68,7 @@ static void sim_diag_push_(sim_diag *d, char *text)
         d->entries = e;
         d->capacity = cap;
     }
-    d->entries[d->count++].text = text;
+    d->entries[d->count++] = (sim_diag_entry){text, line, col, follows};
 }
 
 /* Records `FILE:LINE:COL: SEVERITY: PATH: MSG`. */
@@ -96,7 +96,7 @@ static void sim_diag_vreport_(sim_diag *d, const char *severity, const char *fil
     char *text = sim_diag_format_("%s%s: %s: %s%s%s", f, pos, severity, has_path ? path : "",
                                   has_path ? ": " : "", msg);
     free(msg);
-    sim_diag_push_(d, text);
+    sim_diag_push_(d, text, line, col, false);
 }
 
 void sim_diag_error(sim_diag *d, const char *file, int line, int col, const char *path,
@@ -119,8 +119,57 @@ void sim_diag_warning(sim_diag *d, const char *file, int line, int col, const ch
 
 void sim_diag_append(sim_diag *d, const sim_diag *src)
 {
-    for (size_t i = 0; i < src->count; i++) sim_diag_push_(d, strdup(src->entries[i].text));
+    for (size_t i = 0; i < src->count; i++)
+        sim_diag_push_(d, strdup(src->entries[i].text), src->entries[i].line,
+                       src->entries[i].col, true);
     d->dropped += src->dropped;
+}
+
+/* Whether e was reported for file: its text starts "FILE:" (sim_diag_error's format). */
+static bool sim_diag_is_from_(const sim_diag_entry *e, const char *file)
+{
+    size_t n = strlen(file);
+    return strncmp(e->text, file, n) == 0 && e->text[n] == ':';
+}
+
+void sim_diag_sort_source(sim_diag *d, size_t first, const char *file)
+{
+    if (first >= d->count) return;
+    size_t n = d->count - first;
+    sim_diag_entry *src = d->entries + first;
+    sim_diag_entry *out = malloc(n * sizeof *out);
+    size_t *heads = malloc(n * sizeof *heads);
+    if (!out || !heads) { /* only the order is lost */
+        free(out);
+        free(heads);
+        return;
+    }
+    /* Heads of groups (an entry and those that follow it): first the others, in order, then
+     * the file's, insertion-sorted by position (stable: equal positions keep their order). */
+    size_t n_heads = 0, n_others = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            if (i > 0 && src[i].follows) continue;
+            if (sim_diag_is_from_(&src[i], file) != (pass == 1)) continue;
+            size_t j = n_heads++;
+            if (pass == 0) n_others++;
+            while (pass == 1 && j > n_others &&
+                   (src[heads[j - 1]].line > src[i].line ||
+                    (src[heads[j - 1]].line == src[i].line && src[heads[j - 1]].col > src[i].col))) {
+                heads[j] = heads[j - 1];
+                j--;
+            }
+            heads[j] = i;
+        }
+    size_t k = 0;
+    for (size_t h = 0; h < n_heads; h++) {
+        size_t i = heads[h];
+        do out[k++] = src[i++];
+        while (i < n && src[i].follows);
+    }
+    memcpy(src, out, n * sizeof *out);
+    free(out);
+    free(heads);
 }
 
 size_t sim_diag_count(const sim_diag *d)

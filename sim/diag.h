@@ -9,11 +9,14 @@
 #ifndef SIM_DIAG_H
 #define SIM_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 typedef struct sim_diag_entry {
-    char *text; /* the formatted line, without a trailing newline */
+    char *text;   /* the formatted line, without a trailing newline */
+    int line, col; /* as reported (0: none) */
+    bool follows; /* appended (sim_diag_append) after the entry before it, which it explains */
 } sim_diag_entry;
 
 typedef struct sim_diag {
@@ -42,6 +45,12 @@ void sim_diag_warning(sim_diag *d, const char *file, int line, int col, const ch
  * dropped errors are counted too. For errors found while loading a file a scenario refers to
  * (a pricing table): reported in the scenario's diagnostics after the error at the reference. */
 void sim_diag_append(sim_diag *d, const sim_diag *src);
+/* Moves the entries from index `first` on that were reported for `file` after the others, in
+ * (line, col) order; the order is otherwise kept (stable), and entries that follow one
+ * (sim_diag_append) move with it. For a walk that reports errors of several sources in the
+ * order of its own: the scenario loader puts the `--set` overrides' errors after the file's,
+ * in the order the overrides were given. */
+void sim_diag_sort_source(sim_diag *d, size_t first, const char *file);
 /* Every error reported, recorded or dropped. */
 size_t sim_diag_count(const sim_diag *d);
 /* Prints every entry, one per line, then "... and N more errors" when entries were dropped

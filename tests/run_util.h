@@ -24,7 +24,7 @@ static inline void test_run_yaml_with(test_run *out, const char *yaml, const cha
     sim_diag_fini(&diag);
     assert_int_equal(rc, 0);
     report_init(&out->r);
-    assert_int_equal(run_scenario(out->s, threads, &out->r), 0);
+    assert_int_equal(run_scenario(out->s, threads, NULL, &out->r), 0);
 }
 
 static inline void test_run_yaml(test_run *out, const char *yaml) {

@@ -57,6 +57,16 @@ expect_exit 3 validate "$small" --set lambda.memory=20000MB
 # errors in overrides point at the override
 expect_exit 3 run "$small" --set lambda.trigger=kinesys && check "bad enum via --set" contains "$tmp/err" "^--set:1:.*lambda.trigger"
 
+# several bad overrides: their errors in the order given (not the order of the format's keys)
+expect_exit 3 run "$small" --set lambda.memory=1MB --set horizon=xx \
+  && check "--set errors in the order given" bash -c "grep -o '^--set:[0-9]' '$tmp/err' | tr '\n' ' ' | grep -qx -- '--set:1 --set:2 '"
+expect_exit 3 run "$small" --set horizon=xx --set lambda.memory=1MB \
+  && check "--set errors in the order given, reversed" bash -c "head -1 '$tmp/err' | grep -q '^--set:1:9: error: horizon'"
+
+# a rate's period may be a word: 50000/day is 50000/d
+expect_exit 0 validate "$small" --set workload.arrivals.rate=50000/day \
+  && check "rate per day accepted" contains "$tmp/out" "rate: 50000/d$"
+
 # validate prints the effective scenario, which validates to itself
 expect_exit 0 validate "$small" && cp "$tmp/out" "$tmp/eff.yaml" \
   && check "defaults filled in" contains "$tmp/eff.yaml" "keep_alive"
@@ -84,7 +94,19 @@ mkdir "$tmp/outdir"
 expect_exit 0 run "$small" --format json -o "$tmp/outdir" -q && check "results.json written" cmp -s "$tmp/outdir/results.json" "$tmp/j1.json" \
   && check "nothing on stdout with -o" empty "$tmp/out" \
   && check "no temporary left" bash -c "[ \$(ls -A '$tmp/outdir' | wc -l) -eq 1 ]"
-expect_exit 4 run "$small" -o "$tmp/no/such/dir"
+# a missing DIR is made, with its parents (mkdir -p); one that cannot be made: exit 4, before running
+expect_exit 0 run "$small" --format json -o "$tmp/new/nested/dir/" -q \
+  && check "-o makes missing folders" cmp -s "$tmp/new/nested/dir/results.json" "$tmp/j1.json"
+expect_exit 0 run "$small" --format json -o "$tmp/new/nested/dir" -q \
+  && check "-o into an existing folder" cmp -s "$tmp/new/nested/dir/results.json" "$tmp/j1.json"
+touch "$tmp/plainfile"
+expect_exit 4 run "$small" -o "$tmp/plainfile/sub" && check "-o under a file: clear message" \
+  contains "$tmp/err" "cannot create output folder '$tmp/plainfile/sub': $tmp/plainfile: Not a directory" \
+  && check "nothing on stdout when -o fails" empty "$tmp/out"
+expect_exit 4 run "$small" -o "$tmp/plainfile" && check "-o naming a file" \
+  contains "$tmp/err" "cannot create output folder '$tmp/plainfile': Not a directory"
+expect_exit 3 run "$small" --set lambda.memory=1MB -o "$tmp/not-made" \
+  && check "no folder made for a bad scenario" bash -c "[ ! -e '$tmp/not-made' ]"
 
 # the shipped scenarios all validate
 for f in "$src"/scenarios/*.yaml; do

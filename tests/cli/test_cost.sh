@@ -97,6 +97,15 @@ CAPSIM_PRICING_DIR="$tmp/tables" expect_json \
   '{"items": [{"name": "requests", "usd": 0.75}, {"name": "compute", "usd": 9.00}], "total_usd": 9.75}' \
   --requests 3000000 --duration 120ms --memory 1536MB --pricing test-region
 
+# zero requests bill no duration and no memory: --requests 0 needs neither
+expect_json '{"items": [{"name": "requests", "usd": 0.00}, {"name": "compute", "usd": 0.00}], "total_usd": 0.00}' \
+  --requests 0
+expect_json '{"items": [{"name": "requests", "usd": 0.00}, {"name": "compute", "usd": 0.00}, {"name": "provisioned", "usd": 18.00}], "total_usd": 18.00}' \
+  --requests 0 --provisioned 100 --provisioned-hours 8 --memory 1536MB
+expect_exit 0 --provisioned 100 --provisioned-hours 8 --memory 1536MB --provisioned-requests 0
+expect_exit 2 --requests 0 --provisioned 100 --provisioned-hours 8 && has "$tmp/err" '--provisioned needs --memory' "provisioned still needs memory"
+expect_exit 2 --requests 1 --memory 1536MB && has "$tmp/err" '--requests needs --duration' "one request needs a duration"
+
 # help
 expect_exit 0 --help && has "$tmp/out" '--provisioned-duration D' "help lists --provisioned-duration"
 

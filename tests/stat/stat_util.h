@@ -35,7 +35,7 @@ static inline void stat_run_start(stat_run *run, const char *yaml, const char *c
     sim_diag_fini(&diag);
     assert_int_equal(rc, 0);
     report_init(&run->r);
-    assert_int_equal(run_scenario(run->s, 2, &run->r), 0);
+    assert_int_equal(run_scenario(run->s, 2, NULL, &run->r), 0);
 }
 
 static inline void stat_run_end(stat_run *run) {

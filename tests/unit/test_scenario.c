@@ -483,6 +483,53 @@ static void test_overrides(void **state)
     free(all);
 }
 
+/* The overrides' errors come after the file's, in the order the overrides were given — not in
+ * the order the walk meets their keys — and a pricing table's own errors stay right after the
+ * error at the override that named it. */
+static void test_override_errors_in_given_order(void **state)
+{
+    (void)state;
+    const char text[] = "name: m\nhorizon: 1h\n"
+                        "workload:\n  arrivals: {process: poisson, rate: 1/s}\n"
+                        "lambda:\n  memory: 1MB\n"; /* the file's own error, at 6:11 */
+    const char *ov[] = {
+        "workload.arrivals.rate=abc",
+        "horizon=xx",
+        "pricing.table=" CAPSIM_SOURCE_DIR "/tests/data/pricing/bad-negative-price.yaml",
+        "lambda.timeout=-1s",
+        "bogus=1",
+    };
+    char *all = load_errors(text, ov, sizeof ov / sizeof ov[0], SIM_ESCENARIO);
+    const char *in_order[] = {
+        "t.yaml:6:11: error: lambda.memory",
+        "--set:1:24: error: workload.arrivals.rate",
+        "--set:2:9: error: horizon",
+        "--set:3:15: error: pricing.table: pricing table",
+        "bad-negative-price.yaml:12:31: error:",
+        "--set:4:16: error: lambda.timeout",
+        "--set:5:1: error: bogus: unknown key",
+    };
+    const char *at = all;
+    for (size_t i = 0; i < sizeof in_order / sizeof in_order[0]; i++) {
+        const char *found = strstr(at, in_order[i]);
+        if (!found) fprintf(stderr, "expected, after the previous one:\n  %s\ngot:\n%s", in_order[i], all);
+        assert_non_null(found);
+        at = found + 1;
+    }
+    free(all);
+
+    /* The same keys, overrides given the other way round. */
+    const char *reversed[] = {"lambda.timeout=-1s", "horizon=xx", "workload.arrivals.rate=abc"};
+    all = load_errors(MIN, reversed, 3, SIM_ESCENARIO);
+    const char *timeout = strstr(all, "--set:1:16: error: lambda.timeout");
+    const char *horizon = strstr(all, "--set:2:9: error: horizon");
+    const char *rate = strstr(all, "--set:3:24: error: workload.arrivals.rate");
+    if (!(timeout && horizon && rate && timeout < horizon && horizon < rate))
+        fprintf(stderr, "expected --set:1, 2, 3 in order; got:\n%s", all);
+    assert_true(timeout && horizon && rate && timeout < horizon && horizon < rate);
+    free(all);
+}
+
 static void test_all_errors_reported(void **state)
 {
     (void)state;
@@ -646,6 +693,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_scenario),  cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_overrides),      cmocka_unit_test(test_all_errors_reported),
+        cmocka_unit_test(test_override_errors_in_given_order),
         cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_data_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

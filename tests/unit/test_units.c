@@ -155,6 +155,23 @@ static void test_rates(void **state)
     assert_double_near(r.per_s, 100, 0);
     assert_double_near(rate("3/1.5min").per_s, 3.0 / 90.0, 1e-15);
     assert_double_near(rate("0/s").per_s, 0, 0);
+    /* Every duration unit is a period, and so are the words one writes after "per". */
+    r = rate("50000/day");
+    assert_double_near(r.count, 50000, 0);
+    assert_int_equal(r.period_us, INT64_C(86400000000));
+    assert_double_near(r.per_s, rate("50000/d").per_s, 0);
+    assert_int_equal(rate("2/hour").period_us, rate("2/h").period_us);
+    assert_int_equal(rate("6000/minute").period_us, rate("6000/min").period_us);
+    assert_int_equal(rate("100/second").period_us, rate("100/s").period_us);
+    assert_int_equal(rate("1/ms").period_us, 1000);
+    assert_int_equal(rate("1/us").period_us, 1);
+    assert_int_equal(rate("7/2d").period_us, INT64_C(172800000000));
+    /* Words only alone and in full: not after a number, not plural, not abbreviated otherwise. */
+    assert_int_equal(rate_rc("1/2day"), SIM_EPARSE);
+    assert_int_equal(rate_rc("1/days"), SIM_EPARSE);
+    assert_int_equal(rate_rc("1/Day"), SIM_EPARSE);
+    assert_int_equal(rate_rc("1/sec"), SIM_EPARSE);
+    assert_non_null(strstr(msg, "50000/day"));
 
     assert_int_equal(rate_rc("100"), SIM_EPARSE);
     assert_non_null(strstr(msg, "100/s"));
