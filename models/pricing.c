@@ -293,16 +293,17 @@ bool pricing_is_path(const char *name_or_path)
     return strchr(name_or_path, '/') != NULL || ends_with(name_or_path, ".yaml");
 }
 
-char *pricing_resolve(const char *name_or_path, const char *base_dir)
+int pricing_resolve(const char *name_or_path, const char *base_dir, char **out, char *why,
+                    size_t why_len)
 {
     if (pricing_is_path(name_or_path))
-        return scn_resolve_path(base_dir, name_or_path);
+        return scn_resolve_path(base_dir, name_or_path, out, why, why_len);
     const char *dir = pricing_dir();
     size_t len = strlen(dir) + strlen(name_or_path) + sizeof "/.yaml";
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s/%s.yaml", dir, name_or_path);
-    return p;
+    if (!(*out = malloc(len)))
+        return SIM_ENOMEM;
+    snprintf(*out, len, "%s/%s.yaml", dir, name_or_path);
+    return SIM_OK;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -337,11 +338,11 @@ static void list_tables(char *buf, size_t len)
 int pricing_check_readable(const char *name_or_path, const char *base_dir, char *why,
                            size_t why_len)
 {
-    char *path = pricing_resolve(name_or_path, base_dir);
-    if (!path)
-        return SIM_ENOMEM;
+    char *path;
+    int rc = pricing_resolve(name_or_path, base_dir, &path, why, why_len);
+    if (rc)
+        return rc;
     FILE *f = fopen(path, "r");
-    int rc = SIM_OK;
     if (f) {
         fclose(f);
     } else {
@@ -399,9 +400,12 @@ int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *
                       pricing_table **out)
 {
     *out = NULL;
-    char *path = pricing_resolve(name_or_path, base_dir);
-    if (!path)
-        return SIM_ENOMEM;
+    char *path, why[1024];
+    int rc = pricing_resolve(name_or_path, base_dir, &path, why, sizeof why);
+    if (rc == SIM_ESCENARIO) /* a variable of the path: reported at the path as written */
+        sim_diag_error(diag, name_or_path, 0, 0, NULL, "%s", why);
+    if (rc)
+        return rc;
     char *text = NULL;
     size_t len = 0;
     int err = scn_read_file(path, &text, &len);
@@ -422,8 +426,7 @@ int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *
     pricing_doc *d = calloc(1, sizeof *d);
     pricing_table *p = calloc(1, sizeof *p);
     char *dir = scn_dir_of(path);
-    int rc = d && p && dir ? scn_load_doc(path, dir, text, len, &PRICING_KIND, d, diag)
-                           : SIM_ENOMEM;
+    rc = d && p && dir ? scn_load_doc(path, dir, text, len, &PRICING_KIND, d, diag) : SIM_ENOMEM;
     free(text);
     free(dir);
     if (rc == SIM_OK) {

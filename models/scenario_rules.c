@@ -699,6 +699,9 @@ static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char 
 static const char *const trace_rules[] = {
     "A relative `file` is relative to the scenario file; the file is read, and checked, when the "
     "scenario is loaded.",
+    "`${NAME}` or `$NAME` in `file` (and in an empirical `file` or a `pricing.table` path) is the "
+    "environment variable NAME, which must be set and not empty; `${NAME:?advice}` prints advice "
+    "when it is not; `$$` is a '$'.",
     "`format: timestamps`: one arrival time in seconds per line (sorted); takes no `function`, "
     "`row` or `all`.",
     "`format: per_minute`: Azure Functions 2019 invocation files (HashOwner, HashApp, "
@@ -738,15 +741,13 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
     if (!t->file)
         return;
     free(t->path);
-    if (!(t->path = scn_resolve_path(scn_dir(w), t->file))) {
-        scn_oom(w);
-        return;
-    }
-    FILE *fp = fopen(t->path, "r");
     snprintf(sub, sizeof sub, "%s.file", path);
+    yaml_node_t *file_node = scn_map_get(w, map, "file");
+    if (!(t->path = scn_data_path(w, file_node, sub, t->file)))
+        return;
+    FILE *fp = fopen(t->path, "r");
     if (!fp) {
-        scn_error(w, scn_map_get(w, map, "file"), sub, "cannot read '%s': %s", t->path,
-                  strerror(errno));
+        scn_error(w, file_node, sub, "cannot read '%s': %s", t->path, strerror(errno));
         return;
     }
     fclose(fp);
@@ -935,6 +936,10 @@ static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char 
     int rc = pricing_check_readable(table, scn_dir(w), why, sizeof why);
     if (rc == SIM_ENOMEM) {
         scn_oom(w);
+        return;
+    }
+    if (rc == SIM_ESCENARIO) { /* the path's environment variable */
+        scn_error_key(w, sub, map, "%s", why);
         return;
     }
     if (rc) {
