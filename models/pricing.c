@@ -1,5 +1,15 @@
 /* models/pricing.c — pricing tables: finding, reading and checking a table file (see pricing.h).
  *
+ * Finding: a table name is looked up in the first of these that applies (pricing_dir):
+ *   1. $CAPSIM_PRICING_DIR, when set and not empty (read at each call);
+ *   2. the tables installed beside this binary: <folder of /proc/self/exe>/CAPSIM_PRICING_DIR_
+ *      FROM_BIN, which CMake computes from the install layout (bin/ -> share/capsim/pricing gives
+ *      "../share/capsim/pricing"), so an installed capsim finds its tables wherever the prefix
+ *      is, and even after the prefix is moved;
+ *   3. the source tree's models/pricing (CAPSIM_PRICING_DIR_SOURCE), for a binary in a build tree.
+ * 2 and 3 cannot change while the program runs: the choice is made once. When neither folder
+ * exists, messages name 2 (where an installed capsim expects its tables).
+ *
  * The file's format is described here as data, in the field tables of the scenario loader
  * (scenario_internal.h), and walked by the same code: a table gets the scenario's strict values,
  * positions, unknown-key suggestions and "every problem at once" for free. The walk fills a
@@ -10,16 +20,24 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <threads.h>
+#include <unistd.h>
 
 #include "models/scenario_internal.h"
 #include "sim/error.h"
 
-#ifndef CAPSIM_PRICING_DIR_DEFAULT
-#define CAPSIM_PRICING_DIR_DEFAULT "models/pricing"
+/* Both are set by CMakeLists.txt; these fallbacks only keep the file compilable on its own. */
+#ifndef CAPSIM_PRICING_DIR_SOURCE
+#define CAPSIM_PRICING_DIR_SOURCE "models/pricing"
+#endif
+#ifndef CAPSIM_PRICING_DIR_FROM_BIN
+#define CAPSIM_PRICING_DIR_FROM_BIN "../share/capsim/pricing"
 #endif
 
 /* One tier as written: the bound is 0 when absent (only the last tier has none). */
@@ -276,10 +294,50 @@ static void check_instances(scn_walk *w, yaml_node_t *map, void *base, const cha
 
 /* ---------------------------------------------------------------- finding tables */
 
+/* The folder of steps 2 and 3 (see the top of this file). Written once, by find_fixed_dir
+ * under call_once, and only read afterwards: threads loading scenarios can share it. */
+static char installed_dir[PATH_MAX];
+static const char *fixed_dir = CAPSIM_PRICING_DIR_SOURCE;
+static once_flag fixed_dir_once = ONCE_FLAG_INIT;
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void find_fixed_dir(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || (size_t)n >= sizeof exe - 1)
+        return; /* no /proc (not Linux, or a chroot): the source tree it is */
+    exe[n] = '\0';
+    /* The kernel's path is canonical (no symlinks, no ".."), so each leading "../" of the
+     * relative path is exactly one folder up: messages then read /usr/share/..., not bin/../. */
+    const char *rel = CAPSIM_PRICING_DIR_FROM_BIN;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return;
+    *slash = '\0'; /* the binary's folder */
+    while (strncmp(rel, "../", 3) == 0 && (slash = strrchr(exe, '/')) != NULL && slash != exe) {
+        *slash = '\0';
+        rel += 3;
+    }
+    int len = snprintf(installed_dir, sizeof installed_dir, "%s/%s", exe, rel);
+    if (len <= 0 || (size_t)len >= sizeof installed_dir)
+        return;
+    if (is_dir(installed_dir) || !is_dir(CAPSIM_PRICING_DIR_SOURCE))
+        fixed_dir = installed_dir;
+}
+
 const char *pricing_dir(void)
 {
     const char *env = getenv("CAPSIM_PRICING_DIR");
-    return env && *env ? env : CAPSIM_PRICING_DIR_DEFAULT;
+    if (env && *env)
+        return env;
+    call_once(&fixed_dir_once, find_fixed_dir);
+    return fixed_dir;
 }
 
 static bool ends_with(const char *s, const char *suffix)

@@ -81,9 +81,12 @@ void pricing_list_instances(const pricing_table *p, char *buf, size_t len);
 void pricing_destroy(pricing_table *p);
 /* The instance type named name, or NULL. */
 const pricing_instance *pricing_find_instance(const pricing_table *p, const char *name);
-/* The directory tables are looked up in: $CAPSIM_PRICING_DIR when set and not empty, else the
- * source tree's models/pricing (compiled in as CAPSIM_PRICING_DIR_DEFAULT). Read each call, so
- * a change of the environment takes effect. */
+/* The directory table names are looked up in: $CAPSIM_PRICING_DIR when set and not empty (read
+ * each call, so a change of the environment takes effect), else the tables installed with the
+ * running binary (<bin>/../share/capsim/pricing), else the source tree's models/pricing. The
+ * order and why: models/pricing.c. */
 const char *pricing_dir(void);
+/* The table a scenario uses when it names none (and `capsim --version` reports). */
+#define PRICING_DEFAULT_TABLE "aws-us-east-1"
 
 #endif

@@ -419,7 +419,7 @@ static const scn_field pricing_fields[] = {
     /* The one table capsim ships (AWS-REFERENCE.md: us-east-1). A name or a path: see
      * check_pricing. */
     {"table", SCN_T_STRBUF, S(pricing.table), NO, .cap = sizeof(((scn_pricing *)0)->table),
-     .def = "aws-us-east-1", .help = "a pricing table shipped with capsim, or a path to one"},
+     .def = PRICING_DEFAULT_TABLE, .help = "a pricing table shipped with capsim, or a path to one"},
     /* Off: a capacity plan should not depend on a per-account allowance. */
     {"free_tier", SCN_T_BOOL, S(pricing.free_tier), NO, .def = "false",
      .help = "apply the monthly Lambda free tier"},
@@ -908,9 +908,10 @@ static bool is_table_name(const char *t)
 }
 
 static const char *const pricing_rules[] = {
-    "`table` is a name (a-z, 0-9 and '-'; the file NAME.yaml in models/pricing, or in "
-    "$CAPSIM_PRICING_DIR when set) or a path (containing '/' or ending in .yaml; relative to the "
-    "scenario file). The table is loaded and checked with the scenario.",
+    "`table` is a name (a-z, 0-9 and '-'; the file NAME.yaml in $CAPSIM_PRICING_DIR when set, "
+    "else in the tables installed with capsim, else in the source tree's models/pricing) or a "
+    "path (containing '/' or ending in .yaml; relative to the scenario file; `${NAME}` is an "
+    "environment variable, as in trace files). The table is loaded and checked with the scenario.",
     NULL};
 
 /* The pricing table is loaded with the scenario, so `capsim validate` catches a missing or

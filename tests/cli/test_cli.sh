@@ -34,7 +34,14 @@ YAML
 # --help, --version, usage errors
 expect_exit 0 --help && check "help lists run" contains "$tmp/out" "run" \
   && check "help lists exit codes" contains "$tmp/out" "invalid scenario"
-expect_exit 0 --version && check "version" contains "$tmp/out" "capsim 0.1.0"
+expect_exit 0 --version && check "version" contains "$tmp/out" "capsim 0.1.0 (pricing aws-us-east-1, 20"
+# --version says so when the default pricing table is missing, and still succeeds
+CAPSIM_PRICING_DIR="$tmp" expect_exit 0 --version &&
+  check "version: table not found" contains "$tmp/out" "pricing table aws-us-east-1 not found in $tmp"
+if [ -w /dev/full ]; then
+  "$capsim" --version >/dev/full 2>/dev/null
+  check "version to a full disk exits 4" test $? -eq 4
+fi
 expect_exit 0 run --help && check "run help lists --set" contains "$tmp/out" "--set KEY=VALUE"
 expect_exit 0 validate --help
 for c in "" run validate cost schema; do "$capsim" $c --help; done >"$tmp/help" 2>&1
