@@ -177,7 +177,7 @@ static int read_args(const cli_options *opt, cost_args *a)
 {
     *a = (cost_args){.memory_mb = 0, .arch = SCN_ARCH_X86_64,
                      .ephemeral_mb = LAMBDA_EPHEMERAL_MIN_MB, .glue_runs = 1,
-                     .glue_version = "4.0", .emr_count = 1, .pricing = "aws-us-east-1"};
+                     .glue_version = "4.0", .emr_count = 1, .pricing = PRICING_DEFAULT_TABLE};
     if (!given(opt, "requests") && !given(opt, "provisioned") && !given(opt, "glue-dpu") &&
         !given(opt, "emr-instance"))
         return usage_error("nothing to price: give Lambda usage (--requests, --provisioned), "

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/progress.h"
+#include "models/pricing.h"
 #include "models/run.h"
 #include "sim/error.h"
 
@@ -109,6 +110,26 @@ static int cmd_run(const cli_options *opt) {
     return code;
 }
 
+/* The version and the default pricing table's name and date (which prices results use) and
+ * folder. A table that cannot be read is said, not an error: --version must work regardless. */
+static int print_version(void) {
+    sim_diag diag;
+    sim_diag_init(&diag);
+    pricing_table *p = NULL;
+    int rc = pricing_load(PRICING_DEFAULT_TABLE, &diag, &p);
+    sim_diag_fini(&diag);
+    char text[2048];
+    if (rc == SIM_OK)
+        snprintf(text, sizeof text, "capsim %s (pricing %s, %s)\npricing tables: %s\n",
+                 CAPSIM_VERSION, p->name, p->date, pricing_dir());
+    else
+        snprintf(text, sizeof text, "capsim %s (pricing table %s %s in %s; set "
+                 "CAPSIM_PRICING_DIR to the folder of the tables)\n", CAPSIM_VERSION,
+                 PRICING_DEFAULT_TABLE, rc == SIM_EIO ? "not found" : "unreadable", pricing_dir());
+    pricing_destroy(p);
+    return cli_emit(NULL, NULL, text); /* exit 4 when stdout fails */
+}
+
 int main(int argc, char **argv) {
     sim_init();
     if (argc < 2) {
@@ -120,10 +141,7 @@ int main(int argc, char **argv) {
         cli_print_help(stdout, argc > 2 && strcmp(command, "help") == 0 ? argv[2] : NULL);
         return CLI_EXIT_OK;
     }
-    if (strcmp(command, "--version") == 0) {
-        printf("capsim %s\n", CAPSIM_VERSION);
-        return CLI_EXIT_OK;
-    }
+    if (strcmp(command, "--version") == 0) return print_version();
     int status = cli_command_status(command);
     if (status < 0) {
         fprintf(stderr, "capsim: unknown command '%s'\nTry 'capsim --help'.\n", command);

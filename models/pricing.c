@@ -1,5 +1,15 @@
 /* models/pricing.c — pricing tables: finding, reading and checking a table file (see pricing.h).
  *
+ * Finding: a table name is looked up in the first of these that applies (pricing_dir):
+ *   1. $CAPSIM_PRICING_DIR, when set and not empty (read at each call);
+ *   2. the tables installed beside this binary: <folder of /proc/self/exe>/CAPSIM_PRICING_DIR_
+ *      FROM_BIN, which CMake computes from the install layout (bin/ -> share/capsim/pricing gives
+ *      "../share/capsim/pricing"), so an installed capsim finds its tables wherever the prefix
+ *      is, and even after the prefix is moved;
+ *   3. the source tree's models/pricing (CAPSIM_PRICING_DIR_SOURCE), for a binary in a build tree.
+ * 2 and 3 cannot change while the program runs: the choice is made once. When neither folder
+ * exists, messages name 2 (where an installed capsim expects its tables).
+ *
  * The file's format is described here as data, in the field tables of the scenario loader
  * (scenario_internal.h), and walked by the same code: a table gets the scenario's strict values,
  * positions, unknown-key suggestions and "every problem at once" for free. The walk fills a
@@ -10,16 +20,24 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <threads.h>
+#include <unistd.h>
 
 #include "models/scenario_internal.h"
 #include "sim/error.h"
 
-#ifndef CAPSIM_PRICING_DIR_DEFAULT
-#define CAPSIM_PRICING_DIR_DEFAULT "models/pricing"
+/* Both are set by CMakeLists.txt; these fallbacks only keep the file compilable on its own. */
+#ifndef CAPSIM_PRICING_DIR_SOURCE
+#define CAPSIM_PRICING_DIR_SOURCE "models/pricing"
+#endif
+#ifndef CAPSIM_PRICING_DIR_FROM_BIN
+#define CAPSIM_PRICING_DIR_FROM_BIN "../share/capsim/pricing"
 #endif
 
 /* One tier as written: the bound is 0 when absent (only the last tier has none). */
@@ -276,10 +294,50 @@ static void check_instances(scn_walk *w, yaml_node_t *map, void *base, const cha
 
 /* ---------------------------------------------------------------- finding tables */
 
+/* The folder of steps 2 and 3 (see the top of this file). Written once, by find_fixed_dir
+ * under call_once, and only read afterwards: threads loading scenarios can share it. */
+static char installed_dir[PATH_MAX];
+static const char *fixed_dir = CAPSIM_PRICING_DIR_SOURCE;
+static once_flag fixed_dir_once = ONCE_FLAG_INIT;
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void find_fixed_dir(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || (size_t)n >= sizeof exe - 1)
+        return; /* no /proc (not Linux, or a chroot): the source tree it is */
+    exe[n] = '\0';
+    /* The kernel's path is canonical (no symlinks, no ".."), so each leading "../" of the
+     * relative path is exactly one folder up: messages then read /usr/share/..., not bin/../. */
+    const char *rel = CAPSIM_PRICING_DIR_FROM_BIN;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return;
+    *slash = '\0'; /* the binary's folder */
+    while (strncmp(rel, "../", 3) == 0 && (slash = strrchr(exe, '/')) != NULL && slash != exe) {
+        *slash = '\0';
+        rel += 3;
+    }
+    int len = snprintf(installed_dir, sizeof installed_dir, "%s/%s", exe, rel);
+    if (len <= 0 || (size_t)len >= sizeof installed_dir)
+        return;
+    if (is_dir(installed_dir) || !is_dir(CAPSIM_PRICING_DIR_SOURCE))
+        fixed_dir = installed_dir;
+}
+
 const char *pricing_dir(void)
 {
     const char *env = getenv("CAPSIM_PRICING_DIR");
-    return env && *env ? env : CAPSIM_PRICING_DIR_DEFAULT;
+    if (env && *env)
+        return env;
+    call_once(&fixed_dir_once, find_fixed_dir);
+    return fixed_dir;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -293,16 +351,17 @@ bool pricing_is_path(const char *name_or_path)
     return strchr(name_or_path, '/') != NULL || ends_with(name_or_path, ".yaml");
 }
 
-char *pricing_resolve(const char *name_or_path, const char *base_dir)
+int pricing_resolve(const char *name_or_path, const char *base_dir, char **out, char *why,
+                    size_t why_len)
 {
     if (pricing_is_path(name_or_path))
-        return scn_resolve_path(base_dir, name_or_path);
+        return scn_resolve_path(base_dir, name_or_path, out, why, why_len);
     const char *dir = pricing_dir();
     size_t len = strlen(dir) + strlen(name_or_path) + sizeof "/.yaml";
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s/%s.yaml", dir, name_or_path);
-    return p;
+    if (!(*out = malloc(len)))
+        return SIM_ENOMEM;
+    snprintf(*out, len, "%s/%s.yaml", dir, name_or_path);
+    return SIM_OK;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -337,11 +396,11 @@ static void list_tables(char *buf, size_t len)
 int pricing_check_readable(const char *name_or_path, const char *base_dir, char *why,
                            size_t why_len)
 {
-    char *path = pricing_resolve(name_or_path, base_dir);
-    if (!path)
-        return SIM_ENOMEM;
+    char *path;
+    int rc = pricing_resolve(name_or_path, base_dir, &path, why, why_len);
+    if (rc)
+        return rc;
     FILE *f = fopen(path, "r");
-    int rc = SIM_OK;
     if (f) {
         fclose(f);
     } else {
@@ -399,9 +458,12 @@ int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *
                       pricing_table **out)
 {
     *out = NULL;
-    char *path = pricing_resolve(name_or_path, base_dir);
-    if (!path)
-        return SIM_ENOMEM;
+    char *path, why[1024];
+    int rc = pricing_resolve(name_or_path, base_dir, &path, why, sizeof why);
+    if (rc == SIM_ESCENARIO) /* a variable of the path: reported at the path as written */
+        sim_diag_error(diag, name_or_path, 0, 0, NULL, "%s", why);
+    if (rc)
+        return rc;
     char *text = NULL;
     size_t len = 0;
     int err = scn_read_file(path, &text, &len);
@@ -422,8 +484,7 @@ int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *
     pricing_doc *d = calloc(1, sizeof *d);
     pricing_table *p = calloc(1, sizeof *p);
     char *dir = scn_dir_of(path);
-    int rc = d && p && dir ? scn_load_doc(path, dir, text, len, &PRICING_KIND, d, diag)
-                           : SIM_ENOMEM;
+    rc = d && p && dir ? scn_load_doc(path, dir, text, len, &PRICING_KIND, d, diag) : SIM_ENOMEM;
     free(text);
     free(dir);
     if (rc == SIM_OK) {

@@ -4,7 +4,8 @@
  * unit in its key and a source for each group of rates — so a user can add a region or update a
  * price without rebuilding. `pricing.table: NAME` selects <pricing_dir()>/NAME.yaml; a path
  * (containing '/' or ending in .yaml) selects that file, relative to the scenario's directory
- * (or the current directory for `capsim cost --pricing`). Tables are read with the scenario
+ * (or the current directory for `capsim cost --pricing`), with `${NAME}` environment variables
+ * expanded as in every data-file path (scenario_internal.h, scn_resolve_path). Tables are read with the scenario
  * loader's walker (scenario_internal.h), so they are checked like scenarios: every problem as
  * FILE:LINE:COL: error: KEY.PATH: message (unknown keys, missing rates, negative prices, tier
  * bounds that do not increase). The format is described by the field tables in pricing.c and
@@ -64,11 +65,15 @@ int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *
                       pricing_table **out);
 /* True when name_or_path is a path (contains '/' or ends in ".yaml"), not a table name. */
 bool pricing_is_path(const char *name_or_path);
-/* The file name_or_path refers to (malloc'ed; NULL when out of memory). */
-char *pricing_resolve(const char *name_or_path, const char *base_dir);
+/* The file name_or_path refers to, into *out (malloc'ed): a path's environment variables are
+ * expanded (scn_resolve_path: `${NAME}`). 0; SIM_ENOMEM; SIM_ESCENARIO with why when a
+ * variable is not set. */
+int pricing_resolve(const char *name_or_path, const char *base_dir, char **out, char *why,
+                    size_t why_len);
 /* Checks that the file of name_or_path can be read. On failure returns SIM_EIO and writes into
  * why one line saying why, naming the tables available ("cannot read '/x/nope.yaml': No such
- * file or directory; tables in /x: aws-us-east-1"); SIM_ENOMEM. */
+ * file or directory; tables in /x: aws-us-east-1"); SIM_ESCENARIO (why says so) when a variable
+ * of the path is not set; SIM_ENOMEM. */
 int pricing_check_readable(const char *name_or_path, const char *base_dir, char *why,
                            size_t why_len);
 /* "m5.xlarge, m5.2xlarge, ..." into buf: the instance types of the table, for messages. */
@@ -76,9 +81,12 @@ void pricing_list_instances(const pricing_table *p, char *buf, size_t len);
 void pricing_destroy(pricing_table *p);
 /* The instance type named name, or NULL. */
 const pricing_instance *pricing_find_instance(const pricing_table *p, const char *name);
-/* The directory tables are looked up in: $CAPSIM_PRICING_DIR when set and not empty, else the
- * source tree's models/pricing (compiled in as CAPSIM_PRICING_DIR_DEFAULT). Read each call, so
- * a change of the environment takes effect. */
+/* The directory table names are looked up in: $CAPSIM_PRICING_DIR when set and not empty (read
+ * each call, so a change of the environment takes effect), else the tables installed with the
+ * running binary (<bin>/../share/capsim/pricing), else the source tree's models/pricing. The
+ * order and why: models/pricing.c. */
 const char *pricing_dir(void);
+/* The table a scenario uses when it names none (and `capsim --version` reports). */
+#define PRICING_DEFAULT_TABLE "aws-us-east-1"
 
 #endif

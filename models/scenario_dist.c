@@ -61,11 +61,9 @@ static int cmp_double(const void *a, const void *b)
  * and line. Fills d->values (sorted) and d->n_values. */
 static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path, scn_dist *d)
 {
-    char *resolved = scn_resolve_path(scn_dir(w), d->file);
-    if (!resolved) {
-        scn_oom(w);
+    char *resolved = scn_data_path(w, file_node, path, d->file);
+    if (!resolved)
         return false;
-    }
     FILE *fp = fopen(resolved, "r");
     if (!fp) {
         scn_error(w, file_node, path, "cannot read '%s': %s", resolved, strerror(errno));
@@ -164,7 +162,7 @@ static const dist_spec DISTS[] = {
      "min > 0; alpha, a number > 0"},
     {"empirical", {"file"}, {false}, "{dist: empirical, file: x.csv}",
      "one value per line (with a unit, or bare seconds or MB; # comments), each as likely; "
-     "file relative to the scenario file"},
+     "file relative to the scenario file (`${NAME}` in it: an environment variable)"},
 };
 #define N_DISTS (sizeof DISTS / sizeof DISTS[0])
 

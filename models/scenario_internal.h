@@ -136,8 +136,16 @@ size_t scn_error_count(scn_walk *w);
 bool scn_section_ok(scn_walk *w);
 /* Records an allocation failure; the load then returns SIM_ENOMEM. */
 void scn_oom(scn_walk *w);
-/* Joins dir and a relative path (an absolute path is returned as is); NULL on OOM. */
-char *scn_resolve_path(const char *dir, const char *file);
+/* The file a data-file path names: environment variables in file are expanded first --
+ * `${NAME}` and `$NAME` become the variable's value, `${NAME:?advice}` too, with advice as the
+ * message when it is unset or empty, and `$$` is one '$' -- then a relative result is joined to
+ * dir (the scenario's folder; "" = the current one) and an absolute one kept. Returns 0 with
+ * *out malloc'ed; SIM_ENOMEM; SIM_ESCENARIO with one line in why ("environment variable X is
+ * not set: ...") for an unset or empty variable or a '$' that starts no variable. */
+int scn_resolve_path(const char *dir, const char *file, char **out, char *why, size_t why_len);
+/* scn_resolve_path against the scenario's folder for the data file written at node (key path
+ * `path`); a problem is reported there. NULL on failure (reported, or out of memory recorded). */
+char *scn_data_path(scn_walk *w, yaml_node_t *node, const char *path, const char *file);
 /* Text of a scalar node ("" for others). */
 const char *scn_text(yaml_node_t *node);
 

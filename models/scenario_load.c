@@ -133,18 +133,129 @@ void scn_error_key(scn_walk *w, const char *key_path, yaml_node_t *fallback, con
     sim_diag_error(w->diag, file, line, col, key_path, "%s", msg);
 }
 
-char *scn_resolve_path(const char *dir, const char *file)
+/* ------------------------------------------------------------------ data file paths */
+
+/* Data files may live outside the repository (a downloaded trace, a user's pricing tables), so
+ * their paths name environment variables instead of machine-specific folders; the scenario
+ * then works on every machine where the variable is set, and says what to do where it is not. */
+
+static bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+static bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+
+/* A growing string for the expansion; oom is sticky. */
+typedef struct path_buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} path_buf;
+
+static void buf_add(path_buf *b, const char *s, size_t n)
 {
-    size_t ld = strlen(dir), lf = strlen(file);
-    if (file[0] == '/' || ld == 0)
-        return strdup(file);
-    char *p = malloc(ld + lf + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, dir, ld);
-    p[ld] = '/';
-    memcpy(p + ld + 1, file, lf + 1);
-    return p;
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = 2 * (b->len + n + 1);
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+/* Expands `${NAME}`, `${NAME:?advice}`, `$NAME` and `$$` in file (see scn_resolve_path). */
+static int expand_env(const char *file, path_buf *b, char *why, size_t why_len)
+{
+    buf_add(b, "", 0);
+    for (const char *p = file; *p;) {
+        const char *dollar = strchr(p, '$');
+        if (!dollar) {
+            buf_add(b, p, strlen(p));
+            break;
+        }
+        buf_add(b, p, (size_t)(dollar - p));
+        const char *name = dollar + 1, *advice = NULL, *end;
+        size_t name_len = 0, advice_len = 0;
+        if (*name == '$') {             /* $$: a literal '$' */
+            buf_add(b, "$", 1);
+            p = name + 1;
+            continue;
+        }
+        bool braced = *name == '{';
+        name += braced;
+        while (is_name_char(name[name_len]))
+            name_len++;
+        end = name + name_len;
+        if (braced && end[0] == ':' && end[1] == '?') {
+            advice = end + 2;
+            const char *close = strchr(advice, '}');
+            advice_len = close ? (size_t)(close - advice) : 0;
+            end = close ? close : advice + strlen(advice);
+        }
+        if (name_len == 0 || !is_name_start(*name) || (braced && *end != '}')) {
+            snprintf(why, why_len, "'%s': a '$' must start ${NAME}, ${NAME:?advice} or $NAME (an "
+                     "environment variable; write $$ for a '$' itself)", file);
+            return SIM_ESCENARIO;
+        }
+        p = end + braced;
+        char var[256];
+        snprintf(var, sizeof var, "%.*s", (int)name_len, name);
+        const char *value = getenv(var);
+        if (!value || !*value) {
+            if (advice && advice_len)
+                snprintf(why, why_len, "environment variable %s is %s: %.*s", var,
+                         value ? "empty" : "not set", (int)advice_len, advice);
+            else
+                snprintf(why, why_len, "environment variable %s is %s: set it to where the data "
+                         "is (export %s=/path/to/it) or write the path '%s' in full", var,
+                         value ? "empty" : "not set", var, file);
+            return SIM_ESCENARIO;
+        }
+        buf_add(b, value, strlen(value));
+    }
+    return b->oom ? SIM_ENOMEM : SIM_OK;
+}
+
+int scn_resolve_path(const char *dir, const char *file, char **out, char *why, size_t why_len)
+{
+    *out = NULL;
+    path_buf b = {0};
+    int rc = expand_env(file, &b, why, why_len);
+    if (rc) {
+        free(b.p);
+        return rc;
+    }
+    if (b.p[0] == '/' || dir[0] == '\0') {
+        *out = b.p;
+        return SIM_OK;
+    }
+    path_buf joined = {0};
+    buf_add(&joined, dir, strlen(dir));
+    buf_add(&joined, "/", 1);
+    buf_add(&joined, b.p, b.len);
+    free(b.p);
+    if (joined.oom) {
+        free(joined.p);
+        return SIM_ENOMEM;
+    }
+    *out = joined.p;
+    return SIM_OK;
+}
+
+char *scn_data_path(scn_walk *w, yaml_node_t *node, const char *path, const char *file)
+{
+    char *out, why[1024];
+    int rc = scn_resolve_path(w->dir, file, &out, why, sizeof why);
+    if (rc == SIM_ENOMEM)
+        w->oom = true;
+    else if (rc)
+        scn_error(w, node, path, "%s", why);
+    return out;
 }
 
 /* "a.b" + "c" -> "a.b.c" into buf (the root's children have no prefix). */

@@ -419,7 +419,7 @@ static const scn_field pricing_fields[] = {
     /* The one table capsim ships (AWS-REFERENCE.md: us-east-1). A name or a path: see
      * check_pricing. */
     {"table", SCN_T_STRBUF, S(pricing.table), NO, .cap = sizeof(((scn_pricing *)0)->table),
-     .def = "aws-us-east-1", .help = "a pricing table shipped with capsim, or a path to one"},
+     .def = PRICING_DEFAULT_TABLE, .help = "a pricing table shipped with capsim, or a path to one"},
     /* Off: a capacity plan should not depend on a per-account allowance. */
     {"free_tier", SCN_T_BOOL, S(pricing.free_tier), NO, .def = "false",
      .help = "apply the monthly Lambda free tier"},
@@ -705,6 +705,9 @@ static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char 
 static const char *const trace_rules[] = {
     "A relative `file` is relative to the scenario file; the file is read, and checked, when the "
     "scenario is loaded.",
+    "`${NAME}` or `$NAME` in `file` (and in an empirical `file` or a `pricing.table` path) is the "
+    "environment variable NAME, which must be set and not empty; `${NAME:?advice}` prints advice "
+    "when it is not; `$$` is a '$'.",
     "`format: timestamps`: one arrival time in seconds per line (sorted); takes no `function`, "
     "`row` or `all`.",
     "`format: per_minute`: Azure Functions 2019 invocation files (HashOwner, HashApp, "
@@ -744,15 +747,13 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
     if (!t->file)
         return;
     free(t->path);
-    if (!(t->path = scn_resolve_path(scn_dir(w), t->file))) {
-        scn_oom(w);
-        return;
-    }
-    FILE *fp = fopen(t->path, "r");
     snprintf(sub, sizeof sub, "%s.file", path);
+    yaml_node_t *file_node = scn_map_get(w, map, "file");
+    if (!(t->path = scn_data_path(w, file_node, sub, t->file)))
+        return;
+    FILE *fp = fopen(t->path, "r");
     if (!fp) {
-        scn_error(w, scn_map_get(w, map, "file"), sub, "cannot read '%s': %s", t->path,
-                  strerror(errno));
+        scn_error(w, file_node, sub, "cannot read '%s': %s", t->path, strerror(errno));
         return;
     }
     fclose(fp);
@@ -913,9 +914,10 @@ static bool is_table_name(const char *t)
 }
 
 static const char *const pricing_rules[] = {
-    "`table` is a name (a-z, 0-9 and '-'; the file NAME.yaml in models/pricing, or in "
-    "$CAPSIM_PRICING_DIR when set) or a path (containing '/' or ending in .yaml; relative to the "
-    "scenario file). The table is loaded and checked with the scenario.",
+    "`table` is a name (a-z, 0-9 and '-'; the file NAME.yaml in $CAPSIM_PRICING_DIR when set, "
+    "else in the tables installed with capsim, else in the source tree's models/pricing) or a "
+    "path (containing '/' or ending in .yaml; relative to the scenario file; `${NAME}` is an "
+    "environment variable, as in trace files). The table is loaded and checked with the scenario.",
     NULL};
 
 /* The pricing table is loaded with the scenario, so `capsim validate` catches a missing or
@@ -941,6 +943,10 @@ static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char 
     int rc = pricing_check_readable(table, scn_dir(w), why, sizeof why);
     if (rc == SIM_ENOMEM) {
         scn_oom(w);
+        return;
+    }
+    if (rc == SIM_ESCENARIO) { /* the path's environment variable */
+        scn_error_key(w, sub, map, "%s", why);
         return;
     }
     if (rc) {

@@ -17,6 +17,7 @@ capsim=${1:?usage: test_bad_corpus.sh CAPSIM SRCDIR}
 src=${2:?usage: test_bad_corpus.sh CAPSIM SRCDIR}
 passed=0
 failed=0
+unset CAPSIM_TEST_UNSET # bad/trace-env-unset.yaml needs it unset
 tmp=$(mktemp -d)
 roundtrip="$src/tests/data/good/.roundtrip-$$.yaml"
 trap 'rm -rf "$tmp" "$roundtrip"' EXIT

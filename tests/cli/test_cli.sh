@@ -34,7 +34,14 @@ YAML
 # --help, --version, usage errors
 expect_exit 0 --help && check "help lists run" contains "$tmp/out" "run" \
   && check "help lists exit codes" contains "$tmp/out" "invalid scenario"
-expect_exit 0 --version && check "version" contains "$tmp/out" "capsim 0.1.0"
+expect_exit 0 --version && check "version" contains "$tmp/out" "capsim 0.1.0 (pricing aws-us-east-1, 20"
+# --version says so when the default pricing table is missing, and still succeeds
+CAPSIM_PRICING_DIR="$tmp" expect_exit 0 --version &&
+  check "version: table not found" contains "$tmp/out" "pricing table aws-us-east-1 not found in $tmp"
+if [ -w /dev/full ]; then
+  "$capsim" --version >/dev/full 2>/dev/null
+  check "version to a full disk exits 4" test $? -eq 4
+fi
 expect_exit 0 run --help && check "run help lists --set" contains "$tmp/out" "--set KEY=VALUE"
 expect_exit 0 validate --help
 for c in "" run validate cost schema; do "$capsim" $c --help; done >"$tmp/help" 2>&1
@@ -108,9 +115,33 @@ expect_exit 4 run "$small" -o "$tmp/plainfile" && check "-o naming a file" \
 expect_exit 3 run "$small" --set lambda.memory=1MB -o "$tmp/not-made" \
   && check "no folder made for a bad scenario" bash -c "[ ! -e '$tmp/not-made' ]"
 
-# the shipped scenarios all validate
+# the shipped scenarios all validate (those naming data that is not here are skipped)
 for f in "$src"/scenarios/*.yaml; do
+  missing=$(unset_vars "$f")
+  if [ -n "$missing" ]; then echo "skipped: validate $(basename "$f"): $missing not set"; continue; fi
   expect_exit 0 validate "$f" || echo "  ($f)" >&2
 done
+
+# The Azure replay names its trace through $CAPSIM_AZURE_TRACE. Unset, it fails like a scenario
+# error, saying what to do; set, it reads the folder's invocations.csv (here a small one written
+# now, in the dataset's format: header, then HashOwner,HashApp,HashFunction,Trigger,counts...).
+azure="$src/scenarios/azure-trace-replay.yaml"
+saved_trace=${CAPSIM_AZURE_TRACE-}
+unset CAPSIM_AZURE_TRACE
+expect_exit 3 validate "$azure"
+check "azure replay without the trace: where and what to do" grep -qE \
+  "azure-trace-replay.yaml:[0-9]+:[0-9]+: error: workload.arrivals.trace.file: environment variable CAPSIM_AZURE_TRACE is not set: download the Azure Functions 2019 trace .* set CAPSIM_AZURE_TRACE to the folder holding its invocations.csv" \
+  "$tmp/err"
+check "azure replay without the trace: nothing on stdout" empty "$tmp/out"
+[ -n "$saved_trace" ] && export CAPSIM_AZURE_TRACE=$saved_trace
+mkdir -p "$tmp/azure"
+{ printf 'HashOwner,HashApp,HashFunction,Trigger'; for m in $(seq 480 959); do printf ',%d' "$m"; done; echo
+  for r in 1 2 3; do
+    printf 'o%d,a%d,f%d,http' "$r" "$r" "$r"
+    for m in $(seq 480 959); do printf ',%d' $(( (m % 7 == 0) * r )); done; echo
+  done; } >"$tmp/azure/invocations.csv"
+# minutes divisible by 7 in 480..959: 69 of them; rows give 1, 2 and 3 each: 414 arrivals
+CAPSIM_AZURE_TRACE="$tmp/azure" expect_exit 0 run "$azure" &&
+  check "azure replay of a small trace: its 414 items" grep -qE '^  items +414$' "$tmp/out"
 
 finish

@@ -4,7 +4,7 @@
  * tests/data/pricing/ fails with the FILE:LINE:COL errors its `# expect-error:` lines name; a
  * scenario naming a missing or broken table, or an EMR instance type the table lacks, fails
  * validation at the key; $CAPSIM_PRICING_DIR redirects table names, so a price changes without
- * a rebuild. Files are written into a fresh temporary directory. */
+ * a rebuild; a table's path may name an environment variable. Files are written into a fresh temporary directory. */
 #include "test_util.h"
 
 #include <glob.h>
@@ -178,13 +178,14 @@ static void test_names_and_paths(void **state)
     assert_false(pricing_is_path("aws-us-east-1"));
     assert_true(pricing_is_path("eu.yaml"));
     assert_true(pricing_is_path("tables/eu"));
-    char *p = pricing_resolve("aws-us-east-1", "/somewhere");
+    char *p, why[1024];
+    assert_int_equal(pricing_resolve("aws-us-east-1", "/somewhere", &p, why, sizeof why), SIM_OK);
     assert_string_equal(p, CAPSIM_SOURCE_DIR "/models/pricing/aws-us-east-1.yaml");
     free(p);
-    p = pricing_resolve("tables/eu.yaml", "/somewhere");
+    assert_int_equal(pricing_resolve("tables/eu.yaml", "/somewhere", &p, why, sizeof why), SIM_OK);
     assert_string_equal(p, "/somewhere/tables/eu.yaml");
     free(p);
-    p = pricing_resolve("/abs/eu.yaml", "/somewhere");
+    assert_int_equal(pricing_resolve("/abs/eu.yaml", "/somewhere", &p, why, sizeof why), SIM_OK);
     assert_string_equal(p, "/abs/eu.yaml");
     free(p);
 
@@ -194,7 +195,6 @@ static void test_names_and_paths(void **state)
                     "table 'nope': No such file or directory; tables in " CAPSIM_SOURCE_DIR
                     "/models/pricing: aws-us-east-1");
     free(all);
-    char why[1024];
     assert_int_equal(pricing_check_readable("nope", "", why, sizeof why), SIM_EIO);
     assert_non_null(strstr(why, "nope.yaml': No such file or directory; tables in"));
     assert_int_equal(pricing_check_readable("aws-us-east-1", "", why, sizeof why), SIM_OK);
@@ -394,12 +394,51 @@ static void test_pricing_dir_env(void **state)
     unsetenv("CAPSIM_PRICING_DIR");
 }
 
+/* A table's path may name an environment variable (the user's own folder of tables); unset, the
+ * scenario fails at pricing.table, and `capsim cost --pricing` (pricing_load) fails too. */
+static void test_path_variables(void **state)
+{
+    (void)state;
+    char *text = read_text(SHIPPED);
+    write_file("env-table.yaml", text);
+    free(text);
+    unsetenv("CAPSIM_TEST_TABLES");
+    char scen[512];
+    snprintf(scen, sizeof scen, "%spricing:\n  table: ${CAPSIM_TEST_TABLES}/env-table.yaml\n",
+             SCENARIO_HEAD);
+    sim_diag diag;
+    sim_diag_init(&diag);
+    scenario *s = NULL;
+    assert_int_equal(scenario_load_string("t.yaml", scen, NULL, 0, &diag, &s), SIM_ESCENARIO);
+    char *all = joined(&diag);
+    assert_has(all, "t.yaml:");
+    assert_has(all, ": error: pricing.table: environment variable CAPSIM_TEST_TABLES is not set");
+    free(all);
+    sim_diag_fini(&diag);
+    all = load_errors("$CAPSIM_TEST_TABLES/env-table.yaml", SIM_ESCENARIO);
+    assert_has(all, "$CAPSIM_TEST_TABLES/env-table.yaml: error: environment variable "
+                    "CAPSIM_TEST_TABLES is not set");
+    free(all);
+
+    assert_int_equal(setenv("CAPSIM_TEST_TABLES", tmpdir, 1), 0);
+    sim_diag_init(&diag);
+    assert_int_equal(scenario_load_string("t.yaml", scen, NULL, 0, &diag, &s), SIM_OK);
+    assert_string_equal(s->pricing_table->name, "env-table");
+    char want[256];
+    snprintf(want, sizeof want, "%s/env-table.yaml", tmpdir);
+    assert_string_equal(s->pricing_table->path, want);
+    scenario_destroy(s);
+    sim_diag_fini(&diag);
+    unsetenv("CAPSIM_TEST_TABLES");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_table),  cmocka_unit_test(test_names_and_paths),
         cmocka_unit_test(test_broken_tables),  cmocka_unit_test(test_broken_corpus),
         cmocka_unit_test(test_scenario_table), cmocka_unit_test(test_pricing_dir_env),
+        cmocka_unit_test(test_path_variables),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,7 +4,7 @@
  * the documented defaults; `--set` overrides replace, create and fail with `--set:N:COL`
  * positions; every error of a broken file is reported with its line:col; the effective scenario
  * written by scenario_write_yaml loads back to the same text; data files are found relative to
- * the scenario file. Files are written into a fresh temporary directory. */
+ * the scenario file, with environment variables in their paths expanded. Files are written into a fresh temporary directory. */
 #include "test_util.h"
 
 #include <stdint.h>
@@ -688,6 +688,84 @@ static void test_data_files(void **state)
     sim_diag_fini(&diag);
 }
 
+/* Data-file paths expand environment variables (${NAME}, $NAME, $$), so a scenario can name data
+ * that lives outside the repository (a downloaded trace) without naming a machine's folders. A
+ * relative result is relative to the scenario, like any path. An unset or empty variable, or a
+ * '$' that starts no variable, is a scenario error at the path, with the scenario's advice
+ * (${NAME:?advice}) when it gives one. */
+static void test_path_variables(void **state)
+{
+    (void)state;
+    char sub[128], path[256], want[256];
+    snprintf(sub, sizeof sub, "%s/vars", tmpdir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(sub, sizeof sub, "%s/vars/d$x", tmpdir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    write_file("vars/d$x/ts.csv", "0.5\n1.5\n");
+    write_file("vars/d$x/sizes.txt", "1MB\n2MB\n");
+    write_file("vars/ok.yaml",
+               "name: vars\nhorizon: 1h\n"
+               "workload:\n"
+               "  arrivals: {process: trace, trace: {file: \"${CAPSIM_TEST_DATA}/ts.csv\"}}\n"
+               "  item: {size: {dist: empirical, file: $CAPSIM_TEST_REL/d$$x/sizes.txt}}\n"
+               "lambda: {}\n");
+    snprintf(sub, sizeof sub, "%s/vars/d$x", tmpdir);
+    assert_int_equal(setenv("CAPSIM_TEST_DATA", sub, 1), 0); /* absolute: taken as is */
+    assert_int_equal(setenv("CAPSIM_TEST_REL", ".", 1), 0);  /* relative: to the scenario */
+    scenario *s = load_ok("vars/ok.yaml", NULL, 0);
+    snprintf(want, sizeof want, "%s/ts.csv", sub);
+    assert_string_equal(s->workload.trace.path, want);
+    assert_string_equal(s->workload.trace.file, "${CAPSIM_TEST_DATA}/ts.csv"); /* as written */
+    assert_int_equal(s->workload.trace.n_times, 2);
+    assert_int_equal(s->workload.item_size.n_values, 2);
+    scenario_destroy(s);
+
+    /* Unset, empty, and malformed: each reported at its path, all of them. */
+    unsetenv("CAPSIM_TEST_DATA");
+    assert_int_equal(setenv("CAPSIM_TEST_REL", "", 1), 0);
+    write_file("vars/bad.yaml",
+               "name: vars\nhorizon: 1h\n"
+               "workload:\n"
+               "  arrivals:\n"
+               "    process: trace\n"
+               "    trace:\n"
+               "      file: \"${CAPSIM_TEST_DATA:?download the trace and set CAPSIM_TEST_DATA}/t.csv\"\n"
+               "  item: {size: {dist: empirical, file: \"${CAPSIM_TEST_REL}/sizes.txt\"}}\n"
+               "  work:\n"
+               "    cpu: {dist: empirical, file: data/$/cpu.txt}\n"
+               "    io: {dist: empirical, file: \"${CAPSIM_TEST_DATA:-x}/io.txt\"}\n"
+               "lambda:\n"
+               "  keep_alive: {dist: empirical, file: $CAPSIM_TEST_DATA/k.txt}\n");
+    snprintf(path, sizeof path, "%s/vars/bad.yaml", tmpdir);
+    sim_diag diag;
+    sim_diag_init(&diag);
+    scenario *bad = NULL;
+    assert_int_equal(scenario_load_file(path, NULL, 0, &diag, &bad), SIM_ESCENARIO);
+    assert_null(bad);
+    const char *want_errors[] = {
+        "vars/bad.yaml:7:13: error: workload.arrivals.trace.file: environment variable "
+        "CAPSIM_TEST_DATA is not set: download the trace and set CAPSIM_TEST_DATA",
+        "vars/bad.yaml:8:40: error: workload.item.size.file: environment variable "
+        "CAPSIM_TEST_REL is empty: set it to where the data is (export CAPSIM_TEST_REL=/path/to/it) "
+        "or write the path '${CAPSIM_TEST_REL}/sizes.txt' in full",
+        "vars/bad.yaml:10:34: error: workload.work.cpu.file: 'data/$/cpu.txt': a '$' must start "
+        "${NAME}, ${NAME:?advice} or $NAME",
+        "vars/bad.yaml:11:33: error: workload.work.io.file: '${CAPSIM_TEST_DATA:-x}/io.txt': a '$'",
+        "vars/bad.yaml:13:39: error: lambda.keep_alive.file: environment variable CAPSIM_TEST_DATA "
+        "is not set",
+    };
+    size_t n_want = sizeof want_errors / sizeof want_errors[0];
+    if (diag.count != n_want)
+        sim_diag_print(&diag, stderr);
+    assert_int_equal(diag.count, n_want);
+    for (size_t i = 0; i < n_want; i++)
+        if (!strstr(diag.entries[i].text, want_errors[i]))
+            fail_msg("error %zu: got\n  %s\nexpected it to contain\n  %s", i,
+                     diag.entries[i].text, want_errors[i]);
+    sim_diag_fini(&diag);
+    unsetenv("CAPSIM_TEST_REL");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -695,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_overrides),      cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_override_errors_in_given_order),
         cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_data_files),
+        cmocka_unit_test(test_path_variables),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

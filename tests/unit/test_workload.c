@@ -1,82 +1,26 @@
 /* tests/unit/test_workload.c — the arrival processes and item attributes (models/workload.h).
  *
- * Trace replay is checked exactly: the Azure 2019 sample replays its 3,037,902 invocations
- * (VALIDATION.md §7), minute by minute against counts read here independently of the loader;
- * small traces (tests/data/traces) check picks, uniform spreading within a minute, scale, loop,
- * the horizon cut and timestamps to the microsecond. Deterministic processes (constant, bursts) are checked exactly; stochastic
- * ones against their closed-form means with tolerances of 4 standard errors (Poisson counts:
- * SE = sqrt(mean); MMPP: batch means), with fixed seeds, so a wrong model fails and luck cannot.
- * Last, common random numbers: the same (seed, replication) gives the same items, another
- * replication others, and item attributes do not depend on the arrival process. */
-#include "test_util.h"
+ * Trace replay is checked exactly, minute by minute: an invocation file in the Azure Functions
+ * 2019 layout (hashed names, a header of minute numbers, CRLF lines), written here with counts
+ * from a formula, replays with `all`, `row`, `function`, `scale` and `loop`; small traces
+ * (tests/data/traces) check picks, uniform spreading within a minute, scale, loop, the horizon
+ * cut and timestamps to the microsecond. (The real Azure sample, which is not in the repository,
+ * is test_azure_trace.c's.) Deterministic processes (constant, bursts) are checked exactly;
+ * stochastic ones against their closed-form means with tolerances of 4 standard errors (Poisson
+ * counts: SE = sqrt(mean); MMPP: batch means), with fixed seeds, so a wrong model fails and luck
+ * cannot. Last, common random numbers: the same (seed, replication) gives the same items,
+ * another replication others, and item attributes do not depend on the arrival process. */
+#include "workload_util.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "models/scenario.h"
-#include "models/workload.h"
-#include "sim/error.h"
-
-#define US_PER_MIN (60 * SIM_US_PER_S)
 #define TRACES CAPSIM_SOURCE_DIR "/tests/data/traces"
-#define AZURE CAPSIM_SHARED_DIR "/data/azure2019_invitro_sample500/invocations.csv"
-#define AZURE_MINUTES 480
-#define AZURE_TOTAL 3037902 /* VALIDATION.md §7 and the sample's README */
 #define PI 3.14159265358979323846 /* M_PI is not in strict C11 */
-
-/* ------------------------------------------------------------------ helpers */
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static scenario *load(const char *fmt, ...)
-{
-    char text[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof text);
-    sim_diag diag;
-    sim_diag_init(&diag);
-    scenario *s = NULL;
-    int rc = scenario_load_string("test.yaml", text, NULL, 0, &diag, &s);
-    if (rc)
-        sim_diag_print(&diag, stderr);
-    sim_diag_fini(&diag);
-    assert_int_equal(rc, SIM_OK);
-    return s;
-}
-
-/* Runs replication rep to the end. Checks that arrivals are in time order and inside
- * [0, warmup + horizon); counts them into buckets of bucket_us when buckets is not NULL. */
-static int64_t drain(const scenario *s, uint32_t rep, sim_time_us bucket_us, int64_t *buckets,
-                     size_t n_buckets)
-{
-    workload_gen g;
-    assert_int_equal(workload_init(&g, s, rep, NULL), SIM_OK);
-    sim_time_us prev = 0, end = s->warmup_us + s->horizon_us;
-    int64_t n = 0;
-    wl_item it;
-    while (workload_next(&g, &it)) {
-        if (it.arrival_us < prev || it.arrival_us >= end)
-            fail_msg("arrival %lld after %lld (end %lld)", (long long)it.arrival_us,
-                     (long long)prev, (long long)end);
-        prev = it.arrival_us;
-        if (buckets) {
-            size_t b = (size_t)(it.arrival_us / bucket_us);
-            assert_true(b < n_buckets);
-            buckets[b]++;
-        }
-        n++;
-    }
-    assert_int_equal(workload_peek(&g), SIM_TIME_NEVER);
-    workload_fini(&g);
-    return n;
-}
 
 /* Up to cap arrival times of replication rep; returns how many there were (all of them). */
 static size_t arrivals(const scenario *s, uint32_t rep, sim_time_us *out, size_t cap)
@@ -94,108 +38,152 @@ static size_t arrivals(const scenario *s, uint32_t rep, sim_time_us *out, size_t
     return n;
 }
 
-static void assert_counts(const int64_t *got, const int64_t *want, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (got[i] != want[i])
-            fail_msg("minute %zu: %lld arrivals, expected %lld", i, (long long)got[i],
-                     (long long)want[i]);
-}
+/* ------------------------------------------------------------------ an Azure-format trace */
 
-/* The Azure sample's counts, read here without the loader: data row `row` (1-based), or the sum
- * of all rows for row 0. Also reports the data row with the most invocations and its hash. */
-static void azure_counts(int64_t row, int64_t *minutes, int64_t *busiest_row, char *busiest_hash,
-                         size_t hash_len)
+/* Written by the group setup into a fresh folder: GEN_ROWS functions over GEN_MINUTES minutes,
+ * numbered from 480 as in the public 8-hour sample, each row's counts from gen_count. */
+enum { GEN_ROWS = 6, GEN_MINUTES = 30, GEN_FIRST_MINUTE = 480, GEN_BUSY_ROW = 3 };
+static char gen_dir[64];
+static char gen_file[128];
+
+/* Row r's count in minute m: a mix like the real trace's -- a bursty row with idle minutes, a
+ * sparse timer, a row active only in the last minute, one busy row, a steady one. */
+static int64_t gen_count(int r, int m)
 {
-    FILE *f = fopen(AZURE, "r");
-    assert_non_null(f);
-    char *line = NULL;
-    size_t cap = 0;
-    int64_t r = -1, best = -1;
-    memset(minutes, 0, AZURE_MINUTES * sizeof *minutes);
-    while (getline(&line, &cap, f) >= 0) {
-        if (++r == 0)
-            continue; /* the header */
-        char *save = NULL, *tok = strtok_r(line, ",\r\n", &save);
-        char hash[128] = "";
-        int64_t sum = 0;
-        for (int col = 0; tok; col++, tok = strtok_r(NULL, ",\r\n", &save)) {
-            if (col == 2)
-                snprintf(hash, sizeof hash, "%s", tok);
-            if (col < 4)
-                continue;
-            assert_true(col - 4 < AZURE_MINUTES);
-            int64_t c = strtoll(tok, NULL, 10);
-            sum += c;
-            if (row == 0 || row == r)
-                minutes[col - 4] += c;
-        }
-        if (sum > best) {
-            best = sum;
-            *busiest_row = r;
-            snprintf(busiest_hash, hash_len, "%s", hash);
-        }
+    switch (r) {
+    case 0: return (m * 7 + 3) % 11;
+    case 1: return m % 10 == 0;
+    case 2: return m == GEN_MINUTES - 1 ? 5 : 0;
+    case 3: return 1000 + 37 * m;
+    case 4: return m % 3 == 0 ? 0 : m;
+    default: return 1;
     }
-    free(line);
-    fclose(f);
-    assert_int_equal(r, 500);
 }
 
-static int64_t sum(const int64_t *v, size_t n)
+/* A 64-hex-digit name, as the dataset's SHA-256 hashes. */
+static void gen_hash(int r, const char *what, char *buf, size_t len)
 {
-    int64_t s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += v[i];
-    return s;
+    unsigned x = 2654435761u * (unsigned)(r + 1) + (unsigned)what[0];
+    size_t used = 0;
+    for (int i = 0; i < 8; i++, x = x * 1103515245u + 12345u)
+        used += (size_t)snprintf(buf + used, len - used, "%08x", x);
 }
 
-/* ------------------------------------------------------------------ Azure sample (VALIDATION §7) */
-
-static scenario *load_azure(const char *pick)
+/* Expected per-minute counts: one row (r >= 0) or all of them (r < 0). */
+static void gen_want(int r, int64_t *want)
 {
-    return load("name: t\nhorizon: 480min\nworkload:\n  arrivals:\n    process: trace\n"
-                "    trace: {file: %s, format: per_minute, %s}\nlambda: {}\n", AZURE, pick);
+    for (int m = 0; m < GEN_MINUTES; m++) {
+        want[m] = 0;
+        for (int i = 0; i < GEN_ROWS; i++)
+            if (r < 0 || r == i)
+                want[m] += gen_count(i, m);
+    }
 }
 
-/* all: true reproduces the sample's total exactly, and every minute's count. */
-static void test_azure_all(void **state)
-{
-    (void)state;
-    int64_t want[AZURE_MINUTES], got[AZURE_MINUTES] = {0}, busiest;
-    char hash[128];
-    azure_counts(0, want, &busiest, hash, sizeof hash);
-    assert_int_equal(sum(want, AZURE_MINUTES), AZURE_TOTAL);
-
-    scenario *s = load_azure("all: true");
-    assert_int_equal(s->workload.trace.n_minutes, AZURE_MINUTES);
-    assert_int_equal(s->workload.trace.total, AZURE_TOTAL);
-    assert_int_equal(drain(s, 0, US_PER_MIN, got, AZURE_MINUTES), AZURE_TOTAL);
-    assert_counts(got, want, AZURE_MINUTES);
-    scenario_destroy(s);
-}
-
-/* row: N and function: HASH give that row, minute by minute. */
-static void test_azure_row_and_function(void **state)
+static int gen_setup(void **state)
 {
     (void)state;
-    int64_t want[AZURE_MINUTES], got[AZURE_MINUTES], busiest;
-    char hash[128], pick[256];
+    snprintf(gen_dir, sizeof gen_dir, "/tmp/capsim-test-workload-XXXXXX");
+    if (!mkdtemp(gen_dir))
+        return -1;
+    snprintf(gen_file, sizeof gen_file, "%s/invocations.csv", gen_dir);
+    FILE *f = fopen(gen_file, "w");
+    if (!f)
+        return -1;
+    fputs("HashOwner,HashApp,HashFunction,Trigger", f);
+    for (int m = 0; m < GEN_MINUTES; m++)
+        fprintf(f, ",%d", GEN_FIRST_MINUTE + m);
+    fputs("\r\n", f);
+    static const char *const triggers[] = {"http", "timer", "queue", "event", "orchestration"};
+    for (int r = 0; r < GEN_ROWS; r++) {
+        char owner[80], app[80], fn[80];
+        gen_hash(r, "owner", owner, sizeof owner);
+        gen_hash(r, "app", app, sizeof app);
+        gen_hash(r, "function", fn, sizeof fn);
+        fprintf(f, "%s,%s,%s,%s", owner, app, fn, triggers[r % 5]);
+        for (int m = 0; m < GEN_MINUTES; m++)
+            fprintf(f, ",%lld", (long long)gen_count(r, m));
+        fputs(r % 2 ? "\n" : "\r\n", f); /* both line endings, as files from either world */
+    }
+    return fclose(f) == 0 ? 0 : -1;
+}
 
-    azure_counts(1, want, &busiest, hash, sizeof hash);
-    memset(got, 0, sizeof got);
-    scenario *s = load_azure("row: 1");
-    assert_int_equal(drain(s, 0, US_PER_MIN, got, AZURE_MINUTES), sum(want, AZURE_MINUTES));
-    assert_counts(got, want, AZURE_MINUTES);
+static int gen_teardown(void **state)
+{
+    (void)state;
+    unlink(gen_file);
+    return rmdir(gen_dir);
+}
+
+static scenario *load_gen(const char *horizon, const char *trace_keys)
+{
+    return load("name: t\nhorizon: %s\nworkload:\n  arrivals:\n    process: trace\n"
+                "    trace: {file: %s, format: per_minute, %s}\nlambda: {}\n",
+                horizon, gen_file, trace_keys);
+}
+
+/* all: true, row: N and function: HASH each replay exactly their minutes' counts. */
+static void test_azure_format_picks(void **state)
+{
+    (void)state;
+    int64_t want[GEN_MINUTES], got[GEN_MINUTES];
+    char pick[128], hash[80];
+    for (int r = -1; r < GEN_ROWS; r++) {
+        if (r < 0)
+            snprintf(pick, sizeof pick, "all: true");
+        else
+            snprintf(pick, sizeof pick, "row: %d", r + 1);
+        gen_want(r, want);
+        scenario *s = load_gen("30min", pick);
+        assert_int_equal(s->workload.trace.n_minutes, GEN_MINUTES);
+        assert_int_equal(s->workload.trace.total, sum(want, GEN_MINUTES));
+        memset(got, 0, sizeof got);
+        assert_int_equal(drain(s, 0, US_PER_MIN, got, GEN_MINUTES), sum(want, GEN_MINUTES));
+        assert_counts(got, want, GEN_MINUTES);
+        scenario_destroy(s);
+    }
+    /* The busy function and the last-minute one, by their hashes. */
+    for (int r = GEN_BUSY_ROW; r >= 2; r--) {
+        gen_hash(r, "function", hash, sizeof hash);
+        snprintf(pick, sizeof pick, "function: %s", hash);
+        gen_want(r, want);
+        scenario *s = load_gen("30min", pick);
+        memset(got, 0, sizeof got);
+        assert_int_equal(drain(s, 1, US_PER_MIN, got, GEN_MINUTES), sum(want, GEN_MINUTES));
+        assert_counts(got, want, GEN_MINUTES);
+        scenario_destroy(s);
+    }
+}
+
+/* scale: 3 triples every minute exactly; loop: true replays the 30 minutes again from minute 30,
+ * and the horizon cuts the third pass after 15 minutes. */
+static void test_azure_format_scale_loop(void **state)
+{
+    (void)state;
+    int64_t one[GEN_MINUTES], want[75], got[75] = {0};
+    gen_want(-1, one);
+    scenario *s = load_gen("30min", "all: true, scale: 3");
+    for (int m = 0; m < GEN_MINUTES; m++)
+        want[m] = 3 * one[m];
+    assert_int_equal(drain(s, 0, US_PER_MIN, got, GEN_MINUTES), sum(want, GEN_MINUTES));
+    assert_counts(got, want, GEN_MINUTES);
     scenario_destroy(s);
 
-    /* The busiest function (about 1.9 million invocations), picked by its hash. */
-    azure_counts(busiest, want, &busiest, hash, sizeof hash);
-    assert_true(sum(want, AZURE_MINUTES) > 1000000);
-    snprintf(pick, sizeof pick, "function: %s", hash);
     memset(got, 0, sizeof got);
-    s = load_azure(pick);
-    assert_int_equal(drain(s, 0, US_PER_MIN, got, AZURE_MINUTES), sum(want, AZURE_MINUTES));
-    assert_counts(got, want, AZURE_MINUTES);
+    s = load_gen("75min", "all: true, loop: true");
+    for (int m = 0; m < 75; m++)
+        want[m] = one[m % GEN_MINUTES];
+    assert_int_equal(drain(s, 0, US_PER_MIN, got, 75), sum(want, 75));
+    assert_counts(got, want, 75);
+    scenario_destroy(s);
+
+    /* Without loop, nothing after the trace's last minute. */
+    memset(got, 0, sizeof got);
+    s = load_gen("75min", "row: 4");
+    gen_want(GEN_BUSY_ROW, want);
+    memset(want + GEN_MINUTES, 0, (75 - GEN_MINUTES) * sizeof want[0]);
+    assert_int_equal(drain(s, 0, US_PER_MIN, got, 75), sum(want, GEN_MINUTES));
+    assert_counts(got, want, 75);
     scenario_destroy(s);
 }
 
@@ -617,8 +605,8 @@ int main(void)
 {
     sim_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_azure_all),
-        cmocka_unit_test(test_azure_row_and_function),
+        cmocka_unit_test(test_azure_format_picks),
+        cmocka_unit_test(test_azure_format_scale_loop),
         cmocka_unit_test(test_per_minute_picks),
         cmocka_unit_test(test_per_minute_uniform_within_minute),
         cmocka_unit_test(test_per_minute_order_statistics),
@@ -633,5 +621,5 @@ int main(void)
         cmocka_unit_test(test_bursts),
         cmocka_unit_test(test_common_random_numbers),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, gen_setup, gen_teardown);
 }
