@@ -151,7 +151,7 @@ void cli_print_help(FILE *out, const char *command) {
 #define CLI_X_(name, code, text) fprintf(out, "  %d  %s\n", code, text);
         CLI_EXIT_MAP(CLI_X_)
 #undef CLI_X_
-        fprintf(out, "\nScenario format: scenarios/SCHEMA.md; results: README.md.\n");
+        fprintf(out, "\nScenario format: docs/scenario-guide.md, scenarios/SCHEMA.md; results: docs/results.md.\n");
         return;
     }
     fprintf(out, "usage: %s\n\n%s\n", cmd->synopsis, cmd->summary);
