@@ -37,7 +37,7 @@ expect_exit 0 --help && check "help lists run" contains "$tmp/out" "run" \
 expect_exit 0 --version && check "version" contains "$tmp/out" "capsim 0.1.0"
 expect_exit 0 run --help && check "run help lists --set" contains "$tmp/out" "--set KEY=VALUE"
 expect_exit 0 validate --help
-for c in "" run validate cost schema; do "$capsim" $c --help; done >"$tmp/help" 2>&1
+for c in "" run validate cost schema sweep merge; do "$capsim" $c --help; done >"$tmp/help" 2>&1
 check "help fits 100 columns" bash -c "! awk 'length(\$0) > 100' '$tmp/help' | grep -q ."
 expect_exit 2
 expect_exit 2 frobnicate && check "unknown command named" contains "$tmp/err" "frobnicate"
