@@ -78,7 +78,8 @@ static int quantity_parse(const char *text, quantity *q, char *msg, size_t len)
 }
 
 /* The shortest fixed-point text of x with 12 significant digits ("0.3", not
- * "0.30000000000000004"; "2048", not "2048.00000000"). */
+ * "0.30000000000000004"; "2048", not "2048.00000000"); with an exponent beyond 1e15 or below
+ * 1e-9 (which only plain numbers accept: a size or rate that large is an error anyway). */
 static void format_number(char *buf, size_t len, double x)
 {
     if (x == 0.0 || !isfinite(x)) {
@@ -86,9 +87,12 @@ static void format_number(char *buf, size_t len, double x)
         return;
     }
     int mag = (int)floor(log10(fabs(x)));
+    if (mag >= 15 || mag < -9) { /* too many digits in fixed point: a plain number's exponent */
+        snprintf(buf, len, "%.12g", x);
+        return;
+    }
     int dec = 11 - mag;
     if (dec < 0) dec = 0;
-    if (dec > 20) dec = 20;
     snprintf(buf, len, "%.*f", dec, x);
     if (strchr(buf, '.')) {
         size_t n = strlen(buf);

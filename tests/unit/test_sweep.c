@@ -99,6 +99,8 @@ static void test_ranges(void **state)
     assert_values("x=-1..1:+0.5", "-1 -0.5 0 0.5 1");
     assert_values("x=5..5:+1", "5");
     assert_values("x=5..5:x2", "5");
+    assert_values("x=1e14..1e16:x10", "100000000000000 1e+15 1e+16");
+    assert_values("x=1e-8..1e-10:x0.1", "0.00000001 0.000000001 1e-10");
     /* steps with a unit or in A's unit; B in another unit of the same kind */
     assert_values("lambda.timeout=1s..2s:+250ms", "1s 1.25s 1.5s 1.75s 2s");
     assert_values("lambda.memory=128MB..1GB:+256", "128MB 384MB 640MB 896MB");
