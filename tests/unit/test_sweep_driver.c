@@ -87,6 +87,29 @@ static void test_lowest_failing_point_decides(void **state)
     assert_int_equal(sim_sweep_run(0, 2, point, NULL, NULL, NULL), SIM_OK);
 }
 
+/* With fewer points than threads, a point's own parallel region (its replications) really gets
+ * the spare threads, and nesting is switched back off afterwards. */
+static int nested_point(void *vctx, uint32_t p, int threads)
+{
+    int *team = vctx;
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp single
+        team[p] = omp_get_num_threads();
+    }
+    return SIM_OK;
+}
+
+static void test_spare_threads_reach_replications(void **state)
+{
+    (void)state;
+    int levels = omp_get_max_active_levels();
+    int team[3] = {0, 0, 0};
+    assert_int_equal(sim_sweep_run(3, 6, nested_point, team, NULL, NULL), SIM_OK);
+    for (int p = 0; p < 3; p++) assert_int_equal(team[p], 2);
+    assert_int_equal(omp_get_max_active_levels(), levels);
+}
+
 typedef struct progress_log {
     uint32_t calls, last, total;
     int in_call, overlapped;
@@ -124,6 +147,7 @@ int main(void)
         cmocka_unit_test(test_same_for_any_thread_count),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_lowest_failing_point_decides),
+        cmocka_unit_test(test_spare_threads_reach_replications),
         cmocka_unit_test(test_progress_counts_points),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
