@@ -85,10 +85,10 @@ int cli_cmd_merge(const cli_options *opt)
         for (size_t k = 0; ok && k < s->n_present; k++)
             ok = s->points[k].index % count == s->shard_index - 1;
         if (!ok) {
-            fprintf(stderr, "%s: error: shard %zu/%zu should hold %zu points (p mod %zu = %zu), "
-                    "it holds %zu others: the file is damaged\n", opt->files[i], s->shard_index,
-                    count, shard_size(s->shard_index, count, total), count, s->shard_index - 1,
-                    s->n_present);
+            fprintf(stderr, "%s: error: shard %zu/%zu should hold exactly the %zu points p with "
+                    "p mod %zu = %zu (it holds %zu points): the file is damaged\n", opt->files[i],
+                    s->shard_index, count, shard_size(s->shard_index, count, total), count,
+                    s->shard_index - 1, s->n_present);
             if (code < CLI_EXIT_SCENARIO) code = CLI_EXIT_SCENARIO;
         }
     }

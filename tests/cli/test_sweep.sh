@@ -141,6 +141,22 @@ expect_exit 3 merge "$sh1" "$tmp/broken.json" && check "broken JSON positioned" 
 expect_exit 0 run "$s" --format json && cp "$tmp/out" "$tmp/run.json"
 expect_exit 3 merge "$tmp/run.json" && check "not a shard" contains "$tmp/err" "not a capsim sweep shard"
 expect_exit 4 merge "$sh1" "$tmp/absent.json"
+# a damaged shard (edited by hand, cut short) is refused with exit 3
+if command -v python3 >/dev/null; then
+  python3 - "$sh2" "$tmp" <<'PY'
+import json, sys
+src, tmp = sys.argv[1], sys.argv[2]
+def edit(name, f):
+    d = json.load(open(src)); f(d); json.dump(d, open(f"{tmp}/{name}.json", "w"))
+edit("cut", lambda d: d.__setitem__("points", d["points"][:-1]))
+edit("metric", lambda d: d["points"][0]["sections"][1]["metrics"][2].__setitem__(2, "x"))
+edit("index", lambda d: d["points"][1].__setitem__("index", d["points"][0]["index"] + 1))
+edit("values", lambda d: d["points"][0].__setitem__("values", []))
+PY
+  for bad in cut metric index values; do
+    expect_exit 3 merge "$sh1" "$tmp/$bad.json" "$sh3" && check "damaged shard ($bad) named" contains "$tmp/err" "^$tmp/$bad.json: error:"
+  done
+fi
 
 # common random numbers: only memory varies, so every point sees the same items (same workload
 # columns, confidence intervals included), and glue and emr give the same results everywhere
