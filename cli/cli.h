@@ -41,6 +41,10 @@ typedef struct cli_options {
     bool quiet;
     bool help;
     const char *values[CLI_MAX_OPTIONS]; /* a command's own options, as text (cli_option_value) */
+    const char **varies;    /* sweep: the --vary arguments, in order (owned array) */
+    size_t n_varies;
+    const char **files;     /* merge: the FILE arguments (owned array) */
+    size_t n_files;
 } cli_options;
 
 /* Parses argv[2..] for `command`. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing why. */
@@ -56,11 +60,23 @@ void cli_print_help(FILE *out, const char *command);
 
 /* `capsim cost` (cmd_cost.c): prices the usage given as options; returns an exit code. */
 int cli_cmd_cost(const cli_options *opt);
+/* `capsim sweep` (cmd_sweep.c) and `capsim merge` (cmd_merge.c); return an exit code. */
+int cli_cmd_sweep(const cli_options *opt);
+int cli_cmd_merge(const cli_options *opt);
 
 /* Writers: render the report into a malloc'ed string (NULL when out of memory). */
 char *cli_render_json(const scenario *s, const report *r);
 char *cli_render_table(const scenario *s, const report *r);
 char *cli_render_csv(const scenario *s, const report *r);
+
+/* Pieces of the run writers shared with the sweep writers (output.c): a report section as the
+ * run's JSON object (new reference, NULL when out of memory); "$0.1234"/"$12.34"; "1.234 s" /
+ * "2.5 min"; "12" / "12.5"; text word-wrapped to width, lines after the first indented. */
+struct json_t *cli_section_json(const report_section *sec, bool with_ci);
+void cli_format_usd(char *buf, size_t len, double usd);
+void cli_format_latency(char *buf, size_t len, double s);
+void cli_format_count(char *buf, size_t len, double v);
+void cli_print_wrapped(FILE *f, const char *first, const char *text, int width);
 
 /* Writes text to stdout (dir == NULL) or atomically to dir/name (temporary file, then rename).
  * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why. */

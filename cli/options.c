@@ -14,14 +14,14 @@
 #include "cli/cli.h"
 #include "sim/error.h"
 
-enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8 };
+enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8, CMD_SWEEP = 16, CMD_MERGE = 32 };
 
 typedef struct cli_command {
     const char *name;
     unsigned bit;           /* 0: listed but not in this version */
     const char *synopsis;
     const char *summary;
-    bool takes_file;        /* a scenario FILE argument is required */
+    int takes_file;         /* 1: a scenario FILE argument is required; 2: one or more FILEs */
 } cli_command;
 
 static const cli_command commands[] = {
@@ -38,16 +38,19 @@ static const cli_command commands[] = {
      "price a monthly usage directly, like AWS's calculator (no simulation)", false},
     {"schema", CMD_SCHEMA, "capsim schema",
      "print every scenario key: type, range, default, meaning (scenarios/SCHEMA.md)", false},
-    {"sweep", 0, "capsim sweep FILE --vary KEY=V1,V2,...", "run at each value (planned)", true},
+    {"sweep", CMD_SWEEP,
+     "capsim sweep FILE --vary KEY=V1,V2,... [--vary KEY=...]... [--zip] [--shard I/N] [options]",
+     "run the scenario at each value of the varied keys (several --vary: a grid)", true},
     {"optimize", 0, "capsim optimize FILE ...", "search the cheapest configuration (planned)", true},
     {"plot", 0, "capsim plot FILE -o DIR", "run, then write plots (planned)", true},
     {"report", 0, "capsim report FILE -o DIR", "run, then write an HTML report (planned)", true},
     {"lesson", 0, "capsim lesson [TOPIC]", "list or run the lessons (planned)", false},
-    {"merge", 0, "capsim merge FILES...", "combine shard outputs (planned)", false},
+    {"merge", CMD_MERGE, "capsim merge FILE... [--format table|json|csv] [-o DIR]",
+     "combine the shard files of a sweep (--shard) into the whole sweep's output", 2},
 };
 
 typedef enum opt_id { OPT_SEED, OPT_REPS, OPT_THREADS, OPT_SET, OPT_FORMAT, OPT_OUT, OPT_QUIET,
-                      OPT_HELP,
+                      OPT_HELP, OPT_VARY,
                       OPT_VALUE /* recorded as text for the command (cli_option_value) */ } opt_id;
 
 typedef struct cli_option {
@@ -60,17 +63,30 @@ typedef struct cli_option {
 } cli_option;
 
 static const cli_option options[] = {
-    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE, "random seed (overrides the scenario's)"},
-    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE,
+    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
+     "random seed (overrides the scenario's)"},
+    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
      "independent replications (overrides the scenario's)"},
-    {OPT_THREADS, 'j', "threads", "N", CMD_RUN,
-     "threads for replications (default: all cores); results do not depend on it"},
-    {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE,
+    {OPT_THREADS, 'j', "threads", "N", CMD_RUN | CMD_SWEEP,
+     "threads for replications and sweep points (default: all cores); results do not depend on it"},
+    {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
      "override a scenario key by its dotted path, e.g. --set lambda.memory=2048MB (repeatable)"},
-    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST, "output format (default table)"},
-    {OPT_OUT, 'o', "out", "DIR", CMD_RUN,
-     "write results.{txt,json,csv} into DIR (made if missing) instead of stdout"},
-    {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN, "print nothing but errors and the data"},
+    /* capsim sweep: */
+    {OPT_VARY, 0, "vary", "KEY=V1,V2,...", CMD_SWEEP,
+     "vary a key over values: a list (lambda.memory=512MB,1GB), ranges A..B:xK (multiply) or "
+     "A..B:+S (add), e.g. lambda.memory=128MB..3008MB:x2 (repeatable: a grid)"},
+    {OPT_VALUE, 0, "zip", NULL, CMD_SWEEP,
+     "pair the --vary lists value by value (they must be as long) instead of forming a grid"},
+    {OPT_VALUE, 0, "shard", "I/N", CMD_SWEEP,
+     "run only the points p with p mod N = I-1 and write them as a shard file (JSON, whatever "
+     "--format says) for capsim merge"},
+    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST | CMD_SWEEP | CMD_MERGE,
+     "output format (default table)"},
+    {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE,
+     "write the output into DIR (made if missing) instead of stdout: run writes results.{txt,json,csv}, sweep and "
+     "merge sweep.{txt,json,csv}, a shard sweep.shard-I-of-N.json"},
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN | CMD_SWEEP | CMD_MERGE,
+     "print nothing but errors and the data"},
     /* capsim cost (RESULTS-FORMAT.md): a month of usage. Lambda on-demand: */
     {OPT_VALUE, 0, "requests", "N", CMD_COST,
      "on-demand requests in the month (not served by provisioned concurrency)"},
@@ -104,7 +120,8 @@ static const cli_option options[] = {
      "hours the EMR instances run (billed per second, at least 1 minute)"},
     {OPT_VALUE, 0, "pricing", "TABLE", CMD_COST,
      "pricing table: a name in the pricing directory or a path (default aws-us-east-1)"},
-    {OPT_HELP, 'h', "help", NULL, CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA, "show this help"},
+    {OPT_HELP, 'h', "help", NULL,
+     CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA | CMD_SWEEP | CMD_MERGE, "show this help"},
 };
 _Static_assert(sizeof options / sizeof options[0] <= CLI_MAX_OPTIONS, "raise CLI_MAX_OPTIONS");
 
@@ -192,12 +209,16 @@ static bool parse_count(const char *s, uint64_t max, uint64_t *out) {
     return true;
 }
 
-static int add_override(cli_options *opt, const char *text) {
-    const char **o = realloc(opt->overrides, (opt->n_overrides + 1) * sizeof *o);
+static int add_text(const char ***list, size_t *n, const char *text) {
+    const char **o = realloc(*list, (*n + 1) * sizeof *o);
     if (!o) return -1;
-    opt->overrides = o;
-    o[opt->n_overrides++] = text;
+    *list = o;
+    o[(*n)++] = text;
     return 0;
+}
+
+static int add_override(cli_options *opt, const char *text) {
+    return add_text(&opt->overrides, &opt->n_overrides, text);
 }
 
 int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
@@ -208,6 +229,11 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || strcmp(a, "-") == 0) {
+            if (cmd->takes_file == 2) {
+                if (add_text(&opt->files, &opt->n_files, a))
+                    return usage_error(command, "%s", "out of memory");
+                continue;
+            }
             if (opt->file || !cmd->takes_file)
                 return usage_error(command, "unexpected argument '%s'", a);
             opt->file = a;
@@ -257,6 +283,12 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
                 return usage_error(command, "--set needs KEY=VALUE, not '%s'", value);
             if (add_override(opt, value)) return usage_error(command, "%s", "out of memory");
             break;
+        case OPT_VARY:
+            if (!strchr(value, '='))
+                return usage_error(command, "--vary needs KEY=V1,V2,..., not '%s'", value);
+            if (add_text(&opt->varies, &opt->n_varies, value))
+                return usage_error(command, "%s", "out of memory");
+            break;
         case OPT_FORMAT:
             if (strcmp(value, "table") == 0) opt->format = CLI_FORMAT_TABLE;
             else if (strcmp(value, "json") == 0) opt->format = CLI_FORMAT_JSON;
@@ -278,8 +310,10 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
     if ((seed_set && add_override(opt, opt->seed_override)) ||
         (reps_set && add_override(opt, opt->reps_override)))
         return usage_error(command, "%s", "out of memory");
-    if (!opt->help && cmd->takes_file && !opt->file)
+    if (!opt->help && cmd->takes_file == 1 && !opt->file)
         return usage_error(command, "%s", "missing scenario FILE");
+    if (!opt->help && cmd->takes_file == 2 && opt->n_files == 0)
+        return usage_error(command, "%s", "missing FILE (the shard files to merge)");
     return CLI_EXIT_OK;
 }
 
@@ -287,6 +321,12 @@ void cli_options_fini(cli_options *opt) {
     free(opt->overrides);
     opt->overrides = NULL;
     opt->n_overrides = 0;
+    free(opt->varies);
+    opt->varies = NULL;
+    opt->n_varies = 0;
+    free(opt->files);
+    opt->files = NULL;
+    opt->n_files = 0;
 }
 
 const char *cli_option_value(const cli_options *opt, const char *long_name) {

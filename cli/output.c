@@ -506,3 +506,15 @@ int cli_emit(const char *dir, const char *name, const char *text) {
     unlink(tmp);
     return CLI_EXIT_IO;
 }
+
+/* ---------------------------------------------------------------- shared with the sweep writers
+ * (cli/sweep_output.c): the run writers' own pieces, so that a sweep's point reads exactly like
+ * a run's. Wrappers only, so this file's writers stay as they are. */
+
+json_t *cli_section_json(const report_section *sec, bool with_ci) { return section_json(sec, with_ci); }
+void cli_format_usd(char *buf, size_t len, double usd) { format_usd(buf, len, usd); }
+void cli_format_latency(char *buf, size_t len, double s) { format_latency(buf, len, s); }
+void cli_format_count(char *buf, size_t len, double v) { format_count(buf, len, v); }
+void cli_print_wrapped(FILE *f, const char *first, const char *text, int width) {
+    print_wrapped(f, first, text, width);
+}

@@ -2,7 +2,8 @@
 # scripts/deps.sh — install the Debian packages capsim needs, if any is missing.
 # Sourced by setup.sh and test.sh; safe to run again (installs nothing when all are present).
 set -euo pipefail
-CAPSIM_PACKAGES=(gcc make cmake pkg-config libgsl-dev libyaml-dev libjansson-dev libcmocka-dev gnuplot-nox)
+CAPSIM_PACKAGES=(gcc make cmake pkg-config libgsl-dev libyaml-dev libjansson-dev libcmocka-dev gnuplot-nox
+                 parallel)
 
 capsim_install_deps() {
   local missing=()

@@ -44,7 +44,7 @@ if [ -w /dev/full ]; then
 fi
 expect_exit 0 run --help && check "run help lists --set" contains "$tmp/out" "--set KEY=VALUE"
 expect_exit 0 validate --help
-for c in "" run validate cost schema; do "$capsim" $c --help; done >"$tmp/help" 2>&1
+for c in "" run validate cost schema sweep merge; do "$capsim" $c --help; done >"$tmp/help" 2>&1
 check "help fits 100 columns" bash -c "! awk 'length(\$0) > 100' '$tmp/help' | grep -q ."
 expect_exit 2
 expect_exit 2 frobnicate && check "unknown command named" contains "$tmp/err" "frobnicate"
