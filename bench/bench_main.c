@@ -1,41 +1,109 @@
-/* bench/bench_main.c — the simulator benchmark: simulated invocations per CPU-second.
+/* bench/bench_main.c — the simulator benchmark: simulated invocations per CPU-second, as such and
+ * as a multiple of the hold-loop floor (bench/floor.h).
  *
- * Usage: capsim_bench SCENARIO [--set KEY=VALUE]...
- * Runs the scenario's Lambda model on one thread, replication by replication, and prints
- * invocations and items, CPU seconds (CLOCK_PROCESS_CPUTIME_ID), invocations and items per
- * CPU-second (stream triggers batch many items per invocation) and the peak resident memory
- * (getrusage). Not a test: timings on a shared machine are noisy; see README for the reference
- * figure and `valgrind --tool=callgrind` for stable instruction counts. */
+ * Usage: capsim_bench SCENARIO [--rounds R] [--no-floor] [--set KEY=VALUE]...
+ * Runs the scenario's Lambda model on one thread, replication by replication, R times (default
+ * 3), each round followed by the floor: a bare 4-ary-heap hold loop of as many events as the
+ * run's mean concurrency. Prints, per round and as the median of the rounds: invocations and
+ * items, CPU seconds (CLOCK_PROCESS_CPUTIME_ID), wall seconds, invocations and items per
+ * CPU-second (stream triggers batch many items per invocation), CPU microseconds per
+ * replication (what sweeps and many-replication scenarios pay), the floor's holds per
+ * CPU-second and the ratio (CPU per invocation) / (CPU per hold), then the peak resident memory
+ * (getrusage). The ratio is the figure to compare across machines and loads: both sides run in
+ * the same process, one right after the other. Not a test: see README for reference figures and
+ * `valgrind --tool=callgrind` for stable instruction counts. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench/floor.h"
 #include "models/lambda.h"
 #include "models/run.h"
 #include "sim/error.h"
 
-static double cpu_seconds(void) {
+static double clock_seconds(clockid_t id) {
     struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct round_result {
+    double cpu, wall, floor_cpu;
+    uint64_t invocations, cold, items, floor_holds;
+    double concurrency_mean;
+    int floor_n;
+} round_result;
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *x, int n) {
+    qsort(x, (size_t)n, sizeof *x, cmp_double);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+/* One pass over every replication of s, as `capsim run -j 1` does for Lambda. */
+static int run_round(const scenario *s, lambda_pool *pool, lambda_rep *rep, round_result *out) {
+    /* A live progress counter, as `capsim run` has, so that its cost is in the measure. */
+    sim_progress progress;
+    sim_progress_init(&progress);
+    double concurrency = 0.0;
+    double t0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID), w0 = clock_seconds(CLOCK_MONOTONIC);
+    for (uint32_t r = 0; r < (uint32_t)s->replications; r++) {
+        memset(rep, 0, sizeof *rep);
+        int rc = lambda_simulate(s, r, rep, pool, &progress);
+        if (rc) {
+            fprintf(stderr, "capsim_bench: %s\n", sim_strerror(rc));
+            return 1;
+        }
+        out->invocations += rep->invocations;
+        out->items += rep->items;
+        out->cold += rep->cold_starts;
+        concurrency += rep->concurrency_mean;
+    }
+    out->cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0;
+    out->wall = clock_seconds(CLOCK_MONOTONIC) - w0;
+    out->concurrency_mean = concurrency / (double)s->replications;
+    /* Every replication publishes all of its simulated time, however its loop ended. */
+    uint64_t expected_us = (uint64_t)s->replications * (uint64_t)(s->warmup_us + s->horizon_us);
+    if (sim_progress_done(&progress) != expected_us) {
+        fprintf(stderr, "capsim_bench: progress counted %llu us of %llu\n",
+                (unsigned long long)sim_progress_done(&progress), (unsigned long long)expected_us);
+        return 1;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv) {
     sim_init();
     if (argc < 2) {
-        fprintf(stderr, "usage: capsim_bench SCENARIO [--set KEY=VALUE]...\n");
+        fprintf(stderr, "usage: capsim_bench SCENARIO [--rounds R] [--no-floor] [--set KEY=VALUE]...\n");
         return 2;
     }
     const char **overrides = calloc((size_t)argc, sizeof *overrides);
     size_t n_overrides = 0;
-    for (int i = 2; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--set") != 0) {
+    int rounds = 3;
+    int with_floor = 1;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--no-floor") == 0) {
+            with_floor = 0;
+        } else if (i + 1 < argc && strcmp(argv[i], "--rounds") == 0) {
+            rounds = atoi(argv[++i]);
+            if (rounds < 1 || rounds > 100) {
+                fprintf(stderr, "capsim_bench: --rounds takes 1..100\n");
+                return 2;
+            }
+        } else if (i + 1 < argc && strcmp(argv[i], "--set") == 0) {
+            overrides[n_overrides++] = argv[++i];
+        } else {
             fprintf(stderr, "capsim_bench: unexpected argument '%s'\n", argv[i]);
             return 2;
         }
-        overrides[n_overrides++] = argv[i + 1];
     }
     sim_diag diag;
     sim_diag_init(&diag);
@@ -48,43 +116,72 @@ int main(int argc, char **argv) {
 
     lambda_pool *pool = malloc(sizeof *pool);
     lambda_rep *rep = calloc(1, sizeof *rep);
-    if (!pool || !rep) return 1;
+    round_result *res = calloc((size_t)rounds, sizeof *res);
+    if (!pool || !rep || !res) return 1;
     sim_hist_init(&pool->latency_us);
     sim_hist_init(&pool->duration_us);
-    uint64_t invocations = 0, cold = 0, items = 0;
-    /* A live progress counter, as `capsim run` has, so that its cost is in the measure. */
-    sim_progress progress;
-    sim_progress_init(&progress);
-    double t0 = cpu_seconds();
-    for (uint32_t r = 0; r < (uint32_t)s->replications; r++) {
-        memset(rep, 0, sizeof *rep);
-        if ((rc = lambda_simulate(s, r, rep, pool, &progress))) {
-            fprintf(stderr, "capsim_bench: %s\n", sim_strerror(rc));
-            return 1;
+    printf("scenario          %s (%lld replication%s, %d round%s)\n", s->name,
+           (long long)s->replications,
+           s->replications == 1 ? "" : "s", rounds, rounds == 1 ? "" : "s");
+    printf("%5s %12s %10s %9s %9s %11s %13s %13s %7s\n", "round", "invocations", "concurrency",
+           "cpu_s", "wall_s", "inv/cpu_s", "us/replication", "floor_holds/s", "ratio");
+    uint64_t checksum_all = 0;
+    for (int k = 0; k < rounds; k++) {
+        round_result *r = &res[k];
+        if (run_round(s, pool, rep, r)) return 1;
+        if (with_floor) {
+            /* The floor's heap is the run's mean concurrency (at least 1); enough holds for a
+             * tenth of a second or more, never more than the run's own invocations needs. */
+            double c = r->concurrency_mean;
+            r->floor_n = c < 1.0 ? 1 : (int)lround(c);
+            uint64_t holds = r->invocations < 2000000 ? 2000000 : r->invocations;
+            if (holds > 20000000) holds = 20000000;
+            uint64_t checksum = 0;
+            r->floor_cpu = bench_floor_run((uint32_t)r->floor_n, holds, &checksum);
+            r->floor_holds = holds;
+            checksum_all ^= checksum;
         }
-        invocations += rep->invocations;
-        items += rep->items;
-        cold += rep->cold_starts;
+        double inv_rate = r->cpu > 0 ? (double)r->invocations / r->cpu : 0.0;
+        double floor_rate = r->floor_cpu > 0 ? (double)r->floor_holds / r->floor_cpu : 0.0;
+        printf("%5d %12llu %10.1f %9.3f %9.3f %11.0f %13.1f", k + 1,
+               (unsigned long long)r->invocations, r->concurrency_mean, r->cpu, r->wall, inv_rate,
+               r->cpu / s->replications * 1e6);
+        if (with_floor)
+            printf(" %13.0f %7.2f\n", floor_rate, floor_rate / inv_rate);
+        else
+            printf(" %13s %7s\n", "-", "-");
     }
-    double cpu = cpu_seconds() - t0;
+    double *x = calloc((size_t)rounds, sizeof *x);
+    if (!x) return 1;
+    const round_result *r0 = &res[0];
+    printf("invocations       %llu (cold %llu, mean concurrency %.1f)\n",
+           (unsigned long long)r0->invocations, (unsigned long long)r0->cold, r0->concurrency_mean);
+    for (int k = 0; k < rounds; k++) x[k] = res[k].cpu;
+    printf("cpu_seconds       %.3f (median)\n", median(x, rounds));
+    for (int k = 0; k < rounds; k++) x[k] = res[k].wall;
+    printf("wall_seconds      %.3f (median)\n", median(x, rounds));
+    for (int k = 0; k < rounds; k++) x[k] = res[k].cpu > 0 ? res[k].invocations / res[k].cpu : 0;
+    printf("invocations_per_cpu_second %.0f (median)\n", median(x, rounds));
+    /* Stream triggers batch items: an invocation is many items, so count both. */
+    printf("items             %llu\n", (unsigned long long)r0->items);
+    for (int k = 0; k < rounds; k++) x[k] = res[k].cpu > 0 ? res[k].items / res[k].cpu : 0;
+    printf("items_per_cpu_second %.0f (median)\n", median(x, rounds));
+    for (int k = 0; k < rounds; k++) x[k] = res[k].cpu / s->replications * 1e6;
+    printf("cpu_us_per_replication %.1f (median)\n", median(x, rounds));
+    if (with_floor) {
+        for (int k = 0; k < rounds; k++) x[k] = res[k].floor_holds / res[k].floor_cpu;
+        printf("floor_holds_per_cpu_second %.0f (median; heap of %d, checksum %llx)\n",
+               median(x, rounds), r0->floor_n, (unsigned long long)(checksum_all & 0xffff));
+        for (int k = 0; k < rounds; k++)
+            x[k] = (res[k].floor_holds / res[k].floor_cpu) / (res[k].invocations / res[k].cpu);
+        printf("ratio_to_floor    %.2f (median; CPU per invocation / CPU per hold)\n",
+               median(x, rounds));
+    }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("scenario          %s\n", s->name);
-    printf("invocations       %llu (cold %llu, mean concurrency %.1f)\n",
-           (unsigned long long)invocations, (unsigned long long)cold, rep->concurrency_mean);
-    printf("cpu_seconds       %.3f\n", cpu);
-    printf("invocations_per_cpu_second %.0f\n", cpu > 0 ? (double)invocations / cpu : 0.0);
-    /* Stream triggers batch items: an invocation is many items, so count both. */
-    printf("items             %llu\n", (unsigned long long)items);
-    printf("items_per_cpu_second %.0f\n", cpu > 0 ? (double)items / cpu : 0.0);
     printf("peak_rss_mb       %.1f\n", (double)ru.ru_maxrss / 1024.0);
-    /* Every replication publishes all of its simulated time, however its loop ended. */
-    uint64_t expected_us = (uint64_t)s->replications * (uint64_t)(s->warmup_us + s->horizon_us);
-    if (sim_progress_done(&progress) != expected_us) {
-        fprintf(stderr, "capsim_bench: progress counted %llu us of %llu\n",
-                (unsigned long long)sim_progress_done(&progress), (unsigned long long)expected_us);
-        return 1;
-    }
+    free(x);
+    free(res);
     free(rep);
     free(pool);
     scenario_destroy(s);
