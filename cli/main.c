@@ -13,6 +13,7 @@
 #include "models/pricing.h"
 #include "models/run.h"
 #include "sim/error.h"
+#include "sim/rng.h"
 
 /* Loads opt->file with its overrides; prints diagnostics and returns an exit code. */
 static int load(const cli_options *opt, scenario **out) {
@@ -120,8 +121,9 @@ static int print_version(void) {
     sim_diag_fini(&diag);
     char text[2048];
     if (rc == SIM_OK)
-        snprintf(text, sizeof text, "capsim %s (pricing %s, %s)\npricing tables: %s\n",
-                 CAPSIM_VERSION, p->name, p->date, pricing_dir());
+        snprintf(text, sizeof text,
+                 "capsim %s (pricing %s, %s)\npricing tables: %s\nrandom numbers: %s\n",
+                 CAPSIM_VERSION, p->name, p->date, pricing_dir(), SIM_RNG_NAME);
     else
         snprintf(text, sizeof text, "capsim %s (pricing table %s %s in %s; set "
                  "CAPSIM_PRICING_DIR to the folder of the tables)\n", CAPSIM_VERSION,

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "sim/rng.h"
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -102,6 +103,8 @@ char *cli_render_json(const scenario *s, const report *r) {
     if (!root || !platforms || !wl) goto done;
     int rc = 0;
     rc |= json_object_set_new(root, "capsim", json_string(CAPSIM_VERSION));
+    /* The random-number contract: the same seed reproduces these numbers only under it. */
+    rc |= json_object_set_new(root, "rng", json_string(SIM_RNG_NAME));
     rc |= json_object_set_new(root, "scenario", json_string(s->name));
     rc |= json_object_set_new(root, "seed", json_integer((json_int_t)s->seed));
     rc |= json_object_set_new(root, "replications", json_integer((json_int_t)s->replications));

@@ -13,6 +13,7 @@
 #include "cli/sweep.h"
 #include "models/scenario.h"
 #include "models/sweep.h"
+#include "sim/rng.h"
 #include "sim/time.h"
 
 void cli_sweep_fini(cli_sweep *sw)
@@ -111,6 +112,7 @@ static char *render_json(const cli_sweep *sw)
     int rc = !root || !vary || !points;
     if (!rc) {
         rc |= json_object_set_new(root, "capsim", json_string(CAPSIM_VERSION));
+        rc |= json_object_set_new(root, "rng", json_string(SIM_RNG_NAME));
         rc |= json_object_set_new(root, "scenario", json_string(sw->scenario));
         rc |= json_object_set_new(root, "seed", json_integer((json_int_t)sw->seed));
         rc |= json_object_set_new(root, "replications", json_integer((json_int_t)sw->replications));

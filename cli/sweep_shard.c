@@ -13,6 +13,7 @@
 
 #include "cli/sweep.h"
 #include "models/sweep.h"
+#include "sim/rng.h"
 
 static json_t *string_array(char *const *items, size_t n)
 {
@@ -99,6 +100,7 @@ char *cli_sweep_shard_text(const cli_sweep *sw)
     int rc = !root || !points || !id;
     if (!rc) {
         rc |= json_object_set_new(root, "capsim", json_string(CAPSIM_VERSION));
+        rc |= json_object_set_new(root, "rng", json_string(SIM_RNG_NAME));
         rc |= json_object_set_new(root, "kind", json_string(CLI_SHARD_KIND));
         rc |= json_object_set_new(root, "shard", json_pack("{s I s I}", "index",
                                                           (json_int_t)sw->shard_index, "count",
@@ -367,6 +369,11 @@ int cli_sweep_shard_read(const char *path, cli_sweep *out, json_t **identity)
     if (version && strcmp(json_string_value(version), CAPSIM_VERSION) != 0)
         bad(&rd, "written by capsim %s, this is capsim %s", json_string_value(version),
             CAPSIM_VERSION);
+    /* Shards drawn with another random-number contract are other numbers: never merged. */
+    json_t *rng = field(&rd, root, "rng", JSON_STRING);
+    if (rng && strcmp(json_string_value(rng), SIM_RNG_NAME) != 0)
+        bad(&rd, "drawn with random numbers %s, this capsim uses %s", json_string_value(rng),
+            SIM_RNG_NAME);
     json_t *shard = field(&rd, root, "shard", JSON_OBJECT);
     json_t *id = field(&rd, root, "sweep", JSON_OBJECT);
     json_t *points = field(&rd, root, "points", JSON_ARRAY);

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
 
 #include "models/cost.h"
 #include "sim/error.h"
@@ -19,7 +18,7 @@
 
 typedef struct emr_sim {
     const scn_emr *E;
-    gsl_rng *rng_delay;          /* emr.provisioning (transient) or emr.serverless.startup */
+    sim_rng rng_delay;           /* emr.provisioning (transient) or emr.serverless.startup */
     double vcpu_effective;       /* vCPU-seconds of work done per second */
     /* persistent */
     sim_time_us cluster_free_us; /* when the cluster finishes the jobs queued so far */
@@ -52,7 +51,7 @@ static int run_persistent(void *platform, const batch_job *job, batch_outcome *o
 static int run_transient(void *platform, const batch_job *job, batch_outcome *out) {
     emr_sim *e = platform;
     sim_time_us provisioning_us =
-        sim_time_from_s(sim_dist_sample(&e->E->provisioning.dist, e->rng_delay));
+        sim_time_from_s(sim_dist_sample(&e->E->provisioning.dist, &e->rng_delay));
     sim_time_us run_us = provisioning_us + processing_time(e, job);
     out->delay_us = provisioning_us;
     out->end_us = job->start_us + run_us;
@@ -66,7 +65,7 @@ static int run_serverless(void *platform, const batch_job *job, batch_outcome *o
     const scn_emr *E = e->E;
     /* Drawn for every job, used or not, so the n-th job gets the same draw in every variant
      * (with or without pre-initialized capacity). */
-    sim_time_us startup_us = sim_time_from_s(sim_dist_sample(&E->sl_startup.dist, e->rng_delay));
+    sim_time_us startup_us = sim_time_from_s(sim_dist_sample(&E->sl_startup.dist, &e->rng_delay));
     bool pool_free = E->sl_pre_initialized > 0 && e->pool_free_us <= job->start_us;
     int64_t from_pool = 0;
     if (pool_free) from_pool = E->sl_pre_initialized < E->sl_workers ? E->sl_pre_initialized
@@ -97,7 +96,7 @@ int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication
     double horizon_s = sim_time_to_s(s->horizon_us);
     if (E->deployment == SCN_EMR_SERVERLESS) {
         e.vcpu_effective = (double)E->sl_workers * E->sl_vcpu * E->efficiency;
-        e.rng_delay = sim_rng_create(s->seed, replication, "emr.serverless.startup");
+        sim_rng_seed(&e.rng_delay, s->seed, replication, "emr.serverless.startup");
         cfg.run = run_serverless;
     } else {
         const pricing_instance *it = pricing_find_instance(p, E->instance_type);
@@ -105,15 +104,13 @@ int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication
         e.vcpu_effective = (double)E->core_nodes * it->vcpu * E->efficiency;
         e.instances = (double)E->core_nodes + 1.0;
         if (E->mode == SCN_EMR_TRANSIENT) {
-            e.rng_delay = sim_rng_create(s->seed, replication, "emr.provisioning");
+            sim_rng_seed(&e.rng_delay, s->seed, replication, "emr.provisioning");
             cfg.run = run_transient;
         } else {
             cfg.run = run_persistent;
         }
     }
-    if (cfg.run != run_persistent && !e.rng_delay) return SIM_ENOMEM;
     int rc = batch_simulate(s, replication, &cfg, out, pool);
-    if (e.rng_delay) gsl_rng_free(e.rng_delay);
     if (rc) return rc;
 
     if (E->deployment == SCN_EMR_SERVERLESS) {

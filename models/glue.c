@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_rng.h>
 
 #include "models/cost.h"
 #include "sim/error.h"
@@ -19,7 +18,7 @@
 
 typedef struct glue_sim {
     const scn_glue *G;
-    gsl_rng *rng_startup;
+    sim_rng rng_startup;
     double dpus;            /* workers x DPU per worker */
     double vcpu_effective;  /* dpus x 4 x efficiency: vCPU-seconds of work done per second */
     double billed_dpu_s;    /* jobs of the horizon: billed seconds x DPUs */
@@ -28,7 +27,7 @@ typedef struct glue_sim {
 static int glue_run(void *platform, const batch_job *job, batch_outcome *out) {
     glue_sim *g = platform;
     /* Drawn for every job, used or not, so the n-th job gets the same draw in every variant. */
-    sim_time_us startup_us = sim_time_from_s(sim_dist_sample(&g->G->startup.dist, g->rng_startup));
+    sim_time_us startup_us = sim_time_from_s(sim_dist_sample(&g->G->startup.dist, &g->rng_startup));
     /* Spark splits the batch (and a large splittable input) into tasks spread over every
      * executor core. A task waiting on S3 holds its core, so I/O time occupies core slots like
      * CPU time and, like it, proceeds on all cores at once: the batch takes
@@ -56,8 +55,7 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
         .dpus = (double)G->workers * G->dpu_per_worker,
     };
     g.vcpu_effective = g.dpus * GLUE_VCPU_PER_DPU * G->efficiency;
-    g.rng_startup = sim_rng_create(s->seed, replication, "glue.startup");
-    if (!g.rng_startup) return SIM_ENOMEM;
+    sim_rng_seed(&g.rng_startup, s->seed, replication, "glue.startup");
     batch_config cfg = {
         .trigger = G->trigger,
         .max_concurrent = G->max_concurrent_runs,
@@ -66,7 +64,6 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
         .progress = progress,
     };
     int rc = batch_simulate(s, replication, &cfg, out, pool);
-    gsl_rng_free(g.rng_startup);
     if (rc) return rc;
     out->usage[GLUE_USAGE_DPU_HOURS] = g.billed_dpu_s / 3600.0;
     out->cost_usd = cost_glue_usd(p, g.billed_dpu_s, G->execution_class);

@@ -22,8 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "models/cost.h"
 #include "models/lambda_internal.h"
 #include "models/overload.h"
@@ -147,7 +145,7 @@ static int32_t idle_pick(lambda_sim *m, lambda_idle_set *set) {
     switch (set->routing) {
     case SCN_ROUTING_MRU: e = set->head; break;
     case SCN_ROUTING_NEWEST: e = set->slots[0]; break;
-    default: e = set->slots[gsl_rng_uniform_int(m->rng_routing, (unsigned long)set->count)]; break;
+    default: e = set->slots[sim_rng_uniform_int(&m->rng_routing, (uint64_t)set->count)]; break;
     }
     idle_remove(m, set, e);
     return e;
@@ -159,7 +157,7 @@ static lambda_idle_set *idle_set_of(lambda_sim *m, const lambda_env *v) {
 
 /* ---------------------------------------------------------------- environments */
 
-static sim_time_us sample_us(const scn_dist *d, gsl_rng *rng) {
+static sim_time_us sample_us(const scn_dist *d, sim_rng *rng) {
     return sim_time_from_s(sim_dist_sample(&d->dist, rng));
 }
 
@@ -186,7 +184,7 @@ static int env_alloc(lambda_sim *m, bool provisioned, int32_t *out) {
     v->provisioned = provisioned;
     v->create_seq = m->next_create_seq++;
     v->retire_us = m->L->has_max_lifetime
-                       ? m->now_us + sample_us(&m->L->max_lifetime, m->rng_lifetime)
+                       ? m->now_us + sample_us(&m->L->max_lifetime, &m->rng_lifetime)
                        : SIM_TIME_NEVER;
     m->live++;
     sim_timeavg_set(&m->live_avg, m->now_us, m->live);
@@ -235,7 +233,7 @@ static int env_recycle(lambda_sim *m, int32_t e) {
     if (m->now_us >= m->warmup_us) m->out->recycles++;
     if (!provisioned) return SIM_OK;
     if (m->L->init_billed && m->now_us >= m->warmup_us) {
-        sim_time_us init_us = sample_us(&m->L->init, m->rng_init);
+        sim_time_us init_us = sample_us(&m->L->init, &m->rng_init);
         if (init_us > LAMBDA_INIT_BILLED_MAX_US) init_us = LAMBDA_INIT_BILLED_MAX_US;
         m->out->init_mb_ms += (uint64_t)m->L->memory_mb * (uint64_t)cost_lambda_billed_ms(init_us);
     }
@@ -256,7 +254,7 @@ static int env_make_idle(lambda_sim *m, int32_t e) {
     if (v->provisioned) {
         v->expire_us = v->retire_us;
     } else {
-        sim_time_us death = m->now_us + sample_us(&m->L->keep_alive, m->rng_keep_alive);
+        sim_time_us death = m->now_us + sample_us(&m->L->keep_alive, &m->rng_keep_alive);
         v->expire_us = death < v->retire_us ? death : v->retire_us;
     }
     return env_arm_timer(m, e);
@@ -378,7 +376,7 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         return 0;
     }
     lambda_env *v = &m->envs[e];
-    sim_time_us init_us = cold ? sample_us(&L->init, m->rng_init) : 0;
+    sim_time_us init_us = cold ? sample_us(&L->init, &m->rng_init) : 0;
     sim_time_us exec_us = sim_time_from_s(j->io_s + j->cpu_s / m->vcpu);
     /* An invocation takes at least a millisecond (Lambda's billing step; the runtime's own
      * overhead is of that order). Without a floor, work of 0 s that fails would be retried by a
@@ -386,7 +384,7 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
     if (exec_us < LAMBDA_MIN_RUN_US) exec_us = LAMBDA_MIN_RUN_US;
     bool timed_out = exec_us > L->timeout_us;
     if (timed_out) exec_us = L->timeout_us;
-    bool transient = j->error_p > 0 && gsl_rng_uniform(m->rng_errors) < j->error_p;
+    bool transient = j->error_p > 0 && sim_rng_uniform(&m->rng_errors) < j->error_p;
 
     v->state = ENV_BUSY;
     v->job = job;
@@ -476,10 +474,6 @@ static void replication_fini(lambda_sim *m) {
     else lambda_direct_fini(m);
     sim_calendar_fini(&m->cal);
     workload_fini(&m->wl);
-    gsl_rng *rngs[] = {m->rng_init, m->rng_keep_alive, m->rng_errors, m->rng_routing,
-                       m->rng_lifetime, m->rng_trigger};
-    for (size_t i = 0; i < sizeof rngs / sizeof rngs[0]; i++)
-        if (rngs[i]) gsl_rng_free(rngs[i]);
     free(m->envs);
     free(m->jobs);
     free(m->idle_provisioned.slots);
@@ -534,17 +528,16 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     if (rc) return rc;
     rc = workload_init(&m->wl, s, rep, NULL);
     if (rc) return rc;
-    m->rng_init = sim_rng_create(s->seed, rep, "lambda.cold_start.init");
-    m->rng_keep_alive = sim_rng_create(s->seed, rep, "lambda.keep_alive");
-    m->rng_errors = sim_rng_create(s->seed, rep, "lambda.errors");
-    m->rng_routing = sim_rng_create(s->seed, rep, "lambda.routing");
-    m->rng_lifetime = sim_rng_create(s->seed, rep, "lambda.max_lifetime");
-    m->rng_trigger = sim_rng_create(s->seed, rep, "lambda.trigger");
+    sim_rng_seed(&m->rng_init, s->seed, rep, "lambda.cold_start.init");
+    sim_rng_seed(&m->rng_keep_alive, s->seed, rep, "lambda.keep_alive");
+    sim_rng_seed(&m->rng_errors, s->seed, rep, "lambda.errors");
+    sim_rng_seed(&m->rng_routing, s->seed, rep, "lambda.routing");
+    sim_rng_seed(&m->rng_lifetime, s->seed, rep, "lambda.max_lifetime");
+    sim_rng_seed(&m->rng_trigger, s->seed, rep, "lambda.trigger");
     m->envs = malloc((size_t)m->n_env_slots * sizeof *m->envs);
     m->latency_us = malloc(sizeof *m->latency_us);
     m->duration_us = malloc(sizeof *m->duration_us);
-    if (!m->rng_init || !m->rng_keep_alive || !m->rng_errors || !m->rng_routing ||
-        !m->rng_lifetime || !m->rng_trigger || !m->envs || !m->latency_us || !m->duration_us)
+    if (!m->envs || !m->latency_us || !m->duration_us)
         return SIM_ENOMEM;
     sim_hist_init(m->latency_us);
     sim_hist_init(m->duration_us);

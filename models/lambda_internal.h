@@ -11,13 +11,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <gsl/gsl_rng.h>
 
 #include "models/lambda.h"
 #include "models/pricing.h"
 #include "models/workload.h"
 #include "sim/calendar.h"
 #include "sim/progress.h"
+#include "sim/rng.h"
 
 /* Calendar event kinds: the core's, then each trigger's own from LAMBDA_EV_TRIGGER on. */
 enum {
@@ -84,7 +84,7 @@ typedef struct lambda_sim {
     const scn_lambda *L;
     sim_calendar cal;
     workload_gen wl;
-    gsl_rng *rng_init, *rng_keep_alive, *rng_errors, *rng_routing, *rng_lifetime, *rng_trigger;
+    sim_rng rng_init, rng_keep_alive, rng_errors, rng_routing, rng_lifetime, rng_trigger;
     lambda_env *envs;
     int32_t n_env_slots, free_env;
     uint64_t next_create_seq;

@@ -70,7 +70,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
 
 #include "models/lambda_internal.h"
 #include "sim/error.h"
@@ -314,7 +313,7 @@ static void mark_side_effects(lambda_sim *m, const item_list *l, lambda_outcome 
     int64_t k = l->records - 1;
     if (r > 0.0 && r < 1.0) {
         double p_fail = -expm1((double)l->records * log1p(-r));
-        double u = gsl_rng_uniform(m->rng_trigger);
+        double u = sim_rng_uniform(&m->rng_trigger);
         double x = ceil(log1p(-u * p_fail) / log1p(-r)) - 1.0;
         k = x < 0.0 ? 0 : x > (double)(l->records - 1) ? l->records - 1 : (int64_t)x;
     } else if (r >= 1.0) {
@@ -504,7 +503,7 @@ static int shard_dispatch(lambda_sim *m, int32_t s, bool poll) {
 static int kinesis_arrival(lambda_sim *m, const wl_item *w) {
     lambda_stream *st = m->stream;
     int32_t s = st->n_shards > 1
-                    ? (int32_t)gsl_rng_uniform_int(m->rng_trigger, (unsigned long)st->n_shards)
+                    ? (int32_t)sim_rng_uniform_int(&m->rng_trigger, (uint64_t)st->n_shards)
                     : 0;
     int32_t i;
     int rc = item_alloc(st, &i);

@@ -23,8 +23,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "sim/error.h"
 #include "sim/rng.h"
 
@@ -53,7 +51,7 @@ static bool trace_next_minute(workload_gen *g) {
         if (x > 4e18) x = 4e18; /* an absurd scale: keep the count an int64 */
         int64_t n = (int64_t)x;
         double frac = x - (double)n;
-        if (frac > 0 && gsl_rng_uniform(g->arrivals) < frac) n++;
+        if (frac > 0 && sim_rng_uniform(&g->arrivals) < frac) n++;
         if (n > 0) {
             g->trace_minute_us = start;
             g->trace_minute_left = n;
@@ -72,7 +70,7 @@ static sim_time_us trace_advance(workload_gen *g) {
         /* The smallest of m uniforms on (a, 1) is 1 - (1 - a) V^(1/m), V uniform on (0, 1]:
          * keep the gap 1 - a and shrink it by V^(1/m), m = arrivals left in the minute. */
         double m = (double)g->trace_minute_left--;
-        g->trace_gap_left *= pow(gsl_rng_uniform_pos(g->arrivals), 1.0 / m);
+        g->trace_gap_left *= pow(sim_rng_uniform_pos(&g->arrivals), 1.0 / m);
         /* floor keeps the offset inside the minute's 60,000,000 microseconds; the clamp covers
          * 1 - gap rounding to 1. */
         sim_time_us off_us = (sim_time_us)(60e6 * (1.0 - g->trace_gap_left));
@@ -101,7 +99,7 @@ static void process_advance(workload_gen *g) {
     }
     switch (w->process) {
     case SCN_ARRIVALS_POISSON:
-        t += gsl_ran_exponential(g->arrivals, 1.0 / w->rate_per_s);
+        t += sim_rng_exponential(&g->arrivals) / w->rate_per_s;
         break;
     case SCN_ARRIVALS_CONSTANT:
         /* t_k = k / rate from the index, not by adding gaps: no drift. */
@@ -111,8 +109,9 @@ static void process_advance(workload_gen *g) {
     case SCN_ARRIVALS_MMPP:
         for (;;) {
             const scn_mmpp_state *st = &w->mmpp_states[g->mmpp_state];
-            double next = st->rate_per_s > 0 ? t + gsl_ran_exponential(g->arrivals, 1.0 / st->rate_per_s)
-                                             : INFINITY;
+            double next = st->rate_per_s > 0
+                              ? t + sim_rng_exponential(&g->arrivals) / st->rate_per_s
+                              : INFINITY;
             if (next <= g->mmpp_state_end_s) {
                 t = next;
                 break;
@@ -124,9 +123,8 @@ static void process_advance(workload_gen *g) {
                 return;
             }
             g->mmpp_state = (g->mmpp_state + 1) % w->n_mmpp_states;
-            g->mmpp_state_end_s =
-                t + gsl_ran_exponential(g->arrivals,
-                                        (double)w->mmpp_states[g->mmpp_state].dwell_us / 1e6);
+            double dwell_s = (double)w->mmpp_states[g->mmpp_state].dwell_us / 1e6;
+            g->mmpp_state_end_s = t + dwell_s * sim_rng_exponential(&g->arrivals);
         }
         break;
     case SCN_ARRIVALS_DIURNAL: {
@@ -140,10 +138,10 @@ static void process_advance(workload_gen *g) {
             return;
         }
         for (;;) {
-            t += gsl_ran_exponential(g->arrivals, 1.0 / peak);
+            t += sim_rng_exponential(&g->arrivals) / peak;
             if (t * 1e6 >= (double)g->end_us) break;
             double rate = mean * (1.0 + amp * cos(6.283185307179586 * (t - peak_at_s) / period_s));
-            if (gsl_rng_uniform(g->arrivals) * peak < rate) break;
+            if (sim_rng_uniform(&g->arrivals) * peak < rate) break;
         }
         break;
     }
@@ -181,16 +179,15 @@ int workload_init(workload_gen *g, const scenario *s, uint32_t replication, cons
                           : g->trace->times_s != NULL && g->trace->n_times > 0;
         if (!loaded || !(g->trace->scale > 0)) return SIM_EINVAL;
     }
-    g->arrivals = sim_rng_create(s->seed, replication, "workload.arrivals");
-    g->sizes = sim_rng_create(s->seed, replication, "workload.item.size");
-    g->cpu = sim_rng_create(s->seed, replication, "workload.work.cpu");
-    g->cpu_per_mb = sim_rng_create(s->seed, replication, "workload.work.cpu_per_mb");
-    g->io = sim_rng_create(s->seed, replication, "workload.work.io");
-    g->poison = sim_rng_create(s->seed, replication, "workload.errors.poison");
+    sim_rng_seed(&g->arrivals, s->seed, replication, "workload.arrivals");
+    sim_rng_seed(&g->sizes, s->seed, replication, "workload.item.size");
+    sim_rng_seed(&g->cpu, s->seed, replication, "workload.work.cpu");
+    sim_rng_seed(&g->cpu_per_mb, s->seed, replication, "workload.work.cpu_per_mb");
+    sim_rng_seed(&g->io, s->seed, replication, "workload.work.io");
+    sim_rng_seed(&g->poison, s->seed, replication, "workload.errors.poison");
     if (s->workload.n_bursts > 0)
         g->burst_next_us = malloc(s->workload.n_bursts * sizeof *g->burst_next_us);
-    if (!g->arrivals || !g->sizes || !g->cpu || !g->cpu_per_mb || !g->io || !g->poison ||
-        (s->workload.n_bursts > 0 && !g->burst_next_us)) {
+    if (s->workload.n_bursts > 0 && !g->burst_next_us) {
         workload_fini(g);
         return SIM_ENOMEM;
     }
@@ -198,15 +195,12 @@ int workload_init(workload_gen *g, const scenario *s, uint32_t replication, cons
     burst_select(g);
     if (s->workload.process == SCN_ARRIVALS_MMPP)
         g->mmpp_state_end_s =
-            gsl_ran_exponential(g->arrivals, (double)s->workload.mmpp_states[0].dwell_us / 1e6);
+            ((double)s->workload.mmpp_states[0].dwell_us / 1e6) * sim_rng_exponential(&g->arrivals);
     process_advance(g);
     return SIM_OK;
 }
 
 void workload_fini(workload_gen *g) {
-    gsl_rng *rngs[] = {g->arrivals, g->sizes, g->cpu, g->cpu_per_mb, g->io, g->poison};
-    for (size_t i = 0; i < sizeof rngs / sizeof rngs[0]; i++)
-        if (rngs[i]) gsl_rng_free(rngs[i]);
     free(g->burst_next_us);
     *g = (workload_gen){0};
 }
@@ -232,12 +226,12 @@ bool workload_next(workload_gen *g, wl_item *out) {
     /* Attributes are drawn in a fixed order from their own streams (common random numbers). */
     const scn_workload *w = g->w;
     out->arrival_us = t;
-    out->size_mb = sim_dist_sample(&w->item_size.dist, g->sizes);
+    out->size_mb = sim_dist_sample(&w->item_size.dist, &g->sizes);
     out->records = w->item_records;
-    out->cpu_s = sim_dist_sample(&w->work_cpu.dist, g->cpu) +
-                 sim_dist_sample(&w->work_cpu_per_mb.dist, g->cpu_per_mb) * out->size_mb;
-    out->io_s = sim_dist_sample(&w->work_io.dist, g->io);
-    out->poison = w->poison_rate > 0 && gsl_rng_uniform(g->poison) < w->poison_rate;
+    out->cpu_s = sim_dist_sample(&w->work_cpu.dist, &g->cpu) +
+                 sim_dist_sample(&w->work_cpu_per_mb.dist, &g->cpu_per_mb) * out->size_mb;
+    out->io_s = sim_dist_sample(&w->work_io.dist, &g->io);
+    out->poison = w->poison_rate > 0 && sim_rng_uniform(&g->poison) < w->poison_rate;
     g->produced++;
     return true;
 }

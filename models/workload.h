@@ -14,9 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "models/scenario.h"
+#include "sim/rng.h"
 #include "sim/time.h"
 
 typedef struct wl_item {
@@ -35,7 +34,7 @@ typedef scn_trace wl_trace;
 typedef struct workload_gen {
     const scn_workload *w;
     sim_time_us end_us;            /* arrivals stop here (warmup + horizon) */
-    gsl_rng *arrivals, *sizes, *cpu, *cpu_per_mb, *io, *poison;
+    sim_rng arrivals, sizes, cpu, cpu_per_mb, io, poison;
     /* the arrival process */
     sim_time_us next_process_us;   /* SIM_TIME_NEVER when exhausted */
     double process_clock_s;        /* exact (unrounded) time of the last process arrival */

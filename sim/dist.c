@@ -1,7 +1,9 @@
 /* sim/dist.c — the scenario format's distributions: validation, sampling, and exact laws.
  *
- * Sampling delegates to GSL's gsl_ran_*, and mean/CDF/quantile to closed forms or gsl_cdf_*, so
- * the statistical tests compare the sampler against an independent exact law. Degenerate
+ * Sampling uses sim/rng.h's samplers (the same formulas GSL's gsl_ran_* use, on a faster
+ * generator and with ziggurats for the exponential and the normal), and mean/CDF/quantile closed
+ * forms or gsl_cdf_*, so the statistical tests compare the sampler against an independent exact
+ * law. Degenerate
  * parameter values the format allows (uniform with min == max, lognormal with sigma 0) are
  * treated as constants here because GSL's formulas divide by the width or by sigma. A degenerate
  * distribution draws no random number, like a constant. */
@@ -11,7 +13,6 @@
 #include <stdint.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 
 #include "sim/error.h"
 
@@ -78,8 +79,7 @@ int sim_dist_pareto(sim_dist *out, double min, double alpha)
 
 int sim_dist_empirical(sim_dist *out, const double *values, size_t n)
 {
-    /* gsl_rng_uniform_int can only draw below the generator's range (2^32 for mt19937). */
-    if (values == NULL || n == 0 || n > UINT32_MAX) return SIM_ERANGE;
+    if (values == NULL || n == 0) return SIM_ERANGE;
     double sum = 0.0;
     for (size_t i = 0; i < n; i++) {
         if (!(values[i] >= 0.0) || !isfinite(values[i])) return SIM_ERANGE;
@@ -93,23 +93,26 @@ int sim_dist_empirical(sim_dist *out, const double *values, size_t n)
     return SIM_OK;
 }
 
-double sim_dist_sample(const sim_dist *d, gsl_rng *rng)
+double sim_dist_sample(const sim_dist *d, sim_rng *rng)
 {
     switch (d->kind) {
     case SIM_DIST_CONSTANT:
         return d->a;
     case SIM_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(rng, d->a);
+        return d->a * sim_rng_exponential(rng);
     case SIM_DIST_LOGNORMAL:
-        return d->b > 0.0 ? gsl_ran_lognormal(rng, d->a, d->b) : exp(d->a);
-    case SIM_DIST_UNIFORM:
-        return d->b > d->a ? gsl_ran_flat(rng, d->a, d->b) : d->a;
+        return d->b > 0.0 ? exp(d->a + d->b * sim_rng_normal(rng)) : exp(d->a);
+    case SIM_DIST_UNIFORM: {
+        if (!(d->b > d->a)) return d->a;
+        double u = sim_rng_uniform(rng);
+        return d->a * (1.0 - u) + d->b * u;
+    }
     case SIM_DIST_GAMMA:
-        return gsl_ran_gamma(rng, d->a, d->b);
-    case SIM_DIST_PARETO:
-        return gsl_ran_pareto(rng, d->a, d->b);
+        return sim_rng_gamma(rng, d->a, d->b);
+    case SIM_DIST_PARETO: /* inversion: x_m U^(-1/alpha), U on (0, 1] */
+        return d->b * pow(sim_rng_uniform_pos(rng), -1.0 / d->a);
     case SIM_DIST_EMPIRICAL:
-        return d->values[gsl_rng_uniform_int(rng, (unsigned long)d->n_values)];
+        return d->values[sim_rng_uniform_int(rng, (uint64_t)d->n_values)];
     }
     sim_assert_fail(__FILE__, __LINE__, "known sim_dist kind");
 }

@@ -3,13 +3,15 @@
  * A sim_dist is a small value (no allocation except an empirical table, which it borrows) that
  * can be sampled, and whose mean, CDF and quantile are known in closed form, so tests can compare
  * samples against the exact law. Units are the caller's: capsim uses seconds for durations and
- * MB for sizes. Sampling uses GSL's gsl_ran_* functions; CDFs and quantiles GSL's gsl_cdf_*. */
+ * MB for sizes. Sampling uses the samplers of sim/rng.h (ziggurats for the exponential and the
+ * normal, Marsaglia-Tsang for the gamma, inversion for the others); CDFs and quantiles GSL's
+ * gsl_cdf_*, an independent implementation the tests compare the samplers against. */
 #ifndef SIM_DIST_H
 #define SIM_DIST_H
 
 #include <stddef.h>
 
-#include <gsl/gsl_rng.h>
+#include "sim/rng.h"
 
 typedef enum sim_dist_kind {
     SIM_DIST_CONSTANT,    /* a = value */
@@ -39,7 +41,7 @@ int sim_dist_pareto(sim_dist *out, double min, double alpha);        /* min > 0,
 /* values must be sorted ascending, non-negative, n >= 1; the array is borrowed, not copied. */
 int sim_dist_empirical(sim_dist *out, const double *values, size_t n);
 
-double sim_dist_sample(const sim_dist *d, gsl_rng *rng);
+double sim_dist_sample(const sim_dist *d, sim_rng *rng);
 double sim_dist_mean(const sim_dist *d);        /* +INFINITY when it does not exist */
 double sim_dist_cdf(const sim_dist *d, double x);
 double sim_dist_quantile(const sim_dist *d, double p); /* p in [0,1] */

@@ -34,7 +34,8 @@ YAML
 # --help, --version, usage errors
 expect_exit 0 --help && check "help lists run" contains "$tmp/out" "run" \
   && check "help lists exit codes" contains "$tmp/out" "invalid scenario"
-expect_exit 0 --version && check "version" contains "$tmp/out" "capsim 0.1.0 (pricing aws-us-east-1, 20"
+expect_exit 0 --version && check "version" contains "$tmp/out" "capsim 0.1.0 (pricing aws-us-east-1, 20" \
+  && check "version names the random numbers" contains "$tmp/out" "^random numbers: xoshiro256\*\*-v1$"
 # --version says so when the default pricing table is missing, and still succeeds
 CAPSIM_PRICING_DIR="$tmp" expect_exit 0 --version &&
   check "version: table not found" contains "$tmp/out" "pricing table aws-us-east-1 not found in $tmp"
@@ -82,7 +83,7 @@ expect_exit 0 validate "$tmp/eff.yaml" && check "effective scenario is a fixed p
 # run: table, JSON, CSV
 expect_exit 0 run "$small" && check "table shows lambda" contains "$tmp/out" "cold_start_ratio"
 expect_exit 0 run "$small" --format json -j 1 && cp "$tmp/out" "$tmp/j1.json"
-for key in '"capsim": "0.1.0"' '"scenario": "cli-small"' '"replications": 4' '"horizon_s": 300' \
+for key in '"capsim": "0.1.0"' '"rng": "xoshiro256\*\*-v1"' '"scenario": "cli-small"' '"replications": 4' '"horizon_s": 300' \
            '"workload"' '"platforms"' '"lambda"' '"throttle_ratio"' '"latency_s"' '"p999"' \
            '"concurrency"' '"environments"' '"cost_usd"' '"per_month"' '"ci95"' '"latency_s.p99"'; do
   check "json has $key" contains "$tmp/j1.json" "$key"

@@ -99,7 +99,7 @@ for col in lambda.cost_usd.total lambda.latency_s.p99 lambda.ci95.cost_usd.total
   check "csv has $col" bash -c "head -1 '$tmp/j1.csv' | tr , '\n' | grep -qx '$col'"
 done
 check "csv row order" bash -c "sed -n '2p;7p' '$tmp/j1.csv' | cut -d, -f1,2 | tr '\n' ' ' | grep -q '^512MB,1/s 1024MB,1/s '"
-for key in '"capsim": "0.1.0"' '"scenario": "sweep-three"' '"vary"' '"points"' '"values"' \
+for key in '"capsim": "0.1.0"' '"rng": "xoshiro256\*\*-v1"' '"scenario": "sweep-three"' '"vary"' '"points"' '"values"' \
            '"lambda.memory": "512MB"' '"platforms"' '"cost_usd"' '"ci95"'; do
   check "json has $key" contains "$tmp/j1.json" "$key"
 done
@@ -152,7 +152,9 @@ edit("cut", lambda d: d.__setitem__("points", d["points"][:-1]))
 edit("metric", lambda d: d["points"][0]["sections"][1]["metrics"][2].__setitem__(2, "x"))
 edit("index", lambda d: d["points"][1].__setitem__("index", d["points"][0]["index"] + 1))
 edit("values", lambda d: d["points"][0].__setitem__("values", []))
+edit("rng", lambda d: d.__setitem__("rng", "mt19937"))
 PY
+  expect_exit 3 merge "$sh1" "$tmp/rng.json" "$sh3" && check "shard of other random numbers refused" contains "$tmp/err" "drawn with random numbers mt19937"
   for bad in cut metric index values; do
     expect_exit 3 merge "$sh1" "$tmp/$bad.json" "$sh3" && check "damaged shard ($bad) named" contains "$tmp/err" "^$tmp/$bad.json: error:"
   done

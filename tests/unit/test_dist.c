@@ -12,7 +12,6 @@
 #include "test_util.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_rng.h>
 
 #include "sim/dist.h"
 #include "sim/error.h"
@@ -55,7 +54,8 @@ static double sorted_quantile(const double *s, size_t n, double p)
 
 static void check_law(const sim_dist *d, const law *L, uint32_t rep)
 {
-    gsl_rng *rng = sim_rng_create(31337, rep, L->name);
+    sim_rng rng_state, *rng = &rng_state;
+    sim_rng_seed(rng, 31337, rep, L->name);
     double *x = malloc(N * sizeof *x);
     double sum = 0.0;
     for (size_t i = 0; i < N; i++) {
@@ -87,7 +87,6 @@ static void check_law(const sim_dist *d, const law *L, uint32_t rep)
     assert_true(isnan(sim_dist_quantile(d, -0.1)));
     assert_true(isnan(sim_dist_quantile(d, 1.1)));
     free(x);
-    gsl_rng_free(rng);
 }
 
 static void test_exponential(void **state)
@@ -145,7 +144,7 @@ static void test_gamma(void **state)
     law L = {"gamma", k * theta * theta, cdf_gam, inv_gam, {k, theta}};
     check_law(&d, &L, 5);
 
-    /* cv > 1 (shape < 1) takes a different GSL sampling branch. */
+    /* cv > 1 (shape < 1) takes a different sampling branch (Gamma(k + 1) U^(1/k)). */
     const double cv2 = 1.6, k2 = 1 / (cv2 * cv2), t2 = mean * cv2 * cv2;
     assert_int_equal(sim_dist_gamma_mean_cv(&d, mean, cv2), SIM_OK);
     law L2 = {"gamma_cv_gt_1", k2 * t2 * t2, cdf_gam, inv_gam, {k2, t2}};
@@ -172,7 +171,8 @@ static void test_pareto(void **state)
 
 static void test_constants_and_degenerate_laws(void **state)
 {
-    gsl_rng *rng = sim_rng_create(1, 0, "constant");
+    sim_rng rng_state, *rng = &rng_state;
+    sim_rng_seed(rng, 1, 0, "constant");
     sim_dist c, u, l;
     assert_int_equal(sim_dist_constant(&c, 0.75), SIM_OK);
     assert_int_equal(sim_dist_uniform(&u, 0.75, 0.75), SIM_OK);
@@ -192,7 +192,6 @@ static void test_constants_and_degenerate_laws(void **state)
     }
     assert_int_equal(sim_dist_constant(&c, 0.0), SIM_OK);
     assert_double_near(sim_dist_sample(&c, rng), 0.0, 0.0);
-    gsl_rng_free(rng);
 }
 
 static void test_empirical(void **state)
@@ -221,7 +220,8 @@ static void test_empirical(void **state)
 
     /* Each of the 5 values drawn with probability 1/5: per-value counts within 4 binomial SE,
      * and the sample mean within 4 SE (variance E[X^2] - 16 = 26.8 - 16). */
-    gsl_rng *rng = sim_rng_create(5, 0, "empirical");
+    sim_rng rng_state, *rng = &rng_state;
+    sim_rng_seed(rng, 5, 0, "empirical");
     size_t count[5] = {0};
     double sum = 0;
     for (size_t i = 0; i < N; i++) {
@@ -245,7 +245,6 @@ static void test_empirical(void **state)
     assert_int_equal(sim_dist_empirical(&d, one, 1), SIM_OK);
     assert_double_near(sim_dist_sample(&d, rng), 3.5, 0.0);
     assert_double_near(sim_dist_quantile(&d, 0.99), 3.5, 0.0);
-    gsl_rng_free(rng);
 }
 
 static void test_constructor_range_errors(void **state)

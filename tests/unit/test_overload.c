@@ -6,6 +6,7 @@
  * square root of hundreds of thousands of arrivals), hence the 3 % tolerance. Stable cases with
  * the same shape must not be marked, and an overloaded platform is never cheapest or fastest. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
