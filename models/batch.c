@@ -17,7 +17,7 @@
 #include "sim/calendar.h"
 #include "sim/error.h"
 
-enum { EV_TICK, EV_FLUSH, EV_JOB_END, EV_PROGRESS /* publish progress; changes nothing */ };
+enum { EV_TICK, EV_FLUSH, EV_JOB_END };
 
 typedef struct batch_sim {
     const scenario *s;
@@ -163,13 +163,6 @@ static int on_job_end(batch_sim *m) {
     return dispatch(m, m->waiting_trigger_us, m->waiting_counted);
 }
 
-/* Publishes progress; the next publication is another event (none after the horizon). */
-static int on_progress(batch_sim *m) {
-    sim_time_us next_us = sim_progress_clock_publish(&m->progress, m->now_us, m->wl.produced);
-    if (next_us == SIM_TIME_NEVER) return SIM_OK;
-    return sim_calendar_schedule(&m->cal, next_us, EV_PROGRESS, 0, 0, NULL);
-}
-
 static int replication_loop(batch_sim *m) {
     wl_item item;
     sim_event ev;
@@ -191,11 +184,11 @@ static int replication_loop(batch_sim *m) {
                 rc = m->pending_items > 0 ? fire(m, true) : SIM_OK;
                 break;
             case EV_JOB_END: rc = on_job_end(m); break;
-            case EV_PROGRESS: rc = on_progress(m); break;
             default: SIM_ASSERT(!"unknown event kind");
             }
         }
         if (rc) return rc;
+        sim_progress_clock_tick(&m->progress, m->now_us, m->wl.produced);
     }
     sim_progress_clock_finish(&m->progress, m->wl.produced);
     SIM_ASSERT(m->pending_items == 0 && !m->waiting);
@@ -216,21 +209,18 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     sim_trend_init(&out->wait_trend, m.warmup_us, m.end_us);
     SIM_ASSERT(cfg->trigger.every_us > 0 || cfg->trigger.batch_items > 0);
 
+    /* On this thread's stack, reused by its next replication; only the span of buckets
+     * reached is ever written (sim/stats.h). */
+    sim_hist latency_hist;
+    m.latency_us = &latency_hist;
+    sim_hist_init(m.latency_us);
     int rc = sim_calendar_init(&m.cal, 64);
     if (!rc) rc = workload_init(&m.wl, s, replication, NULL);
-    if (!rc) {
-        m.latency_us = malloc(sizeof *m.latency_us);
-        if (!m.latency_us) rc = SIM_ENOMEM;
-        else sim_hist_init(m.latency_us);
-    }
     if (!rc && cfg->trigger.every_us > 0)
         rc = sim_calendar_schedule(&m.cal, cfg->trigger.every_us, EV_TICK, 0, 0, NULL);
     else if (!rc)
         rc = sim_calendar_schedule(&m.cal, m.end_us, EV_FLUSH, 0, 0, NULL);
     sim_progress_clock_init(&m.progress, cfg->progress, 0, m.end_us);
-    sim_time_us progress_us = sim_progress_clock_first(&m.progress);
-    if (!rc && progress_us != SIM_TIME_NEVER)
-        rc = sim_calendar_schedule(&m.cal, progress_us, EV_PROGRESS, 0, 0, NULL);
     if (!rc) rc = replication_loop(&m);
     if (!rc) {
         /* A replication with nothing completed has no latency (NaN: left out of the means). */
@@ -246,7 +236,6 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     sim_calendar_fini(&m.cal);
     workload_fini(&m.wl);
     free(m.arrivals_us);
-    free(m.latency_us);
     return rc;
 }
 

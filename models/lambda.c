@@ -478,8 +478,6 @@ static void replication_fini(lambda_sim *m) {
     free(m->jobs);
     free(m->idle_provisioned.slots);
     free(m->idle_ondemand.slots);
-    free(m->latency_us);
-    free(m->duration_us);
 }
 
 static int64_t max_provisioned(const scn_lambda *L) {
@@ -489,15 +487,13 @@ static int64_t max_provisioned(const scn_lambda *L) {
     return k;
 }
 
-/* Publishes progress; the next publication is another event (none after the horizon). */
-static int on_progress(lambda_sim *m) {
-    sim_time_us next_us = sim_progress_clock_publish(&m->progress, m->now_us, m->wl.produced);
-    if (next_us == SIM_TIME_NEVER) return SIM_OK;
-    return sim_calendar_schedule(&m->cal, next_us, LAMBDA_EV_PROGRESS, 0, 0, NULL);
-}
+/* Initial room for environments beyond the provisioned ones; the pools grow by doubling, so a
+ * replication's memory follows the environments it reaches, not its concurrency limit. */
+#define LAMBDA_ENV_SLOTS_MIN 64
 
+/* hists: the replication's latency and duration histograms (caller-owned, see lambda_simulate). */
 static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out,
-                             sim_progress *progress) {
+                             sim_progress *progress, sim_hist hists[2]) {
     const scn_lambda *L = &s->lambda;
     memset(m, 0, sizeof *m);
     m->s = s;
@@ -516,7 +512,7 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     double included_mb = s->pricing_table->lambda_ephemeral_included_mb;
     m->ephemeral_billed_mb =
         (double)L->ephemeral_mb > included_mb ? (uint64_t)((double)L->ephemeral_mb - included_mb) : 0;
-    m->n_env_slots = (int32_t)(m->cap + max_provisioned(L) + 16);
+    m->n_env_slots = (int32_t)(max_provisioned(L) + LAMBDA_ENV_SLOTS_MIN);
     sim_timeavg_init(&m->busy_avg);
     sim_timeavg_init(&m->live_avg);
     sim_moments_init(&out->latency_s);
@@ -524,7 +520,7 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     sim_moments_init(&out->iterator_age_s);
     sim_trend_init(&out->latency_trend, m->warmup_us, m->end_us);
 
-    int rc = sim_calendar_init(&m->cal, (size_t)m->n_env_slots + 16);
+    int rc = sim_calendar_init(&m->cal, (size_t)m->n_env_slots);
     if (rc) return rc;
     rc = workload_init(&m->wl, s, rep, NULL);
     if (rc) return rc;
@@ -535,10 +531,9 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     sim_rng_seed(&m->rng_lifetime, s->seed, rep, "lambda.max_lifetime");
     sim_rng_seed(&m->rng_trigger, s->seed, rep, "lambda.trigger");
     m->envs = malloc((size_t)m->n_env_slots * sizeof *m->envs);
-    m->latency_us = malloc(sizeof *m->latency_us);
-    m->duration_us = malloc(sizeof *m->duration_us);
-    if (!m->envs || !m->latency_us || !m->duration_us)
-        return SIM_ENOMEM;
+    if (!m->envs) return SIM_ENOMEM;
+    m->latency_us = &hists[0];
+    m->duration_us = &hists[1];
     sim_hist_init(m->latency_us);
     sim_hist_init(m->duration_us);
     if ((rc = idle_init(&m->idle_provisioned, L->routing, m->n_env_slots)) ||
@@ -556,10 +551,6 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
         (rc = sim_calendar_schedule(&m->cal, m->end_us, LAMBDA_EV_WINDOW_CLOSE, 0, 0, NULL)))
         return rc;
     sim_progress_clock_init(&m->progress, progress, 0, m->end_us);
-    sim_time_us progress_us = sim_progress_clock_first(&m->progress);
-    if (progress_us != SIM_TIME_NEVER &&
-        (rc = sim_calendar_schedule(&m->cal, progress_us, LAMBDA_EV_PROGRESS, 0, 0, NULL)))
-        return rc;
     /* Provisioned environments: a constant pool exists, initialised, from t = 0; a schedule's
      * windows (times of day, daily) are allocated ahead so they are ready at `from`. */
     for (int64_t i = 0; i < L->provisioned && !rc; i++) rc = env_provision(m);
@@ -598,7 +589,6 @@ static int replication_loop(lambda_sim *m) {
             case LAMBDA_EV_FINISH: rc = on_finish(m, (int32_t)ev.target); break;
             case LAMBDA_EV_EXPIRE: rc = on_expire(m, (int32_t)ev.target); break;
             case LAMBDA_EV_PROVISION: rc = on_provision(m, &ev); break;
-            case LAMBDA_EV_PROGRESS: rc = on_progress(m); break;
             case LAMBDA_EV_WINDOW_OPEN:
                 sim_timeavg_open(&m->busy_avg, m->now_us);
                 sim_timeavg_open(&m->live_avg, m->now_us);
@@ -616,6 +606,7 @@ static int replication_loop(lambda_sim *m) {
             }
         }
         if (rc) return rc;
+        sim_progress_clock_tick(&m->progress, m->now_us, m->wl.produced);
     }
     sim_progress_clock_finish(&m->progress, m->wl.produced);
     SIM_ASSERT(m->pending == 0);
@@ -676,7 +667,10 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
 int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool,
                     sim_progress *progress) {
     lambda_sim m;
-    int rc = replication_setup(&m, s, replication, out, progress);
+    /* On this thread's stack: the next replication on the thread reuses the same (already
+     * resident) memory, and only the span of buckets reached is ever written (sim/stats.h). */
+    sim_hist hists[2];
+    int rc = replication_setup(&m, s, replication, out, progress, hists);
     if (!rc) rc = replication_loop(&m);
     if (!rc) {
         out->concurrency_mean = sim_timeavg_mean(&m.busy_avg);

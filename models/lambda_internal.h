@@ -26,7 +26,6 @@ enum {
     LAMBDA_EV_WINDOW_OPEN,
     LAMBDA_EV_WINDOW_CLOSE,
     LAMBDA_EV_PROVISION, /* a provisioned-schedule boundary: arg = window index, target = 1 start */
-    LAMBDA_EV_PROGRESS,  /* publish progress (sim/progress.h); changes nothing in the model */
     LAMBDA_EV_TRIGGER = 16
 };
 
@@ -104,7 +103,7 @@ typedef struct lambda_sim {
     lambda_stream *stream;    /* Kinesis / SQS state (stream triggers) */
     lambda_direct_queue *queue; /* the async event queue (async, s3, eventbridge) */
     lambda_rep *out;
-    sim_progress_clock progress; /* publishes simulated time and items (LAMBDA_EV_PROGRESS) */
+    sim_progress_clock progress; /* publishes simulated time and items (sim/progress.h) */
 } lambda_sim;
 
 /* ---- core services for triggers (lambda.c) ---- */

@@ -33,30 +33,20 @@ void sim_progress_clock_init(sim_progress_clock *c, sim_progress *p, sim_time_us
     c->progress = p;
     c->published_us = from_us;
     c->to_us = to_us > from_us ? to_us : from_us;
-    c->period_us = (c->to_us - from_us) / SIM_PROGRESS_TICKS;
-    if (c->period_us < 1) c->period_us = 1;
     c->published_items = 0;
+    c->countdown = SIM_PROGRESS_EVENTS;
 }
 
-static sim_time_us next_after(const sim_progress_clock *c, sim_time_us t_us) {
-    if (!c->progress || t_us >= c->to_us - c->period_us) return SIM_TIME_NEVER;
-    return t_us + c->period_us;
-}
-
-sim_time_us sim_progress_clock_first(const sim_progress_clock *c) {
-    return next_after(c, c->published_us);
-}
-
-sim_time_us sim_progress_clock_publish(sim_progress_clock *c, sim_time_us now_us, uint64_t items) {
+void sim_progress_clock_publish(sim_progress_clock *c, sim_time_us now_us, uint64_t items) {
+    c->countdown = SIM_PROGRESS_EVENTS;
     if (now_us > c->to_us) now_us = c->to_us;
     uint64_t units = now_us > c->published_us ? (uint64_t)(now_us - c->published_us) : 0;
     uint64_t new_items = items > c->published_items ? items - c->published_items : 0;
     if (units) c->published_us = now_us;
     if (new_items) c->published_items = items;
     if (c->progress && (units || new_items)) sim_progress_add(c->progress, units, new_items);
-    return next_after(c, now_us);
 }
 
 void sim_progress_clock_finish(sim_progress_clock *c, uint64_t items) {
-    (void)sim_progress_clock_publish(c, c->to_us, items);
+    sim_progress_clock_publish(c, c->to_us, items);
 }

@@ -105,13 +105,40 @@ void sim_hist_bucket_range(size_t bucket, int64_t *lo, int64_t *hi)
 
 void sim_hist_init(sim_hist *h)
 {
-    memset(h, 0, sizeof *h);
+    h->n = 0;
+    h->min = h->max = 0;
+    h->lo = h->hi = 0; /* no valid bucket: counts is never written here */
+}
+
+/* Makes counts[lo..hi) cover [from, to), zeroing what it adds. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void sim_hist_cover_(sim_hist *h, uint32_t from, uint32_t to)
+{
+    if (h->lo == h->hi) {
+        memset(&h->counts[from], 0, (size_t)(to - from) * sizeof h->counts[0]);
+        h->lo = from;
+        h->hi = to;
+        return;
+    }
+    if (from < h->lo) {
+        memset(&h->counts[from], 0, (size_t)(h->lo - from) * sizeof h->counts[0]);
+        h->lo = from;
+    }
+    if (to > h->hi) {
+        memset(&h->counts[h->hi], 0, (size_t)(to - h->hi) * sizeof h->counts[0]);
+        h->hi = to;
+    }
 }
 
 void sim_hist_add(sim_hist *h, int64_t value)
 {
     int64_t v = value < 0 ? 0 : value;
-    h->counts[sim_hist_bucket_u_((uint64_t)v)]++;
+    uint32_t b = (uint32_t)sim_hist_bucket_u_((uint64_t)v);
+    /* One unsigned compare for "outside [lo, hi)". */
+    if (__builtin_expect(b - h->lo >= h->hi - h->lo, 0)) sim_hist_cover_(h, b, b + 1);
+    h->counts[b]++;
     h->min = (h->n == 0 || v < h->min) ? v : h->min;
     h->max = (h->n == 0 || v > h->max) ? v : h->max;
     h->n++;
@@ -120,14 +147,21 @@ void sim_hist_add(sim_hist *h, int64_t value)
 void sim_hist_merge(sim_hist *dst, const sim_hist *src)
 {
     if (src->n == 0) return;
+    sim_hist_cover_(dst, src->lo, src->hi);
+    for (size_t i = src->lo; i < src->hi; i++) dst->counts[i] += src->counts[i];
     if (dst->n == 0) {
-        *dst = *src;
-        return;
+        dst->min = src->min;
+        dst->max = src->max;
+    } else {
+        if (src->min < dst->min) dst->min = src->min;
+        if (src->max > dst->max) dst->max = src->max;
     }
-    for (size_t i = 0; i < SIM_HIST_BUCKETS; i++) dst->counts[i] += src->counts[i];
     dst->n += src->n;
-    if (src->min < dst->min) dst->min = src->min;
-    if (src->max > dst->max) dst->max = src->max;
+}
+
+uint64_t sim_hist_count(const sim_hist *h, size_t bucket)
+{
+    return bucket >= h->lo && bucket < h->hi ? h->counts[bucket] : 0;
 }
 
 int64_t sim_hist_quantile(const sim_hist *h, double p)
@@ -142,8 +176,8 @@ int64_t sim_hist_quantile(const sim_hist *h, double p)
     if (target == 1) return h->min;
     if (target == h->n) return h->max;
     uint64_t cum = 0;
-    size_t b = 0;
-    for (; b < SIM_HIST_BUCKETS; b++) {
+    size_t b = h->lo;
+    for (; b < h->hi; b++) {
         cum += h->counts[b];
         if (cum >= target) break;
     }

@@ -6,7 +6,11 @@
  * - sim_hist: a log-linear histogram of non-negative integers (microseconds): values below 2^SUB
  *   are exact, above that every power of two is split in 2^SUB buckets, so a quantile is within
  *   2^-SUB (0.4 % for SUB = 8) of the truth at any scale. Fixed size, no allocation, mergeable by
- *   adding counts; quantiles are exact at the extremes (min and max are tracked).
+ *   adding counts; quantiles are exact at the extremes (min and max are tracked). Only the span
+ *   of buckets observations reached is valid memory: init writes a few words, not the 117 KB
+ *   of counts, and merge and quantile visit only that span, so a histogram costs what its
+ *   values spread over (a replication's latencies: a few octaves) and untouched pages of it are
+ *   never made resident.
  * - sim_timeavg: the time-weighted mean and the maximum of a level (busy environments...) over an
  *   observation window.
  * - sim_trend: the mean of a value (an item's latency) by when it happened, in a fixed number
@@ -42,6 +46,7 @@ double sim_moments_variance(const sim_moments *m); /* sample variance (n - 1); 0
 typedef struct sim_hist {
     uint64_t n;
     int64_t min, max;
+    uint32_t lo, hi;        /* counts[lo..hi) are valid (zero or counted); the rest is not */
     uint64_t counts[SIM_HIST_BUCKETS];
 } sim_hist;
 
@@ -49,6 +54,8 @@ void sim_hist_init(sim_hist *h);
 /* Adds one observation; negative values are clamped to 0. */
 void sim_hist_add(sim_hist *h, int64_t value);
 void sim_hist_merge(sim_hist *dst, const sim_hist *src);
+/* Observations in bucket b (0 outside the span reached). */
+uint64_t sim_hist_count(const sim_hist *h, size_t bucket);
 /* Nearest-rank quantile: the smallest recorded value v with at least ceil(p*n) observations <= v,
  * reported as its bucket's midpoint clamped to [min, max]. p in [0,1]; 0 when n == 0. */
 int64_t sim_hist_quantile(const sim_hist *h, double p);

@@ -22,19 +22,22 @@ static void test_clock_publishes_span_once(void **state) {
     sim_progress_expect(&p, 2000000);
     sim_progress_clock c;
     sim_progress_clock_init(&c, &p, 0, 2000000);
-    sim_time_us t = sim_progress_clock_first(&c);
-    assert_int_equal(t, 2000000 / SIM_PROGRESS_TICKS);
+    /* One event every 10 us: a publication every SIM_PROGRESS_EVENTS events, of the time and
+     * items reached at that event, and nothing in between. */
     uint64_t items = 0;
     int publications = 0;
-    while (t != SIM_TIME_NEVER) {
+    for (sim_time_us t = 10; t < 2000000; t += 10) {
         items += 3;
-        sim_time_us next = sim_progress_clock_publish(&c, t, items);
-        assert_int_equal(sim_progress_done(&p), (uint64_t)t);
-        assert_true(next == SIM_TIME_NEVER || next > t);
-        t = next;
-        publications++;
+        uint64_t before = sim_progress_done(&p);
+        sim_progress_clock_tick(&c, t, items);
+        if (sim_progress_done(&p) != before) {
+            publications++;
+            assert_int_equal(sim_progress_done(&p), (uint64_t)t);
+            assert_int_equal(sim_progress_items(&p), items);
+            assert_int_equal(t / 10 % SIM_PROGRESS_EVENTS, 0);
+        }
     }
-    assert_int_equal(publications, SIM_PROGRESS_TICKS - 1); /* the last stretch: finish */
+    assert_int_equal(publications, 199999 / SIM_PROGRESS_EVENTS);
     sim_progress_clock_finish(&c, items + 5);
     assert_int_equal(sim_progress_done(&p), 2000000);
     assert_int_equal(sim_progress_items(&p), items + 5);
@@ -49,18 +52,18 @@ static void test_clock_publishes_span_once(void **state) {
 static void test_clock_edges(void **state) {
     (void)state;
     sim_progress_clock c;
-    sim_progress_clock_init(&c, NULL, 0, 1000000);
-    assert_int_equal(sim_progress_clock_first(&c), SIM_TIME_NEVER); /* nothing to report to */
-    sim_progress_clock_finish(&c, 7);                               /* harmless */
+    sim_progress_clock_init(&c, NULL, 0, 1000000); /* nothing to report to: ticks are harmless */
+    for (int i = 0; i < 3 * SIM_PROGRESS_EVENTS; i++) sim_progress_clock_tick(&c, i, (uint64_t)i);
+    sim_progress_clock_finish(&c, 7);
     sim_progress p;
     sim_progress_init(&p);
-    sim_progress_clock_init(&c, &p, 0, 10); /* shorter than the ticks: 1 us periods */
-    sim_time_us t = sim_progress_clock_first(&c);
-    assert_int_equal(t, 1);
-    sim_progress_clock_finish(&c, 0);
+    sim_progress_clock_init(&c, &p, 0, 10); /* fewer events than a period: only the finish */
+    sim_progress_clock_tick(&c, 3, 1);
+    assert_int_equal(sim_progress_done(&p), 0);
+    sim_progress_clock_finish(&c, 1);
     assert_int_equal(sim_progress_done(&p), 10);
+    assert_int_equal(sim_progress_items(&p), 1);
     sim_progress_clock_init(&c, &p, 0, 0); /* an empty span */
-    assert_int_equal(sim_progress_clock_first(&c), SIM_TIME_NEVER);
     sim_progress_clock_finish(&c, 0);
     assert_int_equal(sim_progress_done(&p), 10);
 }
