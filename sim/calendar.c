@@ -1,10 +1,18 @@
 /* sim/calendar.c — the event calendar: implicit 4-ary min-heap plus a pooled body store.
  *
- * This is the simulator's hot path (a Lambda invocation costs about three schedule/pop pairs),
- * so the heap holds only 24-byte (time, seq, body) entries and moves them with hole-sifting
- * (one copy per level, no swaps); the larger bodies stay put in a pool threaded by a LIFO free
- * list, which keeps recently used bodies hot in cache. Neither array is touched by malloc once
- * it has grown (geometrically) to the run's working size.
+ * This is the simulator's hot path (a Lambda invocation costs a schedule/pop pair or more), so
+ * the heap holds only 16-byte keys: time, a 32-bit insertion sequence and the body index packed
+ * in one unsigned 128-bit integer, so that comparing two entries is one 128-bit compare (two
+ * instructions) and the four children of a node fill exactly one 64-byte cache line (the array
+ * starts 3 entries into a 64-byte aligned block, so children 4i+1..4i+4 are aligned). Entries
+ * move by hole-sifting (one copy per level, no swaps). The larger bodies stay put in a pool
+ * threaded by a LIFO free list, which keeps recently used bodies hot in cache. Neither array is
+ * touched by malloc once it has grown (geometrically) to the run's working size.
+ *
+ * Sequence numbers are 32 bits. Before the counter would pass 2^32 (a run of billions of
+ * events), the pending entries are renumbered 0..n-1 in their sequence order: their relative
+ * order, hence the heap order and FIFO among equal times, is unchanged, and the counter
+ * continues from n. So the order is exactly that of an unbounded sequence.
  *
  * Body life cycle: free (cancelled == true, on the free list) -> scheduled (cancelled == false,
  * referenced by exactly one heap entry) -> either popped, or cancelled (still in the heap,
@@ -22,6 +30,10 @@
 /* Body indices must stay below SIM_CAL_END_, the free-list terminator. */
 #define SIM_CAL_MAX_BODIES_ ((size_t)UINT32_MAX - 1)
 #define SIM_CAL_MIN_GROW_ 64
+#define SIM_CAL_SEQ_LIMIT_ (UINT64_C(1) << 32)
+#define SIM_CAL_LINE_ 64
+/* heap[0] sits 3 entries into the aligned block: heap[4i + 1] is then at 64 (i + 1) bytes. */
+#define SIM_CAL_OFFSET_ 3
 
 #if defined(__GNUC__)
 #define SIM_CAL_UNLIKELY_(x) __builtin_expect(!!(x), 0)
@@ -29,14 +41,21 @@
 #define SIM_CAL_UNLIKELY_(x) (x)
 #endif
 
-/* (time, seq) lexicographic; seq is unique, so this is a strict total order and equal times
- * come out in insertion order. Bitwise & and | instead of && and || so the compiler emits
- * flag arithmetic rather than branches: which child is smaller is a coin toss the branch
- * predictor cannot learn (measured ~15 % faster per pop+schedule pair). */
-static inline bool sim_cal_less_(const sim_calendar_entry_ *a, const sim_calendar_entry_ *b)
+typedef sim_calendar_entry_ entry_;
+
+static inline entry_ sim_cal_key_(sim_time_us t, uint64_t seq, uint32_t body)
 {
-    return (a->time_us < b->time_us) | ((a->time_us == b->time_us) & (a->seq < b->seq));
+    uint64_t hi = (uint64_t)t ^ (UINT64_C(1) << 63);
+    return ((entry_)hi << 64) | ((entry_)seq << 32) | body;
 }
+
+static inline sim_time_us sim_cal_time_(entry_ e)
+{
+    return (sim_time_us)((uint64_t)(e >> 64) ^ (UINT64_C(1) << 63));
+}
+
+static inline uint32_t sim_cal_body_(entry_ e) { return (uint32_t)e; }
+static inline uint32_t sim_cal_seq_(entry_ e) { return (uint32_t)((uint64_t)e >> 32); }
 
 /* Links bodies [from, to) onto the front of the free list, in index order. */
 static void sim_cal_link_free_(sim_calendar *cal, uint32_t from, uint32_t to)
@@ -66,9 +85,15 @@ static int sim_cal_grow_bodies_(sim_calendar *cal, size_t want)
 static int sim_cal_grow_heap_(sim_calendar *cal, size_t want)
 {
     if (want <= cal->capacity) return SIM_OK;
-    if (want > SIZE_MAX / sizeof(sim_calendar_entry_)) return SIM_ENOMEM;
-    sim_calendar_entry_ *h = realloc(cal->heap, want * sizeof *h);
-    if (h == NULL) return SIM_ENOMEM;
+    if (want > (SIZE_MAX - SIM_CAL_LINE_) / sizeof(entry_) - SIM_CAL_OFFSET_) return SIM_ENOMEM;
+    size_t bytes = (want + SIM_CAL_OFFSET_) * sizeof(entry_);
+    bytes = (bytes + SIM_CAL_LINE_ - 1) / SIM_CAL_LINE_ * SIM_CAL_LINE_;
+    void *block = aligned_alloc(SIM_CAL_LINE_, bytes);
+    if (block == NULL) return SIM_ENOMEM;
+    entry_ *h = (entry_ *)block + SIM_CAL_OFFSET_;
+    if (cal->size > 0) memcpy(h, cal->heap, cal->size * sizeof *h);
+    free(cal->heap_block);
+    cal->heap_block = block;
     cal->heap = h;
     cal->capacity = want;
     return SIM_OK;
@@ -90,11 +115,42 @@ static int sim_cal_grow_(sim_calendar *cal)
     return rc;
 }
 
+typedef struct sim_cal_rank_ {
+    uint32_t seq, pos;
+} sim_cal_rank_;
+
+static int sim_cal_rank_cmp_(const void *a, const void *b)
+{
+    uint32_t x = ((const sim_cal_rank_ *)a)->seq, y = ((const sim_cal_rank_ *)b)->seq;
+    return (x > y) - (x < y);
+}
+
+/* Renumbers the pending entries 0..n-1 in sequence order (see the file comment). */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static int sim_cal_renumber_(sim_calendar *cal)
+{
+    size_t n = cal->size;
+    sim_cal_rank_ *r = malloc((n ? n : 1) * sizeof *r);
+    if (r == NULL) return SIM_ENOMEM;
+    for (size_t i = 0; i < n; i++) r[i] = (sim_cal_rank_){sim_cal_seq_(cal->heap[i]), (uint32_t)i};
+    qsort(r, n, sizeof *r, sim_cal_rank_cmp_);
+    for (size_t k = 0; k < n; k++) {
+        entry_ e = cal->heap[r[k].pos];
+        cal->heap[r[k].pos] = sim_cal_key_(sim_cal_time_(e), k, sim_cal_body_(e));
+    }
+    free(r);
+    cal->next_seq = n;
+    return SIM_OK;
+}
+
 int sim_calendar_init(sim_calendar *cal, size_t capacity_hint)
 {
     memset(cal, 0, sizeof *cal);
     cal->free_head = SIM_CAL_END_;
     if (capacity_hint == 0) return SIM_OK;
+    if (capacity_hint > SIM_CAL_MAX_BODIES_) return SIM_ENOMEM;
     int rc = sim_cal_grow_bodies_(cal, capacity_hint);
     if (rc == SIM_OK) rc = sim_cal_grow_heap_(cal, capacity_hint);
     if (rc != SIM_OK) sim_calendar_fini(cal);
@@ -103,7 +159,7 @@ int sim_calendar_init(sim_calendar *cal, size_t capacity_hint)
 
 void sim_calendar_fini(sim_calendar *cal)
 {
-    free(cal->heap);
+    free(cal->heap_block);
     free(cal->bodies);
     memset(cal, 0, sizeof *cal);
     cal->free_head = SIM_CAL_END_;
@@ -128,6 +184,10 @@ int sim_calendar_schedule(sim_calendar *cal, sim_time_us time_us, int32_t kind, 
         int rc = sim_cal_grow_(cal);
         if (rc != SIM_OK) return rc;
     }
+    if (SIM_CAL_UNLIKELY_(cal->next_seq >= SIM_CAL_SEQ_LIMIT_)) {
+        int rc = sim_cal_renumber_(cal);
+        if (rc != SIM_OK) return rc;
+    }
     uint32_t b = cal->free_head;
     sim_calendar_body_ *body = &cal->bodies[b];
     cal->free_head = body->next_free;
@@ -141,13 +201,14 @@ int sim_calendar_schedule(sim_calendar *cal, sim_time_us time_us, int32_t kind, 
     }
 
     /* Sift the hole up from the new leaf; parents move down one copy at a time. */
-    sim_calendar_entry_ e = {time_us, cal->next_seq++, b};
-    sim_calendar_entry_ *heap = cal->heap;
+    const entry_ e = sim_cal_key_(time_us, cal->next_seq++, b);
+    entry_ *heap = cal->heap;
     size_t i = cal->size++;
     while (i > 0) {
         size_t p = (i - 1) >> 2;
-        if (!sim_cal_less_(&e, &heap[p])) break;
-        heap[i] = heap[p];
+        entry_ parent = heap[p];
+        if (!(e < parent)) break;
+        heap[i] = parent;
         i = p;
     }
     heap[i] = e;
@@ -157,35 +218,38 @@ int sim_calendar_schedule(sim_calendar *cal, sim_time_us time_us, int32_t kind, 
 /* Removes heap[0]. Floyd's bottom-up variant: walk the hole down to a leaf along the smaller
  * children without comparing against the displaced last entry (which, coming from the bottom,
  * almost always belongs near the bottom again), then sift that entry up from the leaf. This saves
- * a comparison and an unpredictable branch per level over the classic sift-down. */
+ * a comparison and an unpredictable branch per level over the classic sift-down. Which child is
+ * smallest is a coin toss the branch predictor cannot learn, so the tournament is written for
+ * conditional moves. */
 static inline void sim_cal_remove_top_(sim_calendar *cal)
 {
     size_t n = --cal->size;
     if (n == 0) return;
-    sim_calendar_entry_ *heap = cal->heap;
-    const sim_calendar_entry_ last = heap[n];
+    entry_ *heap = cal->heap;
+    const entry_ last = heap[n];
     size_t i = 0;
     for (;;) {
         size_t c = 4 * i + 1;
         size_t m;
         if (c + 3 < n) {
-            /* All four children exist (the common case): a branch-light tournament. */
-            size_t m1 = sim_cal_less_(&heap[c + 1], &heap[c]) ? c + 1 : c;
-            size_t m2 = sim_cal_less_(&heap[c + 3], &heap[c + 2]) ? c + 3 : c + 2;
-            m = sim_cal_less_(&heap[m2], &heap[m1]) ? m2 : m1;
+            /* All four children exist (the common case), on one cache line. */
+            size_t m1 = heap[c + 1] < heap[c] ? c + 1 : c;
+            size_t m2 = heap[c + 3] < heap[c + 2] ? c + 3 : c + 2;
+            m = heap[m2] < heap[m1] ? m2 : m1;
         } else {
             if (c >= n) break;
             m = c;
             for (size_t j = c + 1; j < n; j++)
-                if (sim_cal_less_(&heap[j], &heap[m])) m = j;
+                if (heap[j] < heap[m]) m = j;
         }
         heap[i] = heap[m];
         i = m;
     }
     while (i > 0) {
         size_t p = (i - 1) >> 2;
-        if (!sim_cal_less_(&last, &heap[p])) break;
-        heap[i] = heap[p];
+        entry_ parent = heap[p];
+        if (!(last < parent)) break;
+        heap[i] = parent;
         i = p;
     }
     heap[i] = last;
@@ -215,21 +279,22 @@ int sim_calendar_cancel(sim_calendar *cal, sim_event_handle handle)
 bool sim_calendar_pop(sim_calendar *cal, sim_event *out)
 {
     while (cal->size > 0) {
-        const sim_calendar_entry_ top = cal->heap[0];
+        const entry_ top = cal->heap[0];
         sim_cal_remove_top_(cal);
-        const sim_calendar_body_ *body = &cal->bodies[top.body];
+        uint32_t b = sim_cal_body_(top);
+        const sim_calendar_body_ *body = &cal->bodies[b];
         if (SIM_CAL_UNLIKELY_(body->cancelled)) {
             cal->cancelled--;
-            sim_cal_release_(cal, top.body);
+            sim_cal_release_(cal, b);
             continue;
         }
         if (out != NULL) {
-            out->time_us = top.time_us;
+            out->time_us = sim_cal_time_(top);
             out->kind = body->kind;
             out->target = body->target;
             out->arg = body->arg;
         }
-        sim_cal_release_(cal, top.body);
+        sim_cal_release_(cal, b);
         return true;
     }
     return false;
@@ -238,8 +303,10 @@ bool sim_calendar_pop(sim_calendar *cal, sim_event *out)
 sim_time_us sim_calendar_peek_time(sim_calendar *cal)
 {
     while (cal->size > 0) {
-        uint32_t b = cal->heap[0].body;
-        if (!cal->bodies[b].cancelled) return cal->heap[0].time_us;
+        entry_ top = cal->heap[0];
+        uint32_t b = sim_cal_body_(top);
+        /* With nothing cancelled the top is live: no need to look at its body. */
+        if (cal->cancelled == 0 || !cal->bodies[b].cancelled) return sim_cal_time_(top);
         sim_cal_remove_top_(cal);
         cal->cancelled--;
         sim_cal_release_(cal, b);

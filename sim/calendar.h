@@ -1,9 +1,10 @@
 /* sim/calendar.h — the event calendar: a priority queue of future events.
  *
- * An implicit 4-ary min-heap of small entries (time, sequence, body index) ordered by time and,
- * for equal times, by insertion sequence (FIFO), so a run is deterministic. Event bodies (kind,
- * target, argument) live in a pool with a free list: scheduling allocates nothing once the pool
- * and heap have grown to the run's working size. Cancellation is lazy: the body is marked and
+ * An implicit 4-ary min-heap of 16-byte entries (time, sequence, body index) ordered by time
+ * and, for equal times, by insertion sequence (FIFO), so a run is deterministic. The four
+ * children of a node share one 64-byte cache line. Event bodies (kind, target, argument) live
+ * in a pool with a free list: scheduling allocates nothing once the pool and heap have grown to
+ * the run's working size. Cancellation is lazy: the body is marked and
  * skipped when it reaches the top, which keeps cancel O(1). A handle carries the body's
  * generation so cancelling an event that already fired (and whose body was reused) is detected.
  *
@@ -31,11 +32,10 @@ typedef struct sim_event_handle {
     uint32_t gen;
 } sim_event_handle;
 
-typedef struct sim_calendar_entry_ {
-    sim_time_us time_us;
-    uint64_t seq;
-    uint32_t body;
-} sim_calendar_entry_;
+/* One 128-bit key, compared as an unsigned integer: the time (sign bit flipped, so unsigned
+ * order is signed order) in the high 64 bits, then a 32-bit insertion sequence, then the body
+ * index (unique, so no two keys are equal). */
+typedef unsigned __int128 sim_calendar_entry_;
 
 typedef struct sim_calendar_body_ {
     int32_t kind;
@@ -47,13 +47,14 @@ typedef struct sim_calendar_body_ {
 } sim_calendar_body_;
 
 typedef struct sim_calendar {
-    sim_calendar_entry_ *heap;
+    sim_calendar_entry_ *heap; /* 3 entries into a 64-byte aligned block (see calendar.c) */
+    void *heap_block;
     size_t size, capacity;
     sim_calendar_body_ *bodies;
     uint32_t body_capacity;
     uint32_t free_head;
     size_t cancelled; /* cancelled bodies still in the heap */
-    uint64_t next_seq;
+    uint64_t next_seq; /* below 2^32: renumbered before it gets there (calendar.c) */
 } sim_calendar;
 
 /* Prepares an empty calendar with room for capacity_hint events (0 is allowed). SIM_ENOMEM. */

@@ -4,6 +4,7 @@
  * for the smallest (time, insertion order), i.e. a stable sort by time: that is the order the
  * calendar promises (FIFO among equal times). Times are drawn from a small range so ties are
  * frequent, which is where an incorrect heap order shows. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,17 +105,26 @@ static void test_schedule_all_then_pop_is_stable_sorted(void **state)
     gsl_rng_free(rng);
 }
 
-static void test_interleaved_with_cancel(void **state)
+/* A random walk of schedules, pops and cancels against the reference. With renumber, the
+ * calendar's 32-bit sequence counter is pushed to a few steps below its limit every 500
+ * operations, so the pending entries are renumbered dozens of times (calendar.c), ties among
+ * them included: the order must stay exactly the reference's. */
+static void run_interleaved_with_cancel(unsigned long seed, bool renumber)
 {
     enum { OPS = 30000 };
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 777);
+    gsl_rng_set(rng, seed);
     ref_event *ref = calloc(OPS, sizeof *ref);
     size_t n = 0, pending = 0, popped = 0, cancelled = 0, stale = 0;
     sim_calendar cal;
     assert_int_equal(sim_calendar_init(&cal, 3), SIM_OK);
 
+    int renumbered = 0;
     for (size_t op = 0; op < OPS; op++) {
+        if (renumber && op % 500 == 0) {
+            cal.next_seq = (UINT64_C(1) << 32) - 3;
+            renumbered++;
+        }
         unsigned long r = gsl_rng_uniform_int(rng, 100);
         if (r < 50 || pending == 0) {
             /* Times move forward slowly, like a simulation clock, with many ties. */
@@ -160,9 +170,23 @@ static void test_interleaved_with_cancel(void **state)
     }
     assert_false(sim_calendar_pop(&cal, &ev));
     assert_int_equal(sim_calendar_pending(&cal), 0);
+    if (renumber) {
+        assert_int_equal(renumbered, OPS / 500);
+        assert_true(cal.next_seq < (UINT64_C(1) << 32) - 3); /* the last push did renumber */
+    }
     sim_calendar_fini(&cal);
     free(ref);
     gsl_rng_free(rng);
+}
+
+static void test_interleaved_with_cancel(void **state)
+{
+    run_interleaved_with_cancel(777, false);
+}
+
+static void test_sequence_renumbering_keeps_the_order(void **state)
+{
+    run_interleaved_with_cancel(778, true);
 }
 
 static void test_cancel_rules(void **state)
@@ -308,6 +332,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule_all_then_pop_is_stable_sorted),
         cmocka_unit_test(test_interleaved_with_cancel),
+        cmocka_unit_test(test_sequence_renumbering_keeps_the_order),
         cmocka_unit_test(test_cancel_rules),
         cmocka_unit_test(test_peek_discards_cancelled_tops),
         cmocka_unit_test(test_growth_from_zero_and_clear),
