@@ -123,11 +123,16 @@ char *cli_render_json(const scenario *s, const report *r) {
         for (size_t i = 0; i < r->warnings.count && !rc; i++)
             rc |= json_array_append_new(w, json_string(r->warnings.entries[i].text));
     }
-    if (!rc) text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    if (!rc) text = cli_json_text(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 done:
     json_decref(wl);
     json_decref(platforms);
     json_decref(root);
+    return text;
+}
+
+char *cli_json_text(struct json_t *root, size_t flags) {
+    char *text = json_dumps(root, flags);
     if (!text) return NULL;
     /* json_dumps leaves no final newline; writers print lines. */
     size_t len = strlen(text);
