@@ -348,10 +348,10 @@ static const scn_field glue_fields[] = {
     {"version", SCN_T_CUSTOM, S(glue.version), NO, .custom = &GLUE_VERSION, .def = "\"4.0\"",
      .names = GLUE_VERSIONS, .help = "Glue version: 0.9 and 1.0 bill 10 min at least, later 1 min"},
     /* G.1X and 10 workers: AWS's defaults for a Spark job (AWS-REFERENCE.md, "default 10").
-     * G.025X (0.25 DPU) is for Glue streaming jobs on 3.0+ only; capsim does not tell streaming
-     * from batch jobs, so it is accepted as a small worker, with the 3.0+ rule of check_glue. */
+     * G.025X (0.25 DPU) is for Glue streaming jobs only; capsim's Glue jobs are batch ETL jobs,
+     * so check_glue refuses it, as AWS would for a batch job. */
     {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = GLUE_WORKER_NAMES,
-     .def = "G.1X", .help = "worker size: 0.25, 1, 2, 4 or 8 DPU per worker"},
+     .def = "G.1X", .help = "worker size: 1, 2, 4 or 8 DPU per worker (G.025X: streaming only)"},
     {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10",
      .help = "workers per job run"},
     {"execution_class", SCN_T_ENUM, S(glue.execution_class), NO, .names = EXEC_CLASS_NAMES,
@@ -368,9 +368,10 @@ static const scn_field glue_fields[] = {
      .help = "useful share of the workers' vCPU-seconds"},
     {"max_concurrent_runs", SCN_T_INT, S(glue.max_concurrent_runs), NO, ATLEAST(1), .def = "1",
      .help = "a trigger while at the limit waits for the running job"},
-    /* AWS's job timeout: 48 h default and maximum (AWS Glue documentation). */
-    {"timeout", SCN_T_DURATION, S(glue.timeout_us), NO, RANGE(1 * US_MIN, 48 * US_H),
-     .def = "48h", .help = "a job run longer than this is stopped"},
+    /* AWS's job timeout: 2,880 minutes (48 h) by default, at most 10,080 minutes (7 days)
+     * (Glue API, Job.Timeout: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-job.html). */
+    {"timeout", SCN_T_DURATION, S(glue.timeout_us), NO, RANGE(1 * US_MIN, 10080 * US_MIN),
+     .def = "48h", .help = "a job run longer than this is stopped (at most 7 days)"},
 };
 static const scn_section glue_section = SECTION_OF(glue_fields, check_glue);
 
@@ -813,15 +814,39 @@ static const char *const lambda_rules[] = {
     "`process: constant` for a cron.",
     "`sqs.visibility_timeout` defaults to 6 x `timeout` (AWS's advice); with `trigger: sqs` it "
     "must be at least `timeout`, as AWS requires.",
+    "With `trigger: sqs`, a `sqs.batch_size` above 10 needs a `sqs.batch_window` of at least 1s, "
+    "as AWS requires (CreateEventSourceMapping).",
     NULL};
 
 /* sqs.visibility_timeout defaults to 6 x timeout, as AWS advises for an SQS event source; it
  * is filled in here, after the whole lambda map, because the user may write timeout after sqs.
  * AWS refuses an SQS mapping whose queue visibility timeout is below the function timeout
  * (a message would reappear while its batch is still running): so does capsim. */
+/* AWS refuses an SQS event source mapping with a batch size above 10 and a batching window
+ * below 1 s ("When you set BatchSize to a value greater than 10, you must set
+ * MaximumBatchingWindowInSeconds to at least 1":
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html). The API page
+ * says so of streams too, but Kinesis's own default batch size is 100 with no window, which AWS
+ * accepts: capsim applies the rule to SQS only. */
+#define SQS_BATCH_WITHOUT_WINDOW_MAX 10
+static void check_sqs_batch(scn_walk *w, yaml_node_t *map, const scn_lambda *L, const char *path)
+{
+    if (L->trigger != SCN_TRIGGER_SQS || L->sqs_batch_size <= SQS_BATCH_WITHOUT_WINDOW_MAX ||
+        L->sqs_batch_window_us >= SIM_US_PER_S)
+        return;
+    char sub[SCN_PATH_LEN], window[32];
+    snprintf(sub, sizeof sub, "%s.sqs.batch_size", path);
+    units_format_duration(window, sizeof window, L->sqs_batch_window_us);
+    scn_error_key(w, sub, map, "%lld needs lambda.sqs.batch_window of at least 1s (it is %s): "
+                  "AWS refuses an SQS batch size above 10 without a batching window",
+                  (long long)L->sqs_batch_size, window);
+}
+
 static void check_lambda(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
     scn_lambda *L = &((scenario *)base)->lambda;
+    if (map && scn_section_ok(w))
+        check_sqs_batch(w, map, L, path);
     yaml_node_t *sqs = map ? scn_map_get(w, map, "sqs") : NULL;
     bool written = sqs && scn_map_get(w, sqs, "visibility_timeout");
     if (!written) {
@@ -855,7 +880,11 @@ static void check_trigger(scn_walk *w, yaml_node_t *map, void *base, const char 
 #define GLUE_STARTUP_FROM_2 "{dist: uniform, min: 10s, max: 60s}"
 static const char *const glue_rules[] = {
     "`version` may be written quoted or not (`\"4.0\"` or `4.0`).",
-    "Worker types `G.025X`, `G.4X` and `G.8X` need version 3.0 or later.",
+    "Worker types `G.4X` and `G.8X` need version 3.0 or later.",
+    "`G.025X` workers are for Glue streaming jobs only; capsim's Glue jobs are batch ETL jobs, "
+    "so it is refused.",
+    "`execution_class: flex` needs version 3.0 or later and worker type `G.1X` or `G.2X`, as AWS "
+    "requires.",
     "`startup` defaults to `" GLUE_STARTUP_BEFORE_2 "` before version 2.0, and to `"
     GLUE_STARTUP_FROM_2 "` from 2.0.",
     NULL};
@@ -869,18 +898,33 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
     if (!g->version[0])
         return; /* a bad version was reported */
     bool before_3 = strcmp(g->version, "3.0") < 0;
-    if (map && scn_section_ok(w) && before_3 && g->worker_type != SCN_GLUE_G1X && g->worker_type != SCN_GLUE_G2X) {
-        char sub[SCN_PATH_LEN];
+    bool small_or_large = g->worker_type != SCN_GLUE_G1X && g->worker_type != SCN_GLUE_G2X;
+    char sub[SCN_PATH_LEN];
+    if (map && scn_section_ok(w)) {
+        /* Worker types and the Flex class, as AWS's Job API accepts them
+         * (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-job.html: WorkerType,
+         * ExecutionClass). */
         snprintf(sub, sizeof sub, "%s.worker_type", path);
-        scn_error_key(w, sub, map, "%s needs Glue 3.0 or later (version is \"%s\")",
-                      GLUE_WORKER_NAMES[g->worker_type], g->version);
+        if (g->worker_type == SCN_GLUE_G025X)
+            scn_error_key(w, sub, map, "G.025X workers are for Glue streaming jobs only; a batch "
+                          "ETL job needs G.1X or larger");
+        else if (before_3 && small_or_large)
+            scn_error_key(w, sub, map, "%s needs Glue 3.0 or later (version is \"%s\")",
+                          GLUE_WORKER_NAMES[g->worker_type], g->version);
+        snprintf(sub, sizeof sub, "%s.execution_class", path);
+        if (g->execution_class == SCN_EXEC_FLEX && before_3)
+            scn_error_key(w, sub, map, "flex needs Glue 3.0 or later (version is \"%s\")",
+                          g->version);
+        else if (g->execution_class == SCN_EXEC_FLEX && small_or_large &&
+                 g->worker_type != SCN_GLUE_G025X)
+            scn_error_key(w, sub, map, "flex runs only on G.1X or G.2X workers (worker_type is "
+                          "%s)", GLUE_WORKER_NAMES[g->worker_type]);
     }
     if (!scn_map_get(w, map, "startup")) {
         /* The defaults and their sources are above check_glue. */
         scn_field f = glue_fields[5];
         SIM_ASSERT(!strcmp(f.key, "startup"));
         f.def = strcmp(g->version, "2.0") < 0 ? GLUE_STARTUP_BEFORE_2 : GLUE_STARTUP_FROM_2;
-        char sub[SCN_PATH_LEN];
         snprintf(sub, sizeof sub, "%s.startup", path);
         scn_apply(w, &f, NULL, base, sub);
     }
