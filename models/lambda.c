@@ -338,6 +338,36 @@ void lambda_job_from_item(lambda_sim *m, lambda_job *j, const wl_item *item) {
     j->counted = item->arrival_us >= m->warmup_us;
 }
 
+/* The synchronous request-rate limit. Each execution environment serves at most 10 requests
+ * per second, so a function's synchronous invocations are capped at 10 x its concurrency limit
+ * (reserved, else the account's) per second: "Invocation requests per function per Region
+ * (synchronous): 10 x concurrent executions limit"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, and the AWS Compute
+ * Blog, https://aws.amazon.com/blogs/compute/understanding-aws-lambdas-invoke-throttle-limits/:
+ * TPS = min(10 x concurrency, concurrency / duration), so functions shorter than 100 ms are
+ * rate-limited before they are concurrency-limited). Asynchronous invocations are limited by
+ * concurrency only (the quotas page); event source mappings invoke the function synchronously,
+ * so Kinesis and SQS batches count. AWS does not say over what window the rate is measured:
+ * capsim uses a token bucket holding one second of the rate (chosen), full at t = 0. A
+ * rate-throttled request is a throttle like any other (sync: 429; a poller backs off) and is
+ * also counted in rps_throttles. */
+#define LAMBDA_RPS_PER_CONCURRENCY 10.0
+#define LAMBDA_RPS_BUCKET_US SIM_US_PER_S
+
+static bool rate_limit_applies(const scn_lambda *L) {
+    return L->trigger == SCN_TRIGGER_SYNC || L->trigger == SCN_TRIGGER_KINESIS ||
+           L->trigger == SCN_TRIGGER_SQS;
+}
+
+static double rps_level(const lambda_sim *m) {
+    double t = m->rps_tokens + (double)(m->now_us - m->rps_at_us) * m->rps_per_us;
+    return t < m->rps_cap ? t : m->rps_cap;
+}
+
+bool lambda_rate_available(const lambda_sim *m) {
+    return !m->rps_limited || rps_level(m) >= 1.0;
+}
+
 static bool scale_token_take(lambda_sim *m) {
     double t = m->tokens + (double)(m->now_us - m->tokens_at_us) * m->tokens_per_us;
     m->tokens = t < m->token_cap ? t : m->token_cap;
@@ -364,7 +394,13 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
     lambda_job *j = &m->jobs[job];
     int32_t e = -1;
     bool cold = false;
-    if (m->busy < m->cap) {
+    bool rate_ok = true;
+    if (m->rps_limited) {
+        m->rps_tokens = rps_level(m);
+        m->rps_at_us = m->now_us;
+        rate_ok = m->rps_tokens >= 1.0;
+    }
+    if (rate_ok && m->busy < m->cap) {
         e = idle_pick(m, &m->idle_provisioned);
         if (e < 0) e = idle_pick(m, &m->idle_ondemand);
         if (e < 0 && scale_token_take(m)) {
@@ -374,9 +410,13 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         }
     }
     if (e < 0) {
-        if (j->counted) m->out->throttles++;
+        if (j->counted) {
+            m->out->throttles++;
+            m->out->rps_throttles += !rate_ok;
+        }
         return 0;
     }
+    if (m->rps_limited) m->rps_tokens -= 1.0;
     lambda_env *v = &m->envs[e];
     sim_time_us init_us = cold ? sample_us(&L->init, m->rng_init) : 0;
     sim_time_us exec_us = sim_time_from_s(j->io_s + j->cpu_s / m->vcpu);
@@ -507,6 +547,11 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     m->token_cap = L->scale_count;
     m->tokens = L->scale_count;
     m->tokens_per_us = L->scale_count / (double)L->scale_period_us;
+    m->rps_limited = rate_limit_applies(L) && m->cap > 0;
+    m->rps_cap = LAMBDA_RPS_PER_CONCURRENCY * (double)m->cap * (double)LAMBDA_RPS_BUCKET_US /
+                 (double)SIM_US_PER_S;
+    m->rps_tokens = m->rps_cap;
+    m->rps_per_us = LAMBDA_RPS_PER_CONCURRENCY * (double)m->cap / (double)SIM_US_PER_S;
     double share = (double)L->memory_mb / LAMBDA_MB_PER_VCPU;
     if (share > LAMBDA_MAX_VCPU) share = LAMBDA_MAX_VCPU;
     m->vcpu = share < (double)s->workload.work_threads ? share : (double)s->workload.work_threads;
@@ -721,6 +766,7 @@ GETTER(cold_start_ratio, ratio(r->cold_starts, r->invocations))
 GETTER(provisioned_ratio, ratio(r->provisioned_invocations, r->invocations))
 GETTER(throttles, r->throttles)
 GETTER(throttle_ratio, ratio(r->throttles, r->invocations + r->throttles))
+GETTER(rps_throttles, r->rps_throttles)
 GETTER(timeouts, r->timeouts)
 GETTER(retries, r->retries)
 GETTER(duplicates, r->duplicates)
@@ -888,6 +934,10 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
     };
 #undef Q
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        /* The request-rate limit's own count, where it applies, after the throttles. */
+        if (strcmp(table[i].path, "timeouts") == 0 && rate_limit_applies(&s->lambda))
+            rc |= add_metric(sec, "rps_throttles", REPORT_COUNT, reps, n, x, get_rps_throttles,
+                             none);
         /* Stream triggers also report how far behind the pollers are, before the costs. */
         if (strcmp(table[i].path, "cost_usd.total") == 0 && lambda_is_stream(&s->lambda)) {
             rc |= add_metric(sec, "iterator_age_s.mean", REPORT_REAL, reps, n, x,

@@ -376,7 +376,7 @@ static int arm_retry(lambda_sim *m) {
 
 /* Would an invocation start now? (The core's test, without taking anything.) */
 static bool capacity_available(const lambda_sim *m) {
-    if (m->busy >= m->cap) return false;
+    if (m->busy >= m->cap || !lambda_rate_available(m)) return false;
     if (m->idle_provisioned.count + m->idle_ondemand.count > 0) return true;
     double tokens = m->tokens + (double)(m->now_us - m->tokens_at_us) * m->tokens_per_us;
     return tokens >= 1.0;

@@ -238,6 +238,34 @@ static void test_routing_policies(void **state) {
     }
 }
 
+/* The issue's example: 20,000 requests/s of 10 ms work need about 200 concurrent environments,
+ * well within the default 1,000, but the synchronous rate limit is 10 x 1,000 = 10,000/s.
+ * Constant arrivals every 50 us against a bucket of 10,000 tokens refilled at one per 100 us:
+ * the bucket empties after 20,000 arrivals (each takes 1, 0.5 comes back), at t = 1 s; from then
+ * on every other request passes. In 10 s: 20,000 + 180,000 / 2 = 110,000 accepted, 90,000
+ * throttled (rejected with a 429), all by the rate limit. */
+static void test_rate_limit_sync(void **state) {
+    (void)state;
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 10s\nworkload:\n  arrivals: {process: constant, rate: 20000/s}\n"
+                   "  work: {io: 10ms}\n"
+                   "lambda:\n  cold_start: {init: 0s}\n");
+    assert_double_near(metric(&res, "items"), 200000, 0);
+    assert_double_near(metric(&res, "invocations"), 110000, 1);
+    assert_double_near(metric(&res, "throttles"), 90000, 1);
+    assert_double_near(metric(&res, "rps_throttles"), metric(&res, "throttles"), 0);
+    assert_double_near(metric(&res, "dropped"), metric(&res, "throttles"), 0);
+    assert_true(metric(&res, "concurrency.max") < 1000);
+    test_run_free(&res);
+    /* Asynchronous invocations have no such limit (only concurrency): nothing is throttled. */
+    test_run_yaml(&res, "name: t\nhorizon: 10s\nworkload:\n  arrivals: {process: constant, rate: 20000/s}\n"
+                   "  work: {io: 10ms}\n"
+                   "lambda:\n  trigger: async\n  cold_start: {init: 0s}\n");
+    assert_double_near(metric(&res, "invocations"), 200000, 0);
+    assert_double_near(metric(&res, "throttles"), 0, 0);
+    test_run_free(&res);
+}
+
 int main(void) {
     sim_init();
     const struct CMUnitTest tests[] = {
@@ -251,6 +279,7 @@ int main(void) {
         cmocka_unit_test(test_warmup_excluded),
         cmocka_unit_test(test_provisioned_serves_first),
         cmocka_unit_test(test_routing_policies),
+        cmocka_unit_test(test_rate_limit_sync),
     };
     return cmocka_run_group_tests_name("lambda", tests, NULL, NULL);
 }

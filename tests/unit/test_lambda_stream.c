@@ -474,6 +474,28 @@ static void test_sqs_batching(void **state) {
     run_free(&res);
 }
 
+/* Event source mappings invoke synchronously, so the request-rate limit (10 per second per
+ * unit of the concurrency cap) binds their batches too: reserved 2 allows 20 invocations per
+ * second. 100 one-message batches of 1 ms arrive at once: 20 pass at once (the bucket), the
+ * rest are throttled and retried by the pollers a second later, 20 a second: all are done after
+ * about 4 s, and rate throttles are counted. */
+static void test_sqs_rate_limit(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, yaml_of("10s", "{process: constant, rate: 0/s}",
+                           "  bursts: [{at: 0s, count: 100}]\n  work: {cpu: 1ms}\n",
+                           "  trigger: sqs\n  sqs: {batch_size: 1, max_concurrency: 2}\n"
+                           "  concurrency: {reserved: 2}\n"));
+    assert_double_near(metric(&res, "completed"), 100, 0);
+    assert_double_near(metric(&res, "invocations"), 100, 0);
+    assert_true(metric(&res, "rps_throttles") > 0);
+    assert_double_near(metric(&res, "rps_throttles"), metric(&res, "throttles"), 0);
+    double last = metric(&res, "latency_s.max");
+    if (last < 3.9 || last > 4.2) print_error("last message done after %g s\n", last);
+    assert_true(last >= 3.9 && last <= 4.2);
+    run_free(&res);
+}
+
 /* ---------------------------------------------------------------- duplicates */
 
 /* Transient errors with retries produce duplicates (records processed by an attempt that failed
@@ -538,6 +560,7 @@ int main(void) {
         cmocka_unit_test(test_sqs_visibility_timeout_loader),
         cmocka_unit_test(test_sqs_poller_scaling),
         cmocka_unit_test(test_sqs_batching),
+        cmocka_unit_test(test_sqs_rate_limit),
         cmocka_unit_test(test_duplicates_only_with_errors),
         cmocka_unit_test(test_stream_warmup),
     };
