@@ -32,6 +32,8 @@ typedef struct lambda_rep {
     uint64_t invocations, cold_starts, provisioned_invocations, throttles, timeouts, retries,
         duplicates;
     uint64_t rps_throttles; /* of the throttles, those of the request-rate limit */
+    uint64_t suppressed_inits; /* cold starts whose init exceeded 10 s and was re-run in the
+                                  invocation */
     uint64_t dlq;           /* items sent to the DLQ / on-failure destination */
     uint64_t recycles;      /* environments replaced at max_lifetime */
     uint64_t requests;      /* billed requests (large async events count several) */

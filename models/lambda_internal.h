@@ -40,6 +40,7 @@ typedef struct lambda_job {
     double error_p;           /* probability that an attempt fails transiently (after its work) */
     double size_mb;
     int64_t records;
+    sim_time_us reinit_us;    /* the running attempt re-runs an init that exceeded 10 s (0: no) */
     uint32_t error_retries;   /* retries after failed runs so far */
     uint32_t runs;            /* attempts that ran */
     int32_t next_free;        /* pool link */

@@ -290,12 +290,14 @@ static void give_up_list(lambda_sim *m, item_list *l, bool ran) {
 }
 
 /* Marks the items a failed attempt had already processed (see the file comment). */
-static void mark_side_effects(lambda_sim *m, const item_list *l, lambda_outcome outcome) {
+static void mark_side_effects(lambda_sim *m, const item_list *l, lambda_outcome outcome,
+                              sim_time_us reinit_us) {
     stream_item *items = m->stream->items;
     bool poison = false;
     for (int32_t i = l->head; i >= 0 && !poison; i = items[i].next) poison = items[i].poison;
     if (outcome == LAMBDA_TIMEOUT) {
-        double budget_s = sim_time_to_s(m->L->timeout_us), t_s = 0.0;
+        /* An init re-run inside the invocation (longer than 10 s) used part of the timeout. */
+        double budget_s = sim_time_to_s(m->L->timeout_us - reinit_us), t_s = 0.0;
         for (int32_t i = l->head; i >= 0 && !items[i].poison; i = items[i].next) {
             t_s += items[i].io_s + items[i].cpu_s / m->vcpu;
             if (t_s > budget_s) break;
@@ -562,12 +564,13 @@ static int kinesis_done(lambda_sim *m, int32_t job, lambda_outcome outcome) {
     kin_lane *lane = &st->lanes[id];
     kin_batch *b = &lane->batch;
     b->runs = m->jobs[job].runs;
+    sim_time_us reinit_us = m->jobs[job].reinit_us;
     lambda_job_free(m, job);
     if (outcome == LAMBDA_OK) {
         complete_list(m, &b->items);
         return lane_next(m, id);
     }
-    mark_side_effects(m, &b->items, outcome);
+    mark_side_effects(m, &b->items, outcome, reinit_us);
     if (L->kinesis_bisect_on_error && b->items.n >= 2) {
         SIM_ASSERT(lane->depth < BISECT_DEPTH);
         kin_batch *second = &lane_stack(st, id)[lane->depth++];
@@ -699,6 +702,7 @@ static int sqs_done(lambda_sim *m, int32_t job, lambda_outcome outcome) {
     const scn_lambda *L = m->L;
     lambda_stream *st = m->stream;
     int32_t slot = m->jobs[job].owner;
+    sim_time_us reinit_us = m->jobs[job].reinit_us;
     lambda_job_free(m, job);
     st->busy--;
     item_list *batch = &st->slots[slot].items;
@@ -707,7 +711,7 @@ static int sqs_done(lambda_sim *m, int32_t job, lambda_outcome outcome) {
         slot_free(st, slot);
         return sqs_dispatch(m);
     }
-    mark_side_effects(m, batch, outcome);
+    mark_side_effects(m, batch, outcome, reinit_us);
     item_list again;
     list_init(&again);
     while (batch->n > 0) {
