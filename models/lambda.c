@@ -681,24 +681,31 @@ static int replication_loop(lambda_sim *m) {
     return SIM_OK;
 }
 
-/* Configured provisioned concurrency in the statistics window, GB-s: each configured period
- * (the whole window for a constant pool; each daily occurrence of a schedule window) rounded up
- * to the table's step. */
+/* Configured provisioned concurrency in the statistics window, GB-s. Provisioned concurrency
+ * is billed "from the time you enable it on your function until it is disabled, rounded up to
+ * the nearest 5 minutes" (https://aws.amazon.com/lambda/pricing/). A constant pool is enabled
+ * for the whole window (the horizon, rounded up). A schedule window is enabled
+ * provisioned_allocation before `from` so that its environments are ready at `from`, and
+ * disabled at `to`: each daily occurrence is one configured period [from - allocation, to),
+ * rounded up to the table's step as a whole, and the window bills the share of it that falls
+ * inside the statistics window (so a period cut by the horizon is not rounded up twice). */
 static double provisioned_configured_gb_s(const scenario *s, const pricing_table *p) {
     const scn_lambda *L = &s->lambda;
     double gb = (double)L->memory_mb / 1024.0;
     sim_time_us lo = s->warmup_us, hi = s->warmup_us + s->horizon_us;
     double gb_s = (double)L->provisioned * gb *
                   cost_lambda_provisioned_round(p, sim_time_to_s(s->horizon_us));
-    for (int64_t day = lo / DAY_US; day * DAY_US < hi; day++) {
+    sim_time_us lead = L->provisioned_allocation_us;
+    for (int64_t day = lo / DAY_US - 1; day * DAY_US < hi; day++) {
         for (size_t i = 0; i < L->n_provisioned_windows; i++) {
             const scn_provisioned_window *w = &L->provisioned_schedule[i];
-            sim_time_us a = day * DAY_US + w->from_us, b = day * DAY_US + w->to_us;
-            if (a < lo) a = lo;
-            if (b > hi) b = hi;
-            if (b > a)
-                gb_s += (double)w->count * gb *
-                        cost_lambda_provisioned_round(p, sim_time_to_s(b - a));
+            sim_time_us enabled = day * DAY_US + w->from_us - lead;
+            sim_time_us disabled = day * DAY_US + w->to_us;
+            sim_time_us a = enabled > lo ? enabled : lo, b = disabled < hi ? disabled : hi;
+            if (b <= a) continue;
+            double period_s = sim_time_to_s(disabled - enabled);
+            double share = (double)(b - a) / (double)(disabled - enabled);
+            gb_s += (double)w->count * gb * cost_lambda_provisioned_round(p, period_s) * share;
         }
     }
     return gb_s;

@@ -146,6 +146,8 @@ typedef struct scn_lambda {
     int64_t provisioned;               /* constant count (default 0), when no schedule */
     scn_provisioned_window *provisioned_schedule; /* owned; NULL when constant; sorted by from */
     size_t n_provisioned_windows;
+    sim_time_us provisioned_allocation_us; /* a schedule window is enabled (and billed) this long
+                                              before `from`, ready at `from`; default 2min */
     /* async / s3 / eventbridge */
     int64_t async_max_retries;         /* 0..2, default 2 */
     sim_time_us async_max_event_age_us;/* 60s..6h, default 6h */

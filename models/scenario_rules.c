@@ -243,6 +243,12 @@ static const scn_field concurrency_fields[] = {
      .def = "1000/10s", .help = "new environments per function per time, refilled continuously"},
     {"provisioned", SCN_T_CUSTOM, S(lambda.provisioned), NO, .custom = &PROVISIONED, .def = "0",
      .help = "always-warm environments, or a daily schedule of them"},
+    /* capsim's key. "Allocation takes a minute or two" (AWS-REFERENCE.md); AWS bills provisioned
+     * concurrency from when it is enabled (https://aws.amazon.com/lambda/pricing/). */
+    {"provisioned_allocation", SCN_T_DURATION, S(lambda.provisioned_allocation_us), NO,
+     RANGE(0, 1 * US_H), .def = "2min",
+     .help = "a schedule window is enabled this long before `from` to be ready then; billed "
+             "from enabling"},
 };
 static const scn_section concurrency_section = SECTION_OF(concurrency_fields, check_concurrency);
 
