@@ -23,8 +23,11 @@
  *   read continuously inside a window: the 1 s poll granularity is ignored). With batch_window 0
  *   the poller sends whatever is waiting when it polls: right after one of its batches ends, and
  *   otherwise once per second (ticks 1 s apart since its last poll; shards start polling at t = 0).
- *   A batch takes waiting items in order while their records fit in batch_size (at least one item).
- *   The 6 MB invocation payload limit is not modelled.
+ *   A batch takes waiting items in order while their records fit in batch_size and their payload
+ *   fits in the 6 MB synchronous invocation payload (at least one item); a shard whose waiting
+ *   payload reaches 6 MB has a full batch. Each record's data reaches the function base64-encoded
+ *   in the event (4 bytes per 3), so a batch carries at most 4.5 MB of record data; the event's
+ *   per-record metadata is not counted (optimistic by a few hundred bytes per record).
  * - parallelization_factor p: p lanes per shard, each with at most one batch at a time; with
  *   p = 1 the shard is strictly sequential. Keys are not modelled: a failing batch holds its lane
  *   (blocks the whole shard when p = 1) while the other lanes go on (chosen).
@@ -45,7 +48,8 @@
  *   minute), up to min(max_concurrency, the function's concurrency cap). Scale-down (AWS gives
  *   no rule; chosen): once a minute, if no message has had to wait during the last minute and
  *   none waits now, the idle pollers are retired, down to 5.
- * - A batch: up to batch_size records (as for Kinesis); sent when full, or batch_window after the
+ * - A batch: up to batch_size records and 6 MB of message bodies (as for Kinesis, without the
+ *   base64 encoding: a message body is text); sent when full, or batch_window after the
  *   oldest waiting message became visible (window 0: at once). When a batch ends its poller takes
  *   the next messages at once (long polling).
  * - A throttled invocation puts its messages back at the head of the queue, not counting a
@@ -62,6 +66,11 @@
  * error, those up to and including the failing record, whose position is drawn from the
  * truncated geometric law the per-record error rate implies (an error strikes after the record's
  * work, as for direct triggers); for a timeout, those whose work fitted in the timeout.
+ *
+ * The payload limit: "Lambda passes all of the records in the batch to the function in a single
+ * call, up to the payload limit for synchronous invocation (6 MB)" (EventSourceMappingConfiguration,
+ * BatchSize: https://docs.aws.amazon.com/lambda/latest/dg/API_EventSourceMappingConfiguration.html).
+ * 100 SQS messages of 256 KB are not one 25 MB invocation but batches of 24 (5 invocations).
  *
  * Latency of an item runs from its arrival (the producer's write request) to the end of the
  * invocation that processed it successfully: write throttling, batching, queueing, throttles and
@@ -95,12 +104,14 @@ enum {
 #define SQS_SCALE_STEP_US (200 * SIM_US_PER_MS) /* 300 new pollers per minute */
 #define SQS_SCALE_DOWN_US (60 * SIM_US_PER_S)
 #define BISECT_DEPTH 32                     /* halves pending per lane: log2(10,000) < 14 */
+#define PAYLOAD_MAX_BYTES (6 * 1024 * 1024) /* the synchronous invocation payload */
 
 typedef struct stream_item {
     sim_time_us arrival_us;
     sim_time_us ready_us;   /* kinesis: written to its shard; sqs: (last) visible in the queue */
     double cpu_s, io_s;
     int64_t records;
+    int64_t bytes;          /* what the item adds to an invocation's payload */
     int32_t next;           /* list or free-list link */
     uint32_t receives;      /* sqs: invocations that received it */
     bool poison, counted, side_effects;
@@ -108,7 +119,7 @@ typedef struct stream_item {
 
 typedef struct item_list {
     int32_t head, tail, n;
-    int64_t records;
+    int64_t records, bytes;
 } item_list;
 
 /* A Kinesis batch: its items and how often it has been tried. */
@@ -191,6 +202,7 @@ static void list_init(item_list *l) {
     l->head = l->tail = -1;
     l->n = 0;
     l->records = 0;
+    l->bytes = 0;
 }
 
 static void list_push(stream_item *items, item_list *l, int32_t i) {
@@ -200,6 +212,7 @@ static void list_push(stream_item *items, item_list *l, int32_t i) {
     l->tail = i;
     l->n++;
     l->records += items[i].records;
+    l->bytes += items[i].bytes;
 }
 
 static int32_t list_pop(stream_item *items, item_list *l) {
@@ -208,6 +221,7 @@ static int32_t list_pop(stream_item *items, item_list *l) {
     if (l->head < 0) l->tail = -1;
     l->n--;
     l->records -= items[i].records;
+    l->bytes -= items[i].bytes;
     return i;
 }
 
@@ -219,6 +233,7 @@ static void list_prepend(stream_item *items, item_list *l, item_list *front) {
     l->head = front->head;
     l->n += front->n;
     l->records += front->records;
+    l->bytes += front->bytes;
     list_init(front);
 }
 
@@ -226,23 +241,26 @@ static void list_prepend(stream_item *items, item_list *l, item_list *front) {
 static void list_split(stream_item *items, item_list *l, int32_t n_first, item_list *rest) {
     SIM_ASSERT(n_first > 0 && n_first < l->n);
     int32_t last = l->head;
-    int64_t records = items[last].records;
+    int64_t records = items[last].records, bytes = items[last].bytes;
     for (int32_t k = 1; k < n_first; k++) {
         last = items[last].next;
         records += items[last].records;
+        bytes += items[last].bytes;
     }
     rest->head = items[last].next;
     rest->tail = l->tail;
     rest->n = l->n - n_first;
     rest->records = l->records - records;
+    rest->bytes = l->bytes - bytes;
     items[last].next = -1;
     l->tail = last;
     l->n = n_first;
     l->records = records;
+    l->bytes = bytes;
 }
 
 /* Takes waiting items from the head of from into batch, in order, while their records fit in
- * batch_size (always at least one). Items older than retention_us are dropped on the way (they
+ * batch_size and their payload in PAYLOAD_MAX_BYTES (always at least one). Items older than retention_us are dropped on the way (they
  * expired before anyone read them). */
 static void take_batch(lambda_sim *m, item_list *from, item_list *batch, int64_t batch_size,
                        sim_time_us retention_us, bool age_from_ready) {
@@ -259,7 +277,9 @@ static void take_batch(lambda_sim *m, item_list *from, item_list *batch, int64_t
             m->pending--;
             continue;
         }
-        if (batch->n > 0 && batch->records + it->records > batch_size) break;
+        if (batch->n > 0 && (batch->records + it->records > batch_size ||
+                             batch->bytes + it->bytes > PAYLOAD_MAX_BYTES))
+            break;
         list_push(items, batch, list_pop(items, from));
     }
 }
@@ -384,12 +404,21 @@ static bool capacity_available(const lambda_sim *m) {
     return tokens >= 1.0;
 }
 
+/* An item's share of an invocation's payload: its data, base64-encoded for Kinesis. */
+static int64_t payload_bytes(const lambda_sim *m, double size_mb) {
+    double bytes = ceil(size_mb * 1048576.0 - 1e-6);
+    if (bytes < 0) bytes = 0;
+    if (m->L->trigger == SCN_TRIGGER_KINESIS) bytes = 4.0 * ceil(bytes / 3.0);
+    return bytes > 9e18 ? INT64_MAX / 2 : (int64_t)bytes;
+}
+
 static void fill_item(lambda_sim *m, stream_item *it, const wl_item *w) {
     it->arrival_us = w->arrival_us;
     it->ready_us = w->arrival_us;
     it->cpu_s = w->cpu_s;
     it->io_s = w->io_s;
     it->records = w->records;
+    it->bytes = payload_bytes(m, w->size_mb);
     it->receives = 0;
     it->poison = w->poison;
     it->counted = w->arrival_us >= m->warmup_us;
@@ -472,6 +501,7 @@ static int shard_dispatch(lambda_sim *m, int32_t s, bool poll) {
         if (window_us == 0) {
             if (!poll) break;
         } else if (sh->waiting.records < L->kinesis_batch_size &&
+                   sh->waiting.bytes < PAYLOAD_MAX_BYTES &&
                    m->now_us < st->items[sh->waiting.head].ready_us + window_us) {
             break;
         }
@@ -654,6 +684,7 @@ static int sqs_dispatch(lambda_sim *m) {
         }
         sim_time_us window_us = L->sqs_batch_window_us;
         if (window_us > 0 && st->queue.records < L->sqs_batch_size &&
+            st->queue.bytes < PAYLOAD_MAX_BYTES &&
             m->now_us < st->items[st->queue.head].ready_us + window_us) {
             rc = sqs_arm(m, &st->window_event, st->items[st->queue.head].ready_us + window_us,
                          EV_WINDOW);

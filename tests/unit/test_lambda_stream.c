@@ -496,6 +496,71 @@ static void test_sqs_rate_limit(void **state) {
     run_free(&res);
 }
 
+/* yaml with yaml_of's 1 KB items replaced by items of `size`. */
+static void with_item_size(char *out, size_t len, const char *yaml, const char *size) {
+    const char *at = strstr(yaml, "size: 1KB");
+    assert_non_null(at);
+    snprintf(out, len, "%.*ssize: %s%s", (int)(at - yaml), yaml, size, at + strlen("size: 1KB"));
+}
+
+/* The 6 MB synchronous payload limit of event source mappings. Bursts of 100 SQS messages of
+ * 256 KB every 10 s, batch_size 100 with a 1 s window: a batch of 100 would be a 25 MB
+ * invocation; AWS sends at most 6 MB, so each burst takes ceil(100 x 256 KB / 6 MB) = 5
+ * invocations (24 + 24 + 24 + 24 + 4). With 1 MB messages and batches of 10: ceil(10 / 6) = 2
+ * per burst (6 + 4). */
+static void test_sqs_payload_limit(void **state) {
+    (void)state;
+    struct {
+        const char *size;
+        int count, batch_size;
+        double per_burst;
+    } cases[] = {
+        {"256KB", 100, 100, 5}, /* ceil(100 x 0.25 / 6) */
+        {"1MB", 10, 10, 2},     /* ceil(10 x 1 / 6) */
+        {"1MB", 12, 100, 2},    /* ceil(12 / 6): two full 6 MB batches */
+        {"100KB", 50, 100, 1},  /* 4.9 MB: one batch */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char workload[256], lambda[256], yaml[4096];
+        snprintf(workload, sizeof workload,
+                 "  bursts: [{at: 0s, count: %d, every: 10s}]\n  work: {cpu: 1ms}\n",
+                 cases[i].count);
+        snprintf(lambda, sizeof lambda,
+                 "  trigger: sqs\n  sqs: {batch_size: %d, batch_window: 1s}\n",
+                 cases[i].batch_size);
+        with_item_size(yaml, sizeof yaml,
+                       yaml_of("100s", "{process: constant, rate: 0/s}", workload, lambda),
+                       cases[i].size);
+        run_result res;
+        run_yaml(&res, yaml);
+        assert_double_near(metric(&res, "items"), 10.0 * cases[i].count, 0);
+        assert_double_near(metric(&res, "completed"), 10.0 * cases[i].count, 0);
+        assert_double_near(metric(&res, "invocations"), 10 * cases[i].per_burst, 0);
+        run_free(&res);
+    }
+}
+
+/* Kinesis delivers each record's data base64-encoded (4 bytes per 3): two records of 2.5 MB are
+ * 5 MB of data but 6.67 MB of payload, so they take two invocations; through SQS, one. */
+static void test_kinesis_payload_base64(void **state) {
+    (void)state;
+    const char *lambdas[] = {"  trigger: kinesis\n  kinesis: {batch_size: 100, batch_window: 300s}\n",
+                             "  trigger: sqs\n  sqs: {batch_size: 100, batch_window: 300s}\n"};
+    const double invocations[] = {2, 1};
+    for (int i = 0; i < 2; i++) {
+        char yaml[4096];
+        with_item_size(yaml, sizeof yaml,
+                       yaml_of("1h", "{process: constant, rate: 0/s}",
+                               "  bursts: [{at: 0s, count: 2}]\n  work: {cpu: 1ms}\n", lambdas[i]),
+                       "2560KB");
+        run_result res;
+        run_yaml(&res, yaml);
+        assert_double_near(metric(&res, "completed"), 2, 0);
+        assert_double_near(metric(&res, "invocations"), invocations[i], 0);
+        run_free(&res);
+    }
+}
+
 /* ---------------------------------------------------------------- duplicates */
 
 /* Transient errors with retries produce duplicates (records processed by an attempt that failed
@@ -561,6 +626,8 @@ int main(void) {
         cmocka_unit_test(test_sqs_poller_scaling),
         cmocka_unit_test(test_sqs_batching),
         cmocka_unit_test(test_sqs_rate_limit),
+        cmocka_unit_test(test_sqs_payload_limit),
+        cmocka_unit_test(test_kinesis_payload_base64),
         cmocka_unit_test(test_duplicates_only_with_errors),
         cmocka_unit_test(test_stream_warmup),
     };
