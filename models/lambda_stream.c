@@ -28,6 +28,18 @@
  *   payload reaches 6 MB has a full batch. Each record's data reaches the function base64-encoded
  *   in the event (4 bytes per 3), so a batch carries at most 4.5 MB of record data; the event's
  *   per-record metadata is not counted (optimistic by a few hundred bytes per record).
+ * - Reading (https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html and
+ *   .../enhanced-consumers.html): a shard serves 2 MB/s of reads, shared by every standard
+ *   consumer of the stream (Lambda and kinesis.other_consumers others, each taken to read the
+ *   same data, so Lambda gets 2 / (1 + others) MB/s); with enhanced fan-out the mapping has a
+ *   dedicated 2 MB/s per shard and records are pushed to it (SubscribeToShard) as they are
+ *   written, so with batch_window 0 a batch leaves at once instead of at the next 1 s poll
+ *   (AWS quotes about 70 ms of propagation; not modelled). A batch is read only when the
+ *   consumer's share holds its data (a GCRA bucket of 5 s of it: GetRecords may return up to
+ *   10 MB, after which the shard throttles reads for 5 s); until then its records stay in the
+ *   shard. The 5 GetRecords calls per second per shard are not modelled. Lambda polls a shard
+ *   once per second when it has nothing to do ("Lambda reads records from each shard at a base
+ *   rate of once per second", services-kinesis.html): the window-0 poll ticks above.
  * - parallelization_factor p: p lanes per shard, each with at most one batch at a time; with
  *   p = 1 the shard is strictly sequential. Keys are not modelled: a failing batch holds its lane
  *   (blocks the whole shard when p = 1) while the other lanes go on (chosen).
@@ -91,7 +103,8 @@ enum {
     EV_THROTTLE_RETRY,            /* throttled pollers try again */
     EV_SCALE_UP,                  /* sqs: the next poller may be added */
     EV_SCALE_DOWN,                /* sqs: the once-a-minute scale-down check */
-    EV_VISIBLE                    /* sqs: a failed batch's messages reappear; target = slot */
+    EV_VISIBLE,                   /* sqs: a failed batch's messages reappear; target = slot */
+    EV_READ                       /* kinesis: the shard's read throughput allows the next batch */
 };
 
 #define POLL_PERIOD_US SIM_US_PER_S         /* "Lambda polls each shard about once a second" */
@@ -105,6 +118,8 @@ enum {
 #define SQS_SCALE_DOWN_US (60 * SIM_US_PER_S)
 #define BISECT_DEPTH 32                     /* halves pending per lane: log2(10,000) < 14 */
 #define PAYLOAD_MAX_BYTES (6 * 1024 * 1024) /* the synchronous invocation payload */
+#define SHARD_READ_MB_PER_S 2.0             /* a shard's read throughput */
+#define SHARD_READ_BUCKET_US (5 * SIM_US_PER_S) /* a 10 MB GetRecords, then 5 s of throttling */
 
 typedef struct stream_item {
     sim_time_us arrival_us;
@@ -145,7 +160,8 @@ typedef struct kin_shard {
     sim_time_us records_busy_us, mb_busy_us; /* GCRA clocks of the two write buckets */
     sim_time_us last_write_us, last_poll_us;
     int32_t free_lanes;
-    bool write_event, poll_event, window_event;
+    sim_time_us read_busy_us; /* GCRA clock of the consumer's read throughput */
+    bool write_event, poll_event, window_event, read_event;
 } kin_shard;
 
 /* An SQS batch in flight, or a failed batch's messages waiting to become visible. */
@@ -482,6 +498,19 @@ static int lane_invoke(lambda_sim *m, int32_t id) {
     return SIM_OK;
 }
 
+/* The shard's read throughput left to this consumer, microseconds per byte of record data:
+ * 2 MB/s shared by every standard consumer of the stream, or 2 MB/s of its own with enhanced
+ * fan-out (kinesis.other_consumers, kinesis.enhanced_fan_out; see the file comment). */
+static double read_us_per_byte(const scn_lambda *L) {
+    double consumers = L->kinesis_enhanced_fan_out ? 1.0 : 1.0 + (double)L->kinesis_other_consumers;
+    return consumers * 1e6 / (SHARD_READ_MB_PER_S * 1048576.0);
+}
+
+/* Record data read for a batch: its payload without the base64 encoding. */
+static sim_time_us read_need_us(const lambda_sim *m, const item_list *batch) {
+    return (sim_time_us)ceil((double)batch->bytes * 0.75 * read_us_per_byte(m->L));
+}
+
 static sim_time_us next_poll_tick(const kin_shard *sh, sim_time_us now_us) {
     sim_time_us k = (now_us - sh->last_poll_us + POLL_PERIOD_US - 1) / POLL_PERIOD_US;
     if (k < 1) k = 1;
@@ -495,11 +524,12 @@ static int shard_dispatch(lambda_sim *m, int32_t s, bool poll) {
     lambda_stream *st = m->stream;
     kin_shard *sh = &st->shards[s];
     sim_time_us window_us = L->kinesis_batch_window_us;
+    bool pushed = L->kinesis_enhanced_fan_out; /* records arrive as written: no poll to wait for */
     int rc = SIM_OK;
     if (window_us == 0 && poll) sh->last_poll_us = m->now_us;
     while (sh->free_lanes > 0 && sh->waiting.n > 0) {
         if (window_us == 0) {
-            if (!poll) break;
+            if (!poll && !pushed) break;
         } else if (sh->waiting.records < L->kinesis_batch_size &&
                    sh->waiting.bytes < PAYLOAD_MAX_BYTES &&
                    m->now_us < st->items[sh->waiting.head].ready_us + window_us) {
@@ -508,6 +538,22 @@ static int shard_dispatch(lambda_sim *m, int32_t s, bool poll) {
         item_list batch;
         take_batch(m, &sh->waiting, &batch, L->kinesis_batch_size, KINESIS_RETENTION_US, true);
         if (batch.n == 0) continue;
+        /* The read: the consumer's share of the shard's read throughput must hold the batch
+         * (a bucket of SHARD_READ_BUCKET_US of it); otherwise the records stay in the shard
+         * and the poller reads when it can. */
+        sim_time_us need_us = read_need_us(m, &batch);
+        sim_time_us ready_us =
+            sh->read_busy_us + (need_us < SHARD_READ_BUCKET_US ? need_us : SHARD_READ_BUCKET_US);
+        if (ready_us > m->now_us) {
+            list_prepend(st->items, &sh->waiting, &batch);
+            if (sh->read_event) return SIM_OK;
+            sh->read_event = true;
+            return sim_calendar_schedule(&m->cal, ready_us, EV_READ, (uint32_t)s, 0, NULL);
+        }
+        sh->read_busy_us = (sh->read_busy_us > m->now_us - SHARD_READ_BUCKET_US
+                                ? sh->read_busy_us
+                                : m->now_us - SHARD_READ_BUCKET_US) +
+                           need_us;
         int32_t id = s * st->lanes_per_shard;
         while (st->lanes[id].state != LANE_IDLE) id++;
         sh->free_lanes--;
@@ -522,7 +568,7 @@ static int shard_dispatch(lambda_sim *m, int32_t s, bool poll) {
     }
     if (sh->waiting.n == 0 || sh->free_lanes == 0) return SIM_OK; /* a lane's end will poll */
     if (window_us == 0) {
-        if (sh->poll_event) return SIM_OK;
+        if (sh->poll_event || pushed) return SIM_OK;
         sh->poll_event = true;
         return sim_calendar_schedule(&m->cal, next_poll_tick(sh, m->now_us), EV_POLL,
                                      (uint32_t)s, 0, NULL);
@@ -816,6 +862,7 @@ int lambda_stream_init(lambda_sim *m) {
             list_init(&sh->unwritten);
             list_init(&sh->waiting);
             sh->records_busy_us = sh->mb_busy_us = -SHARD_BUCKET_US; /* full buckets at t = 0 */
+            sh->read_busy_us = -SHARD_READ_BUCKET_US;
             sh->free_lanes = st->lanes_per_shard;
         }
         for (size_t i = 0; i < n_lanes; i++) {
@@ -878,6 +925,9 @@ int lambda_stream_event(lambda_sim *m, const sim_event *ev) {
         return sqs_dispatch(m);
     case EV_SCALE_DOWN: return sqs_scale_down(m);
     case EV_VISIBLE: return sqs_visible(m, target);
+    case EV_READ:
+        st->shards[target].read_event = false;
+        return shard_dispatch(m, target, true);
     default: SIM_ASSERT(!"unknown stream event"); return SIM_EINVAL;
     }
 }

@@ -159,6 +159,10 @@ typedef struct scn_lambda {
     int64_t kinesis_parallelization;   /* 1..10, default 1 */
     int64_t kinesis_max_retries;       /* -1..10000, default -1 */
     bool kinesis_bisect_on_error;      /* default false */
+    int64_t kinesis_other_consumers;   /* other standard consumers sharing each shard's 2 MB/s of
+                                          reads, default 0 */
+    bool kinesis_enhanced_fan_out;     /* a dedicated 2 MB/s per shard, records pushed; default
+                                          false */
     /* sqs */
     int64_t sqs_batch_size;            /* 1..10000, default 10 */
     sim_time_us sqs_batch_window_us;   /* 0..300s, default 0 */

@@ -279,6 +279,13 @@ static const scn_field kinesis_fields[] = {
      .help = "retries of a failed batch; -1 = until the record expires"},
     {"bisect_on_error", SCN_T_BOOL, S(lambda.kinesis_bisect_on_error), NO, .def = "false",
      .help = "split a failed batch in two before retrying"},
+    /* capsim's keys. A shard's 2 MB/s of reads is shared by its standard consumers; an
+     * enhanced fan-out consumer has its own (Kinesis Data Streams quotas and enhanced fan-out:
+     * https://docs.aws.amazon.com/streams/latest/dev/enhanced-consumers.html). */
+    {"other_consumers", SCN_T_INT, S(lambda.kinesis_other_consumers), NO, RANGE(0, 100),
+     .def = "0", .help = "other standard consumers sharing each shard's 2 MB/s of reads"},
+    {"enhanced_fan_out", SCN_T_BOOL, S(lambda.kinesis_enhanced_fan_out), NO, .def = "false",
+     .help = "a dedicated 2 MB/s per shard, records pushed (priced per consumer-shard-hour)"},
 };
 static const scn_section kinesis_section = SECTION_OF(kinesis_fields, NULL);
 

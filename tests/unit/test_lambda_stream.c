@@ -561,6 +561,64 @@ static void test_kinesis_payload_base64(void **state) {
     }
 }
 
+/* The shard's 2 MB/s of reads is shared by its standard consumers. A producer writes 0.78 MB/s
+ * (8 records of 100 KB a second) to one shard for 10 minutes. With one other consumer Lambda
+ * reads 1 MB/s and keeps up; with three it reads 0.5 MB/s and falls behind by 0.28125 MB/s:
+ * 168.75 MB behind after 600 s, which takes 337.5 s to read, so the last record is about 337 s
+ * old when read (less the 5 s bucket, plus a batch), and the consumer is overloaded. Enhanced
+ * fan-out gives it 2 MB/s of its own. */
+static void test_kinesis_shared_reads(void **state) {
+    (void)state;
+    const char *lambda = "  trigger: kinesis\n  kinesis: {batch_size: 100, batch_window: 0s, "
+                         "other_consumers: %d, enhanced_fan_out: %s}\n";
+    struct {
+        int others;
+        const char *efo;
+        bool behind;
+    } cases[] = {{1, "false", false}, {3, "false", true}, {3, "true", false}};
+    for (size_t i = 0; i < 3; i++) {
+        char extra[256], yaml[4096];
+        snprintf(extra, sizeof extra, lambda, cases[i].others, cases[i].efo);
+        with_item_size(yaml, sizeof yaml,
+                       yaml_of("600s", "{process: constant, rate: 8/s}", "  work: {cpu: 1ms}\n",
+                               extra),
+                       "100KB");
+        run_result res;
+        run_yaml(&res, yaml);
+        assert_double_near(metric(&res, "completed"), 4800, 0);
+        double age = metric(&res, "iterator_age_s.max");
+        const report_section *sec = report_find_platform(&res.r, "lambda");
+        print_message("  others %d, efo %s: iterator age max %.1f s, overloaded %d\n",
+                      cases[i].others, cases[i].efo, age, sec->overload.overloaded);
+        if (cases[i].behind) {
+            assert_double_near(age, 337.5, 10);
+            assert_true(sec->overload.overloaded);
+        } else {
+            assert_true(age < 2);
+            assert_false(sec->overload.overloaded);
+        }
+        run_free(&res);
+    }
+}
+
+/* Enhanced fan-out pushes records as they are written: with batch_window 0 a record is
+ * processed at once instead of at the shard's next poll, a second after the last one. Records
+ * every 2.5 s wait up to a second for the poll without it (test_kinesis_poll_once_a_second has
+ * the exact times), nothing with it. */
+static void test_kinesis_enhanced_fan_out_push(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, yaml_of("100s", "{process: constant, rate: 0.4/s}", "  work: {cpu: 1ms}\n",
+                           "  trigger: kinesis\n  kinesis: {batch_window: 0s}\n"));
+    assert_true(metric(&res, "latency_s.mean") > 0.25);
+    run_free(&res);
+    run_yaml(&res, yaml_of("100s", "{process: constant, rate: 0.4/s}", "  work: {cpu: 1ms}\n",
+                           "  trigger: kinesis\n  kinesis: {batch_window: 0s, enhanced_fan_out: true}\n"));
+    assert_double_near(metric(&res, "latency_s.mean"), 0.001, 1e-9);
+    assert_double_near(metric(&res, "invocations"), 40, 0);
+    run_free(&res);
+}
+
 /* ---------------------------------------------------------------- duplicates */
 
 /* Transient errors with retries produce duplicates (records processed by an attempt that failed
@@ -628,6 +686,8 @@ int main(void) {
         cmocka_unit_test(test_sqs_rate_limit),
         cmocka_unit_test(test_sqs_payload_limit),
         cmocka_unit_test(test_kinesis_payload_base64),
+        cmocka_unit_test(test_kinesis_shared_reads),
+        cmocka_unit_test(test_kinesis_enhanced_fan_out_push),
         cmocka_unit_test(test_duplicates_only_with_errors),
         cmocka_unit_test(test_stream_warmup),
     };
