@@ -286,6 +286,11 @@ static void glue_heading(char *buf, size_t len, const scenario *s) {
     const scn_glue *G = &s->glue;
     char trigger[96];
     trigger_text(trigger, sizeof trigger, &G->trigger);
+    if (G->job_type == SCN_GLUE_PYTHON_SHELL) {
+        snprintf(buf, len, "glue: %s, Python shell on %g DPU, trigger %s", G->version,
+                 G->python_shell_dpu, trigger);
+        return;
+    }
     snprintf(buf, len, "glue: %s, %lld x %s (%g DPU), %s, trigger %s, efficiency %g", G->version,
              (long long)G->workers, worker[G->worker_type], (double)G->workers * G->dpu_per_worker,
              G->execution_class == SCN_EXEC_FLEX ? "flex" : "standard", trigger, G->efficiency);

@@ -15,8 +15,11 @@
  * served before an arrival at the same instant, so the batch of the job at kT holds exactly the
  * items that arrived in [(k-1)T, kT).
  *
- * Concurrency: with a limit (Glue's max_concurrent_runs), a trigger at the limit waits for a
- * running job to finish and then starts with everything pending then; further triggers while one
+ * Concurrency: with a limit (Glue's max_concurrent_runs), a trigger at the limit either fails
+ * (reject_at_limit: AWS's default, "ConcurrentRunsExceededException": the run does not start, is
+ * counted in `rejected`, and its items stay pending for the next trigger; after the horizon, with
+ * no trigger left to come, the next job end starts a run on them) or waits (job-run queuing):
+ * it starts with everything pending when a running job finishes, and further triggers while one
  * waits merge into it. Without a limit, jobs overlap freely (the platform may still serialise
  * them, as a persistent EMR cluster does).
  *
@@ -56,6 +59,8 @@ typedef struct batch_job {
     sim_time_us start_us;   /* now: when the job is started (submitted to the platform) */
     int64_t items;          /* items in the batch, poison ones included; 0 for an empty schedule */
     double work_s;          /* sum of cpu_s + io_s over the batch: vCPU-seconds at one vCPU */
+    double cpu_s, io_s;     /* the two parts of work_s */
+    double mb;              /* data in the batch */
     bool counted;           /* the job belongs to the horizon: bill it and count it */
 } batch_job;
 
@@ -76,6 +81,7 @@ typedef int (*batch_run_fn)(void *platform, const batch_job *job, batch_outcome 
 typedef struct batch_config {
     scn_batch_trigger trigger;
     int64_t max_concurrent; /* jobs running at once; 0 = no limit */
+    bool reject_at_limit;   /* a trigger at the limit fails instead of waiting */
     batch_run_fn run;
     void *platform;
 } batch_config;
@@ -93,6 +99,7 @@ typedef struct batch_rep {
                                           its trigger until it could start (a run slot or the
                                           cluster was busy): the overload test */
     uint64_t count_triggers;           /* jobs started because batch_items were pending */
+    uint64_t rejected;                 /* triggers of the horizon refused at the run limit */
     double latency_q_s[6];             /* p50 p90 p95 p99 p999 max of this replication */
     double usage[BATCH_MAX_USAGE];     /* the platform's usage metrics (DPU-hours, ...) */
     double cost_usd;                   /* the horizon's bill */
@@ -112,6 +119,7 @@ typedef struct batch_summary_spec {
     size_t n_usage;
     const char *delay_path;                /* "startup_s.mean", ...; NULL to leave it out */
     bool with_timeouts;                    /* report `timeouts` (jobs killed) */
+    bool with_rejected;                    /* report `rejected_runs` (triggers refused) */
     /* What would let the platform keep up, when jobs need `factor` times the capacity. */
     void (*overload_hint)(const scenario *s, double factor, char *buf, size_t len);
 } batch_summary_spec;

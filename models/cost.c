@@ -87,6 +87,11 @@ double cost_glue_billed_s(const char *version, double run_s) {
     return billed > minimum_s ? billed : minimum_s;
 }
 
+double cost_glue_python_shell_billed_s(double run_s) {
+    double billed = ceil(run_s - 1e-9);
+    return billed > 60.0 ? billed : 60.0;
+}
+
 double cost_glue_usd(const pricing_table *p, double dpu_s, scn_exec_class execution_class) {
     double rate = execution_class == SCN_EXEC_FLEX ? p->glue_flex_usd_per_dpu_hour
                                                    : p->glue_usd_per_dpu_hour;

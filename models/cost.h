@@ -66,6 +66,9 @@ int64_t cost_lambda_async_requests(double payload_kb);
 /* Billed seconds of one job run: per second, with the version's minimum (600 s for 0.9/1.0,
  * 60 s for 2.0 and later). */
 double cost_glue_billed_s(const char *version, double run_s);
+/* Billed seconds of one Python shell job run: per second, 1-minute minimum, whatever the
+ * version (https://aws.amazon.com/glue/pricing/). */
+double cost_glue_python_shell_billed_s(double run_s);
 /* USD for DPU-seconds already billed (sum of billed_s x DPUs), standard or flex. */
 double cost_glue_usd(const pricing_table *p, double dpu_s, scn_exec_class execution_class);
 

@@ -177,6 +177,7 @@ typedef enum scn_glue_worker {
     SCN_GLUE_G025X, SCN_GLUE_G1X, SCN_GLUE_G2X, SCN_GLUE_G4X, SCN_GLUE_G8X
 } scn_glue_worker;
 typedef enum scn_exec_class { SCN_EXEC_STANDARD, SCN_EXEC_FLEX } scn_exec_class;
+typedef enum scn_glue_job_type { SCN_GLUE_SPARK, SCN_GLUE_PYTHON_SHELL } scn_glue_job_type;
 
 /* A batch trigger (glue.trigger, emr.trigger): every period, or when batch_items have queued;
  * both may be set, the first to match starts a job. */
@@ -187,6 +188,10 @@ typedef struct scn_batch_trigger {
 
 typedef struct scn_glue {
     bool present;
+    scn_glue_job_type job_type; /* default spark */
+    double python_shell_dpu;  /* python_shell: 0.0625 (default) or 1 */
+    bool job_run_queuing;     /* default false (AWS's): a run started at the limit fails */
+    bool auto_scaling;        /* default false: Spark on Glue 3.0+, bills the workers it uses */
     char version[8];          /* "0.9" "1.0" "2.0" "3.0" "4.0" "5.0", default "4.0" */
     scn_glue_worker worker_type; /* default G.1X */
     double dpu_per_worker;    /* derived from worker_type */
@@ -196,7 +201,7 @@ typedef struct scn_glue {
     scn_dist startup;         /* seconds; default by version (see scenario_rules.c) */
     double efficiency;        /* (0,1], default 0.6 */
     int64_t max_concurrent_runs; /* >= 1, default 1 */
-    sim_time_us timeout_us;   /* default 48h, 1min..48h */
+    sim_time_us timeout_us;   /* default 48h, 1min..7d */
 } scn_glue;
 
 /* ---- emr ---- */

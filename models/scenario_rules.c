@@ -26,6 +26,7 @@ _Static_assert(sizeof(scn_routing) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_on_failure) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_glue_worker) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_exec_class) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_glue_job_type) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_emr_deployment) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_emr_mode) == sizeof(int), "enum size");
 
@@ -53,6 +54,7 @@ static const char *const ON_FAILURE_NAMES[] = {"dlq", "drop", NULL};
 static const char *const GLUE_WORKER_NAMES[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X", NULL};
 static const double GLUE_DPU_PER_WORKER[] = {0.25, 1, 2, 4, 8}; /* AWS-REFERENCE.md, Glue */
 static const char *const EXEC_CLASS_NAMES[] = {"standard", "flex", NULL};
+static const char *const GLUE_JOB_TYPE_NAMES[] = {"spark", "python_shell", NULL};
 static const char *const GLUE_VERSIONS[] = {"0.9", "1.0", "2.0", "3.0", "4.0", "5.0", NULL};
 static const char *const DEPLOYMENT_NAMES[] = {"ec2", "serverless", NULL};
 static const char *const EMR_MODE_NAMES[] = {"persistent", "transient", NULL};
@@ -73,6 +75,8 @@ static bool uses_async(const scenario *s)
 static bool uses_kinesis(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_KINESIS; }
 static bool uses_sqs(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_SQS; }
 static bool uses_serverless(const scenario *s) { return s->emr.deployment == SCN_EMR_SERVERLESS; }
+static bool uses_spark(const scenario *s) { return s->glue.job_type == SCN_GLUE_SPARK; }
+static bool uses_python_shell(const scenario *s) { return s->glue.job_type == SCN_GLUE_PYTHON_SHELL; }
 
 /* ---- custom values and rules, defined after the tables ---- */
 static const scn_custom MAX_LIFETIME, RESERVED, PROVISIONED, GLUE_VERSION;
@@ -356,6 +360,15 @@ static const scn_field emr_trigger_fields[] = {TRIGGER_FIELDS(emr)};
 static const scn_section emr_trigger_section = SECTION_OF(emr_trigger_fields, check_trigger);
 
 static const scn_field glue_fields[] = {
+    /* capsim's key (AWS: Command.Name glueetl or pythonshell). Python shell jobs run one Python
+     * process on 1/16 or 1 DPU (MaxCapacity), billed per second with a 1-minute minimum at the
+     * DPU-hour rate (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-job.html,
+     * https://aws.amazon.com/glue/pricing/). */
+    {"job_type", SCN_T_ENUM, S(glue.job_type), NO, .names = GLUE_JOB_TYPE_NAMES, .def = "spark",
+     .help = "spark (an ETL job on workers) or python_shell (one Python process)"},
+    {"python_shell_dpu", SCN_T_NUMBER, S(glue.python_shell_dpu), NO, RANGE(0.0625, 1),
+     .def = "0.0625", .applies = uses_python_shell,
+     .help = "python_shell: 0.0625 (1/16 DPU: 1 GB) or 1 DPU (4 vCPU, 16 GB)"},
     /* 4.0: the version AWS's console proposes for new Spark jobs (as of the format, version 1).
      * .names is only read by `capsim schema` (GLUE_VERSION checks the same list). */
     {"version", SCN_T_CUSTOM, S(glue.version), NO, .custom = &GLUE_VERSION, .def = "\"4.0\"",
@@ -364,11 +377,20 @@ static const scn_field glue_fields[] = {
      * G.025X (0.25 DPU) is for Glue streaming jobs only; capsim's Glue jobs are batch ETL jobs,
      * so check_glue refuses it, as AWS would for a batch job. */
     {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = GLUE_WORKER_NAMES,
-     .def = "G.1X", .help = "worker size: 1, 2, 4 or 8 DPU per worker (G.025X: streaming only)"},
-    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10",
-     .help = "workers per job run"},
+     .def = "G.1X", .applies = uses_spark,
+     .help = "worker size: 1, 2, 4 or 8 DPU per worker (G.025X: streaming only)"},
+    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10", .applies = uses_spark,
+     .help = "workers per job run (the most, with auto_scaling)"},
     {"execution_class", SCN_T_ENUM, S(glue.execution_class), NO, .names = EXEC_CLASS_NAMES,
      .def = "standard", .help = "flex runs on spare capacity at a lower price"},
+    /* AWS's default is off: a run started at the limit fails (Job.JobRunQueuingEnabled,
+     * StartJobRun: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html). */
+    {"job_run_queuing", SCN_T_BOOL, S(glue.job_run_queuing), NO, .def = "false",
+     .help = "a run started at max_concurrent_runs waits instead of failing"},
+    /* Glue 3.0+ Spark jobs scale executors with the work and bill the DPUs in use
+     * (https://docs.aws.amazon.com/glue/latest/dg/auto-scaling.html). */
+    {"auto_scaling", SCN_T_BOOL, S(glue.auto_scaling), NO, .def = "false", .applies = uses_spark,
+     .help = "use (and bill) only the workers a batch needs, up to workers"},
     /* SCENARIO-FORMAT.md's example: a job every 15 minutes. */
     {"trigger", SCN_T_SECTION, 0, NO, .sub = &glue_trigger_section, .def = "{every: 15min}",
      .help = "when a job starts; the first match starts it"},
@@ -380,7 +402,8 @@ static const scn_field glue_fields[] = {
     {"efficiency", SCN_T_NUMBER, S(glue.efficiency), NO, ABOVE_UPTO(0, 1), .def = "0.6",
      .help = "useful share of the workers' vCPU-seconds"},
     {"max_concurrent_runs", SCN_T_INT, S(glue.max_concurrent_runs), NO, ATLEAST(1), .def = "1",
-     .help = "a trigger while at the limit waits for the running job"},
+     .help = "a trigger at the limit fails (its items wait for the next run), or waits with "
+             "job_run_queuing"},
     /* AWS's job timeout: 2,880 minutes (48 h) by default, at most 10,080 minutes (7 days)
      * (Glue API, Job.Timeout: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-job.html). */
     {"timeout", SCN_T_DURATION, S(glue.timeout_us), NO, RANGE(1 * US_MIN, 10080 * US_MIN),
@@ -898,6 +921,10 @@ static const char *const glue_rules[] = {
     "so it is refused.",
     "`execution_class: flex` needs version 3.0 or later and worker type `G.1X` or `G.2X`, as AWS "
     "requires.",
+    "`job_type: python_shell` runs one Python process on `python_shell_dpu` (0.0625 or 1): it "
+    "takes no `worker_type`, `workers`, `auto_scaling` or Flex; `python_shell_dpu` is for "
+    "Python shell jobs only.",
+    "`auto_scaling` needs version 3.0 or later.",
     "`startup` defaults to `" GLUE_STARTUP_BEFORE_2 "` before version 2.0, and to `"
     GLUE_STARTUP_FROM_2 "` from 2.0.",
     NULL};
@@ -913,7 +940,31 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
     bool before_3 = strcmp(g->version, "3.0") < 0;
     bool small_or_large = g->worker_type != SCN_GLUE_G1X && g->worker_type != SCN_GLUE_G2X;
     char sub[SCN_PATH_LEN];
-    if (map && scn_section_ok(w)) {
+    bool spark = g->job_type == SCN_GLUE_SPARK;
+    if (map && scn_section_ok(w) && !spark) {
+        /* Python shell jobs: MaxCapacity 0.0625 or 1, no workers, no Flex (Job API, above). */
+        static const char *const spark_only[] = {"worker_type", "workers", "auto_scaling"};
+        for (size_t i = 0; i < COUNT(spark_only); i++) {
+            snprintf(sub, sizeof sub, "%s.%s", path, spark_only[i]);
+            if (scn_map_get(w, map, spark_only[i]))
+                scn_error_key(w, sub, map, "only Spark jobs take it; a Python shell job runs on "
+                              "python_shell_dpu (0.0625 or 1)");
+        }
+        snprintf(sub, sizeof sub, "%s.python_shell_dpu", path);
+        if (g->python_shell_dpu != 0.0625 && g->python_shell_dpu != 1.0)
+            scn_error_key(w, sub, map, "%g is not a Python shell capacity: 0.0625 (1/16 DPU) or 1",
+                          g->python_shell_dpu);
+        snprintf(sub, sizeof sub, "%s.execution_class", path);
+        if (g->execution_class == SCN_EXEC_FLEX)
+            scn_error_key(w, sub, map, "flex is for Spark (glueetl) jobs, not Python shell jobs");
+    }
+    if (map && scn_section_ok(w) && spark) {
+        snprintf(sub, sizeof sub, "%s.python_shell_dpu", path);
+        if (scn_map_get(w, map, "python_shell_dpu"))
+            scn_error_key(w, sub, map, "is for job_type: python_shell");
+        snprintf(sub, sizeof sub, "%s.auto_scaling", path);
+        if (g->auto_scaling && before_3)
+            scn_error_key(w, sub, map, "needs Glue 3.0 or later (version is \"%s\")", g->version);
         /* Worker types and the Flex class, as AWS's Job API accepts them
          * (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-job.html: WorkerType,
          * ExecutionClass). */
@@ -935,8 +986,10 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
     }
     if (!scn_map_get(w, map, "startup")) {
         /* The defaults and their sources are above check_glue. */
-        scn_field f = glue_fields[5];
-        SIM_ASSERT(!strcmp(f.key, "startup"));
+        size_t k = 0;
+        while (strcmp(glue_fields[k].key, "startup") != 0)
+            k++;
+        scn_field f = glue_fields[k];
         f.def = strcmp(g->version, "2.0") < 0 ? GLUE_STARTUP_BEFORE_2 : GLUE_STARTUP_FROM_2;
         snprintf(sub, sizeof sub, "%s.startup", path);
         scn_apply(w, &f, NULL, base, sub);
