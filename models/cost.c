@@ -109,6 +109,18 @@ double cost_emr_ec2_usd(const pricing_table *p, const char *instance_type, doubl
     return instance_s / 3600.0 * (i->ec2_usd_per_hour + i->emr_usd_per_hour);
 }
 
+double cost_emr_ec2_market_usd(const pricing_table *p, const char *instance_type,
+                               double instance_s, double discount) {
+    const pricing_instance *i = pricing_find_instance(p, instance_type);
+    if (!i) return NAN;
+    return instance_s / 3600.0 * (i->ec2_usd_per_hour * (1.0 - discount) + i->emr_usd_per_hour);
+}
+
+#define EBS_SECONDS_PER_MONTH (30.0 * 86400.0)
+double cost_emr_ebs_usd(const pricing_table *p, double gb_s) {
+    return gb_s / EBS_SECONDS_PER_MONTH * p->emr_ebs_usd_per_gb_month;
+}
+
 double cost_emr_serverless_usd(const pricing_table *p, double vcpu_s, double gb_s,
                                double storage_gb_s) {
     return vcpu_s / 3600.0 * p->emr_serverless_usd_per_vcpu_hour +

@@ -207,6 +207,7 @@ typedef struct scn_glue {
 /* ---- emr ---- */
 typedef enum scn_emr_deployment { SCN_EMR_EC2, SCN_EMR_SERVERLESS } scn_emr_deployment;
 typedef enum scn_emr_mode { SCN_EMR_PERSISTENT, SCN_EMR_TRANSIENT } scn_emr_mode;
+typedef enum scn_market { SCN_MARKET_ON_DEMAND, SCN_MARKET_SPOT } scn_market;
 
 typedef struct scn_emr {
     bool present;
@@ -214,6 +215,11 @@ typedef struct scn_emr {
     scn_emr_mode mode;             /* default persistent */
     char instance_type[32];        /* default m5.xlarge */
     int64_t core_nodes;            /* >= 1, default 2 */
+    int64_t task_nodes;            /* compute-only nodes, default 0 */
+    scn_market task_market;        /* default on_demand */
+    double spot_discount;          /* share off the EC2 On-Demand price, default 0.6 */
+    double spot_interruptions_per_s; /* per Spot instance, default 0.05/30d */
+    double ebs_gb_per_node;        /* EBS storage per instance, default 0 */
     scn_dist provisioning;         /* seconds, default uniform 6min..10min */
     scn_batch_trigger trigger;     /* default every 1h */
     double efficiency;             /* (0,1], default 0.7 */
@@ -223,6 +229,8 @@ typedef struct scn_emr {
     int64_t sl_workers;            /* default 10 */
     scn_dist sl_startup;           /* seconds, default constant 90s */
     int64_t sl_pre_initialized;    /* workers kept initialised, default 0 */
+    bool sl_auto_stop;             /* the application stops when idle, default true */
+    sim_time_us sl_idle_timeout_us;/* ... after this long, default 15min */
 } scn_emr;
 
 /* ---- pricing, lesson ---- */

@@ -29,6 +29,7 @@ _Static_assert(sizeof(scn_exec_class) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_glue_job_type) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_emr_deployment) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_emr_mode) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_market) == sizeof(int), "enum size");
 
 #define S(member) offsetof(scenario, member)
 #define NO SCN_NO_OFF
@@ -58,6 +59,7 @@ static const char *const GLUE_JOB_TYPE_NAMES[] = {"spark", "python_shell", NULL}
 static const char *const GLUE_VERSIONS[] = {"0.9", "1.0", "2.0", "3.0", "4.0", "5.0", NULL};
 static const char *const DEPLOYMENT_NAMES[] = {"ec2", "serverless", NULL};
 static const char *const EMR_MODE_NAMES[] = {"persistent", "transient", NULL};
+static const char *const MARKET_NAMES[] = {"on_demand", "spot", NULL};
 
 /* ---- when the writer prints a key (it must not print keys that would not load back) ---- */
 static bool uses_rate(const scenario *s)
@@ -75,6 +77,11 @@ static bool uses_async(const scenario *s)
 static bool uses_kinesis(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_KINESIS; }
 static bool uses_sqs(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_SQS; }
 static bool uses_serverless(const scenario *s) { return s->emr.deployment == SCN_EMR_SERVERLESS; }
+static bool uses_spot(const scenario *s)
+{
+    return s->emr.deployment == SCN_EMR_EC2 && s->emr.task_nodes > 0 &&
+           s->emr.task_market == SCN_MARKET_SPOT;
+}
 static bool uses_spark(const scenario *s) { return s->glue.job_type == SCN_GLUE_SPARK; }
 static bool uses_python_shell(const scenario *s) { return s->glue.job_type == SCN_GLUE_PYTHON_SHELL; }
 
@@ -422,7 +429,13 @@ static const scn_field serverless_fields[] = {
     {"startup", SCN_T_DIST_DURATION, S(emr.sl_startup), NO, .def = "90s",
      .help = "time to start the workers that are not pre-initialized"},
     {"pre_initialized", SCN_T_INT, S(emr.sl_pre_initialized), NO, ATLEAST(0), .def = "0",
-     .help = "workers kept initialised, billed for the whole horizon"},
+     .help = "workers kept initialised, billed while the application runs"},
+    /* AWS's defaults: auto-stop on, after 15 idle minutes (idleTimeoutMinutes 1..10080:
+     * https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-behavior.html). */
+    {"auto_stop", SCN_T_BOOL, S(emr.sl_auto_stop), NO, .def = "true",
+     .help = "the application (and its pre-initialized workers) stops when idle"},
+    {"idle_timeout", SCN_T_DURATION, S(emr.sl_idle_timeout_us), NO, RANGE(US_MIN, 10080 * US_MIN),
+     .def = "15min", .help = "how long the application stays up without jobs (auto_stop)"},
 };
 static const scn_section serverless_section = SECTION_OF(serverless_fields, NULL);
 
@@ -436,6 +449,25 @@ static const scn_field emr_fields[] = {
      .def = "m5.xlarge", .help = "EC2 instance type, priced from the pricing table"},
     {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, ATLEAST(1), .def = "2",
      .help = "core nodes, plus one primary node"},
+    /* Task nodes: compute only, the usual place for Spot instances (the primary and core nodes
+     * hold the cluster and HDFS). */
+    {"task_nodes", SCN_T_INT, S(emr.task_nodes), NO, ATLEAST(0), .def = "0",
+     .help = "task nodes (compute only), of the same instance type"},
+    {"task_market", SCN_T_ENUM, S(emr.task_market), NO, .names = MARKET_NAMES,
+     .def = "on_demand", .help = "task nodes On-Demand or Spot"},
+    /* capsim's keys: Spot prices move with the market (AWS: "up to 90%" off On-Demand; the Spot
+     * Instance Advisor shows each type's savings and interruption frequency band, the lowest
+     * "<5%" a month: https://aws.amazon.com/ec2/spot/instance-advisor/). Defaults: 60 % off and
+     * 5 % a month, assumptions to replace with the advisor's figures for the chosen type. */
+    {"spot_discount", SCN_T_NUMBER, S(emr.spot_discount), NO, RANGE(0, 0.95), .def = "0.6",
+     .applies = uses_spot, .help = "Spot: share saved on the EC2 price (the EMR fee is not)"},
+    {"spot_interruptions", SCN_T_RATE, S(emr.spot_interruptions_per_s), NO, ATLEAST(0),
+     .def = "0.05/30d", .applies = uses_spot,
+     .help = "Spot: interruptions per instance and time; each node is replaced"},
+    /* EBS volumes attached to every instance, billed per GB-month (capsim's key; 0: not
+     * priced). */
+    {"ebs_per_node", SCN_T_SIZE_GB, S(emr.ebs_gb_per_node), NO, ATLEAST(0), .def = "0GB",
+     .help = "EBS storage per instance, billed per GB-month"},
     /* "5-10 minutes is the common figure" (unconfirmed, AWS-REFERENCE.md), per the header. */
     {"provisioning", SCN_T_DIST_DURATION, S(emr.provisioning), NO,
      .def = "{dist: uniform, min: 6min, max: 10min}", .help = "time to start a transient cluster"},
@@ -998,6 +1030,7 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
 
 static const char *const emr_rules[] = {
     "`instance_type` must be in the pricing table (`pricing.table`).",
+    "`spot_discount` and `spot_interruptions` are read with `task_market: spot` and task nodes.",
     "`serverless` is read with `deployment: serverless`; its `pre_initialized` <= its `workers`.",
     NULL};
 

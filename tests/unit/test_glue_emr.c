@@ -246,6 +246,73 @@ static void test_emr_serverless(void **state) {
     run_free(&res);
 }
 
+/* EMR Serverless auto-stop (AWS's default: after 15 idle minutes). Jobs every hour for 3 hours
+ * (at 1h, 2h, 3h), 2 workers all pre-initialized, a 90 s cold start, 180 s of processing. The
+ * application is up from t = 0, stops at 15 min idle, restarts cold with the job at 1h (ends at
+ * 1h + 270 s), stops 15 minutes later, and so on: pre-initialized capacity is billed for 900 +
+ * 1170 + 1170 s (the restart at 3h is at the horizon's end) instead of the 3 hours, and every job
+ * starts cold. Without auto-stop: 3 hours, and warm starts. */
+static void test_emr_serverless_auto_stop(void **state) {
+    (void)state;
+    static const char yaml[] =
+        "name: t\nhorizon: 3h\n"
+        "workload:\n  arrivals: {process: constant, rate: 2/min}\n  work: {cpu: 4s, io: 2s}\n"
+        "emr:\n  deployment: serverless\n  efficiency: 0.5\n  trigger: {every: 1h}\n"
+        "  serverless: {vcpu: 4, memory: 16GB, workers: 2, startup: 90s, pre_initialized: 2}\n";
+    run_result res;
+    run_yaml(&res, yaml, NULL, 0);
+    double up_h = (900 + 1170 + 1170) / 3600.0;
+    assert_double_near(metric(&res, "emr", "pre_initialized_hours"), up_h, 1e-12);
+    assert_double_near(metric(&res, "emr", "vcpu_hours"), 2 * 4 * up_h, 1e-12);
+    assert_double_near(metric(&res, "emr", "gb_hours"), 2 * 16 * up_h, 1e-12);
+    assert_double_near(metric(&res, "emr", "startup_s.mean"), 90, 1e-9);
+    assert_double_near(metric(&res, "emr", "cost_usd.total"),
+                       8 * up_h * SL_USD_PER_VCPU_H + 32 * up_h * SL_USD_PER_GB_H, 1e-9);
+    run_free(&res);
+    const char *const always[] = {"emr.serverless.auto_stop=false"};
+    run_yaml(&res, yaml, always, 1);
+    assert_double_near(metric(&res, "emr", "pre_initialized_hours"), 3, 1e-12);
+    assert_double_near(metric(&res, "emr", "vcpu_hours"), 2 * 4 * 3.0, 1e-12);
+    assert_double_near(metric(&res, "emr", "startup_s.mean"), EMR_SERVERLESS_WARM_START_S, 1e-9);
+    run_free(&res);
+}
+
+/* Task nodes on a persistent cluster, On-Demand or Spot, and EBS. The reference cluster (2 core
+ * m5.xlarge + primary, efficiency 0.5) with 2 task nodes processes each 180 vCPU-s batch on 4
+ * nodes (22.5 s instead of 45 s) and bills 5 instances for the hour. Spot task nodes at 60 % off
+ * the EC2 price (the EMR fee in full), never interrupted: 3 x ($0.192 + $0.048) + 2 x ($0.192 x
+ * 0.4 + $0.048). Interrupted once an hour each with a 6-minute replacement, they are up 1 / 1.1
+ * of the time. EBS: 100 GB on each of 3 instances for an hour, $0.08 per GB-month of 30 days. */
+static void test_emr_task_nodes_spot_ebs(void **state) {
+    (void)state;
+    run_result res;
+    const char *const od[] = {"emr.task_nodes=2"};
+    run_yaml(&res, REFERENCE, od, 1);
+    assert_double_near(metric(&res, "emr", "instance_hours"), 5, 1e-12);
+    assert_double_near(metric(&res, "emr", "cost_usd.total"), 5 * M5_XLARGE_USD_PER_H, 1e-9);
+    assert_double_near(metric(&res, "emr", "latency_s.mean"), REF_WAIT_MEAN_S + 22.5, 1e-6);
+    run_free(&res);
+    const char *const spot[] = {"emr.task_nodes=2", "emr.task_market=spot",
+                                "emr.spot_interruptions=0/h"};
+    run_yaml(&res, REFERENCE, spot, 3);
+    assert_double_near(metric(&res, "emr", "cost_usd.total"),
+                       3 * M5_XLARGE_USD_PER_H + 2 * (0.192 * 0.4 + 0.048), 1e-9);
+    assert_double_near(metric(&res, "emr", "latency_s.mean"), REF_WAIT_MEAN_S + 22.5, 1e-6);
+    run_free(&res);
+    const char *const interrupted[] = {"emr.task_nodes=2", "emr.task_market=spot",
+                                       "emr.spot_interruptions=1/h", "emr.provisioning=6min"};
+    run_yaml(&res, REFERENCE, interrupted, 4);
+    double a = 1.0 / 1.1;
+    assert_double_near(metric(&res, "emr", "latency_s.mean"),
+                       REF_WAIT_MEAN_S + 180.0 / ((2 + 2 * a) * 4 * 0.5), 1e-5);
+    run_free(&res);
+    const char *const ebs[] = {"emr.ebs_per_node=100GB"};
+    run_yaml(&res, REFERENCE, ebs, 1);
+    assert_double_near(metric(&res, "emr", "cost_usd.total"),
+                       3 * M5_XLARGE_USD_PER_H + 3 * 100 * 3600.0 / (30 * 86400.0) * 0.08, 1e-9);
+    run_free(&res);
+}
+
 /* One job of 30 s (10 s start-up + 20 s of work): billed 60 s on Glue 2.0 and later, 600 s on
  * 0.9/1.0; Flex at its own rate; longer runs by the second. */
 static void test_glue_minimum_billing(void **state) {
@@ -595,6 +662,8 @@ int main(void) {
         cmocka_unit_test(test_emr_serverless),
         cmocka_unit_test(test_glue_minimum_billing),
         cmocka_unit_test(test_glue_max_concurrent_runs),
+        cmocka_unit_test(test_emr_serverless_auto_stop),
+        cmocka_unit_test(test_emr_task_nodes_spot_ebs),
         cmocka_unit_test(test_glue_rejected_runs_drain),
         cmocka_unit_test(test_glue_python_shell),
         cmocka_unit_test(test_glue_auto_scaling),
