@@ -79,6 +79,7 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
     if (counted) {
         o->jobs++;
         o->timeouts += oc.killed;
+        services_end_batch(m->s, m->s->pricing_table, &o->svc, (double)m->pending_counted);
         sim_moments_add(&o->delay_s, sim_time_to_s(oc.delay_us));
         sim_trend_add(&o->wait_trend, trigger_us,
                       sim_time_to_s(m->now_us - trigger_us + oc.queue_us));
@@ -148,6 +149,7 @@ static int on_arrival(batch_sim *m, const wl_item *item) {
         o->wl_mb += item->size_mb;
         o->items++;
         m->pending_counted++;
+        services_add_item(m->s, m->s->pricing_table, &o->svc, item->size_mb, item->records, true);
     }
     m->pending_items++;
     m->pending_work_s += item->cpu_s + item->io_s;
@@ -267,6 +269,14 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     return rc;
 }
 
+void batch_finish_bill(const scenario *s, const pricing_table *p, batch_rep *out) {
+    services_usage svc = out->svc;
+    svc.runs = (double)out->jobs;
+    services_price(s, p, &svc, sim_time_to_s(s->horizon_us), false, &out->cost_services);
+    out->cost_capacity = out->cost_platform_capacity + out->cost_services.capacity;
+    out->cost_usd = out->cost_compute + out->cost_ebs + out->cost_services.total;
+}
+
 /* ---------------------------------------------------------------- summary */
 
 typedef double (*rep_getter)(const batch_rep *r, size_t arg);
@@ -294,6 +304,15 @@ GETTER(delay_mean, r->delay_s.n ? r->delay_s.mean : NAN)
 GETTER(latency_mean, r->latency_s.n ? r->latency_s.mean : NAN)
 GETTER(latency_q, r->latency_q_s[arg])
 GETTER(cost_total, r->cost_usd)
+GETTER(cost_compute, r->cost_compute)
+GETTER(cost_ebs, r->cost_ebs)
+GETTER(cost_kinesis, r->cost_services.kinesis)
+GETTER(cost_sqs, r->cost_services.sqs)
+GETTER(cost_s3, r->cost_services.s3)
+GETTER(cost_step_functions, r->cost_services.step_functions)
+GETTER(cost_logs, r->cost_services.logs)
+GETTER(cost_capacity, r->cost_capacity)
+GETTER(cost_usage, r->cost_usd - r->cost_capacity)
 GETTER(cost_per_1k_items, r->items ? r->cost_usd / (double)r->items * 1000.0 : 0.0)
 #undef GETTER
 
@@ -356,6 +375,26 @@ int batch_summarize(const scenario *s, const batch_summary_spec *spec, const bat
                      pool->n ? sim_time_to_s(pool->max) : NAN);
 #undef Q
     rc |= add_metric(sec, "cost_usd.total", REPORT_REAL, reps, n, x, get_cost_total, 0, none);
+    /* The platform's own charges, the services' lines, then declared capacity and usage. */
+    rc |= add_metric(sec, "cost_usd.compute", REPORT_REAL, reps, n, x, get_cost_compute, 0, none);
+    if (spec->with_ebs)
+        rc |= add_metric(sec, "cost_usd.ebs", REPORT_REAL, reps, n, x, get_cost_ebs, 0, none);
+    services_lines used = services_used(s);
+    if (used.kinesis)
+        rc |= add_metric(sec, "cost_usd.kinesis", REPORT_REAL, reps, n, x, get_cost_kinesis, 0,
+                         none);
+    if (used.sqs)
+        rc |= add_metric(sec, "cost_usd.sqs", REPORT_REAL, reps, n, x, get_cost_sqs, 0, none);
+    if (used.s3)
+        rc |= add_metric(sec, "cost_usd.s3", REPORT_REAL, reps, n, x, get_cost_s3, 0, none);
+    if (used.step_functions)
+        rc |= add_metric(sec, "cost_usd.step_functions", REPORT_REAL, reps, n, x,
+                         get_cost_step_functions, 0, none);
+    if (used.logs)
+        rc |= add_metric(sec, "cost_usd.logs", REPORT_REAL, reps, n, x, get_cost_logs, 0, none);
+    rc |= add_metric(sec, "cost_usd.capacity", REPORT_REAL, reps, n, x, get_cost_capacity, 0,
+                     none);
+    rc |= add_metric(sec, "cost_usd.usage", REPORT_REAL, reps, n, x, get_cost_usage, 0, none);
     /* Glue and EMR have no monthly tiers or free tier: a month is the horizon's cost times the
      * horizons in a month. */
     double to_month = scenario_horizons_per_month(s);

@@ -48,8 +48,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/pricing.h"
 #include "models/report.h"
 #include "models/scenario.h"
+#include "models/services.h"
 #include "sim/stats.h"
 #include "sim/time.h"
 
@@ -102,8 +104,20 @@ typedef struct batch_rep {
     uint64_t rejected;                 /* triggers of the horizon refused at the run limit */
     double latency_q_s[6];             /* p50 p90 p95 p99 p999 max of this replication */
     double usage[BATCH_MAX_USAGE];     /* the platform's usage metrics (DPU-hours, ...) */
-    double cost_usd;                   /* the horizon's bill */
+    services_usage svc;                /* the services around the platform (services.h) */
+    /* The horizon's bill: the platform sets cost_compute (its own charges), cost_ebs and of
+     * those cost_platform_capacity (declared capacity: a persistent cluster, pre-initialized
+     * workers); batch_finish_bill adds the services and the totals. */
+    double cost_compute, cost_ebs, cost_platform_capacity;
+    services_bill cost_services;
+    double cost_capacity;              /* platform capacity + the services' */
+    double cost_usd;                   /* the horizon's bill, everything included */
 } batch_rep;
+
+/* Prices the services of a replication (its counted jobs are its runs) and fills cost_services,
+ * cost_capacity and cost_usd from the platform's cost_compute, cost_ebs and
+ * cost_platform_capacity. */
+void batch_finish_bill(const scenario *s, const pricing_table *p, batch_rep *out);
 
 /* Simulates one replication of the scenario's workload through a batch platform into *out,
  * adding its latencies (microseconds) into *pool under an OpenMP critical section. The caller
@@ -118,6 +132,7 @@ typedef struct batch_summary_spec {
     const char *usage_paths[BATCH_MAX_USAGE]; /* names of out->usage[i] ("dpu_hours") */
     size_t n_usage;
     const char *delay_path;                /* "startup_s.mean", ...; NULL to leave it out */
+    bool with_ebs;                         /* report cost_usd.ebs */
     bool with_timeouts;                    /* report `timeouts` (jobs killed) */
     bool with_rejected;                    /* report `rejected_runs` (triggers refused) */
     /* What would let the platform keep up, when jobs need `factor` times the capacity. */

@@ -175,8 +175,10 @@ int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication
         out->usage[EMR_USAGE_VCPU_HOURS] = e.vcpu_s / 3600.0;
         out->usage[EMR_USAGE_GB_HOURS] = e.gb_s / 3600.0;
         /* Storage: capsim does not model disk, which stays within the 20 GB each worker gets
-         * free. */
-        out->cost_usd = cost_emr_serverless_usd(p, e.vcpu_s, e.gb_s, 0.0);
+         * free. The pre-initialized workers are declared capacity. */
+        out->cost_compute = cost_emr_serverless_usd(p, e.vcpu_s, e.gb_s, 0.0);
+        out->cost_platform_capacity = cost_emr_serverless_usd(
+            p, pre * E->sl_vcpu * up_s, pre * E->sl_memory_gb * up_s, 0.0);
     } else {
         /* A persistent cluster runs, and is billed, for the whole horizon. */
         if (E->mode == SCN_EMR_PERSISTENT) {
@@ -185,10 +187,16 @@ int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication
         }
         out->usage[EMR_USAGE_INSTANCE_HOURS] = (e.instance_s + e.task_instance_s) / 3600.0;
         double discount = E->task_market == SCN_MARKET_SPOT ? E->spot_discount : 0.0;
-        out->cost_usd = cost_emr_ec2_usd(p, E->instance_type, e.instance_s) +
-                        cost_emr_ec2_market_usd(p, E->instance_type, e.task_instance_s, discount) +
-                        cost_emr_ebs_usd(p, E->ebs_gb_per_node * (e.instance_s + e.task_instance_s));
+        out->cost_compute =
+            cost_emr_ec2_usd(p, E->instance_type, e.instance_s) +
+            cost_emr_ec2_market_usd(p, E->instance_type, e.task_instance_s, discount);
+        out->cost_ebs =
+            cost_emr_ebs_usd(p, E->ebs_gb_per_node * (e.instance_s + e.task_instance_s));
+        /* A persistent cluster is declared capacity: billed whether it works or not. */
+        if (E->mode == SCN_EMR_PERSISTENT)
+            out->cost_platform_capacity = out->cost_compute + out->cost_ebs;
     }
+    batch_finish_bill(s, p, out);
     return SIM_OK;
 }
 
@@ -204,12 +212,13 @@ static void persistent_hint(const scenario *s, double factor, char *buf, size_t 
 
 int emr_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
                   report *r) {
-    static const batch_summary_spec ec2_persistent = {
+    batch_summary_spec ec2_persistent = {
         .platform = "emr", .usage_paths = {"instance_hours"}, .n_usage = 1,
-        .delay_path = "queue_s.mean", .overload_hint = persistent_hint};
-    static const batch_summary_spec ec2_transient = {
+        .delay_path = "queue_s.mean", .overload_hint = persistent_hint,
+        .with_ebs = s->emr.ebs_gb_per_node > 0};
+    batch_summary_spec ec2_transient = {
         .platform = "emr", .usage_paths = {"instance_hours"}, .n_usage = 1,
-        .delay_path = "provisioning_s.mean"};
+        .delay_path = "provisioning_s.mean", .with_ebs = s->emr.ebs_gb_per_node > 0};
     static const batch_summary_spec serverless = {
         .platform = "emr", .usage_paths = {"vcpu_hours", "gb_hours", "pre_initialized_hours"},
         .n_usage = 3, .delay_path = "startup_s.mean"};

@@ -108,7 +108,8 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
     gsl_rng_free(g.rng_startup);
     if (rc) return rc;
     out->usage[GLUE_USAGE_DPU_HOURS] = g.billed_dpu_s / 3600.0;
-    out->cost_usd = cost_glue_usd(p, g.billed_dpu_s, G->execution_class);
+    out->cost_compute = cost_glue_usd(p, g.billed_dpu_s, G->execution_class);
+    batch_finish_bill(s, p, out);
     return SIM_OK;
 }
 

@@ -650,6 +650,8 @@ static int replication_loop(lambda_sim *m) {
                 m->out->wl_records += (uint64_t)item.records;
                 m->out->wl_mb += item.size_mb;
                 m->out->items++;
+                services_add_item(m->s, m->s->pricing_table, &m->out->svc, item.size_mb,
+                                  item.records, false);
             }
             rc = stream ? lambda_stream_arrival(m, &item) : lambda_direct_arrival(m, &item);
         } else {
@@ -734,8 +736,13 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
     o->cost_init = bill.init / to_month;
     o->cost_provisioned = bill.provisioned / to_month;
     o->cost_ephemeral = bill.ephemeral / to_month;
-    o->cost_total = bill.total / to_month;
-    o->cost_per_month = bill.total;
+    /* The services around the function: not tiered, so the horizon's usage priced as is. */
+    services_usage svc = o->svc;
+    svc.runs = (double)o->invocations;
+    services_price(s, p, &svc, sim_time_to_s(s->horizon_us), true, &o->cost_services);
+    o->cost_total = bill.total / to_month + o->cost_services.total;
+    o->cost_per_month = bill.total + o->cost_services.total * to_month;
+    o->cost_capacity = o->cost_provisioned + o->cost_services.capacity;
     return SIM_OK;
 }
 
@@ -825,6 +832,13 @@ GETTER(cost_init, r->cost_init)
 GETTER(cost_provisioned, r->cost_provisioned)
 GETTER(cost_ephemeral, r->cost_ephemeral)
 GETTER(cost_per_month, r->cost_per_month)
+GETTER(cost_kinesis, r->cost_services.kinesis)
+GETTER(cost_sqs, r->cost_services.sqs)
+GETTER(cost_s3, r->cost_services.s3)
+GETTER(cost_step_functions, r->cost_services.step_functions)
+GETTER(cost_logs, r->cost_services.logs)
+GETTER(cost_capacity, r->cost_capacity)
+GETTER(cost_usage, r->cost_total - r->cost_capacity)
 GETTER(cost_per_1k_items, r->items ? r->cost_total / (double)r->items * 1000.0 : 0.0)
 #undef GETTER
 
@@ -984,6 +998,21 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
             rc |= add_metric(sec, "suppressed_inits", REPORT_COUNT, reps, n, x,
                              get_suppressed_inits, none);
     }
+    /* The services' lines (models/services.h), then declared capacity and usage apart. */
+    services_lines used = services_used(s);
+    if (used.kinesis)
+        rc |= add_metric(sec, "cost_usd.kinesis", REPORT_REAL, reps, n, x, get_cost_kinesis, none);
+    if (used.sqs)
+        rc |= add_metric(sec, "cost_usd.sqs", REPORT_REAL, reps, n, x, get_cost_sqs, none);
+    if (used.s3)
+        rc |= add_metric(sec, "cost_usd.s3", REPORT_REAL, reps, n, x, get_cost_s3, none);
+    if (used.step_functions)
+        rc |= add_metric(sec, "cost_usd.step_functions", REPORT_REAL, reps, n, x,
+                         get_cost_step_functions, none);
+    if (used.logs)
+        rc |= add_metric(sec, "cost_usd.logs", REPORT_REAL, reps, n, x, get_cost_logs, none);
+    rc |= add_metric(sec, "cost_usd.capacity", REPORT_REAL, reps, n, x, get_cost_capacity, none);
+    rc |= add_metric(sec, "cost_usd.usage", REPORT_REAL, reps, n, x, get_cost_usage, none);
     rc |= add_metric(sec, "cost_usd.per_month", REPORT_REAL, reps, n, x, get_cost_per_month, none);
     rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
                      none);

@@ -20,6 +20,7 @@
 #include "models/pricing.h"
 #include "models/report.h"
 #include "models/scenario.h"
+#include "models/services.h"
 #include "sim/diag.h"
 #include "sim/stats.h"
 
@@ -48,8 +49,11 @@ typedef struct lambda_rep {
     /* billing usage, exact: MB x billed milliseconds */
     uint64_t ondemand_mb_ms, init_mb_ms, provisioned_duration_mb_ms, ephemeral_mb_ms;
     double provisioned_configured_gb_s;
+    services_usage svc;     /* the services around the function (models/services.h) */
     /* cost of the horizon, USD */
     double cost_requests, cost_compute, cost_init, cost_provisioned, cost_ephemeral, cost_total;
+    services_bill cost_services;
+    double cost_capacity;   /* declared capacity: provisioned concurrency, Kinesis shards... */
     double cost_per_month; /* the month's bill at the simulated rate (monthly tiers, free tier) */
 } lambda_rep;
 

@@ -94,6 +94,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/lambda_internal.h"
+#include "models/services.h"
 #include "sim/error.h"
 
 enum {
@@ -707,6 +708,25 @@ static int sqs_arm(lambda_sim *m, bool *flag, sim_time_us at_us, int32_t kind) {
     return sim_calendar_schedule(&m->cal, at_us, kind, 0, 0, NULL);
 }
 
+/* SQS requests of receiving a batch: a ReceiveMessage per 10 messages, each counting the 64 KB
+ * chunks of its messages (models/services.h). */
+static void sqs_count_receives(lambda_sim *m, const item_list *batch) {
+    const stream_item *items = m->stream->items;
+    const pricing_table *p = m->s->pricing_table;
+    double kb = 0.0, requests = 0.0;
+    int n = 0;
+    for (int32_t i = batch->head; i >= 0; i = items[i].next) {
+        kb += (double)items[i].bytes / 1024.0;
+        if (++n == 10) {
+            requests += services_sqs_requests(p, kb);
+            kb = 0.0;
+            n = 0;
+        }
+    }
+    if (n > 0) requests += services_sqs_requests(p, kb);
+    m->out->svc.sqs_receives += requests;
+}
+
 /* Starts the batches the pollers may start now, scaling them up when messages wait. */
 static int sqs_dispatch(lambda_sim *m) {
     const scn_lambda *L = m->L;
@@ -754,6 +774,7 @@ static int sqs_dispatch(lambda_sim *m) {
         }
         record_iterator_age(m, &m->jobs[job]);
         for (int32_t i = batch.head; i >= 0; i = st->items[i].next) st->items[i].receives++;
+        if (m->jobs[job].counted) sqs_count_receives(m, &batch);
         st->slots[slot].items = batch;
         st->slots[slot].received_us = m->now_us;
         st->busy++;
@@ -780,10 +801,13 @@ static int sqs_done(lambda_sim *m, int32_t job, lambda_outcome outcome) {
     lambda_stream *st = m->stream;
     int32_t slot = m->jobs[job].owner;
     sim_time_us reinit_us = m->jobs[job].reinit_us;
+    bool counted = m->jobs[job].counted;
     lambda_job_free(m, job);
     st->busy--;
     item_list *batch = &st->slots[slot].items;
     if (outcome == LAMBDA_OK) {
+        /* DeleteMessageBatch of the processed messages (counted with the horizon's runs). */
+        if (counted) m->out->svc.sqs_deletes += services_sqs_delete_requests((double)batch->n);
         complete_list(m, batch);
         slot_free(st, slot);
         return sqs_dispatch(m);

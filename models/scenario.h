@@ -233,6 +233,24 @@ typedef struct scn_emr {
     sim_time_us sl_idle_timeout_us;/* ... after this long, default 15min */
 } scn_emr;
 
+/* ---- services around the compute (capsim's section, for the whole bill) ---- */
+typedef enum scn_source {
+    SCN_SOURCE_AUTO, SCN_SOURCE_NONE, SCN_SOURCE_KINESIS, SCN_SOURCE_SQS, SCN_SOURCE_S3
+} scn_source;
+typedef enum scn_kinesis_mode { SCN_KINESIS_PROVISIONED, SCN_KINESIS_ON_DEMAND } scn_kinesis_mode;
+
+typedef struct scn_services {
+    scn_source source;             /* as written, default auto */
+    scn_source resolved_source;    /* derived: auto resolved from lambda.trigger; never AUTO */
+    scn_kinesis_mode kinesis_mode; /* default provisioned */
+    int64_t kinesis_shards;        /* default lambda.kinesis.shards with trigger kinesis, else 1 */
+    double s3_gets_per_item;       /* default 1 with source s3, else 0 */
+    double s3_puts_per_item;       /* default 1 with source s3 (the upload), else 0 */
+    double sfn_transitions_per_run;/* per Lambda invocation or Glue/EMR job run, default 0 */
+    double logs_kb_per_invocation; /* CloudWatch Logs ingested per Lambda invocation, default 0 */
+    double logs_kb_per_job;        /* ... per Glue or EMR job run, default 0 */
+} scn_services;
+
 /* ---- pricing, lesson ---- */
 typedef struct scn_pricing {
     char table[256];      /* as written: a table name (default "aws-us-east-1") or a path */
@@ -268,6 +286,7 @@ typedef struct scenario {
     scn_lambda lambda;
     scn_glue glue;
     scn_emr emr;
+    scn_services services;
     scn_pricing pricing;
     scn_lesson lesson;
     scn_key_pos *keys;      /* every key present in the file or overrides (owned) */

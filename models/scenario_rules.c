@@ -30,6 +30,8 @@ _Static_assert(sizeof(scn_glue_job_type) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_emr_deployment) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_emr_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_market) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_source) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_kinesis_mode) == sizeof(int), "enum size");
 
 #define S(member) offsetof(scenario, member)
 #define NO SCN_NO_OFF
@@ -60,6 +62,8 @@ static const char *const GLUE_VERSIONS[] = {"0.9", "1.0", "2.0", "3.0", "4.0", "
 static const char *const DEPLOYMENT_NAMES[] = {"ec2", "serverless", NULL};
 static const char *const EMR_MODE_NAMES[] = {"persistent", "transient", NULL};
 static const char *const MARKET_NAMES[] = {"on_demand", "spot", NULL};
+static const char *const SOURCE_NAMES[] = {"auto", "none", "kinesis", "sqs", "s3", NULL};
+static const char *const KINESIS_MODE_NAMES[] = {"provisioned", "on_demand", NULL};
 
 /* ---- when the writer prints a key (it must not print keys that would not load back) ---- */
 static bool uses_rate(const scenario *s)
@@ -97,6 +101,7 @@ static void check_lambda(scn_walk *w, yaml_node_t *map, void *base, const char *
 static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_services(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 
 /* ================================================================ workload */
 
@@ -482,6 +487,52 @@ static const scn_field emr_fields[] = {
 };
 static const scn_section emr_section = SECTION_OF(emr_fields, check_emr);
 
+/* ================================================================ services */
+
+/* The services a pipeline pays for around the compute, priced as lines of each platform's cost
+ * (models/services.h). capsim's section: SCENARIO-FORMAT.md has none. */
+static const scn_field kinesis_stream_fields[] = {
+    {"mode", SCN_T_ENUM, S(services.kinesis_mode), NO, .names = KINESIS_MODE_NAMES,
+     .def = "provisioned", .help = "provisioned (shard-hours + PUT units) or on_demand (per GB)"},
+    {"shards", SCN_T_INT, S(services.kinesis_shards), NO, RANGE(1, 10000), .def = NULL,
+     .def_doc = "lambda.kinesis.shards with trigger: kinesis, else 1",
+     .help = "shards of the stream (provisioned mode)"},
+};
+static const scn_section kinesis_stream_section = SECTION_OF(kinesis_stream_fields, NULL);
+static const scn_field s3_requests_fields[] = {
+    {"gets_per_item", SCN_T_NUMBER, S(services.s3_gets_per_item), NO, RANGE(0, 1e6), .def = NULL,
+     .def_doc = "1 with source s3, else 0", .help = "GET requests per item (reading it)"},
+    {"puts_per_item", SCN_T_NUMBER, S(services.s3_puts_per_item), NO, RANGE(0, 1e6), .def = NULL,
+     .def_doc = "1 with source s3 (its upload), else 0",
+     .help = "PUT requests per item: its upload, plus what the pipeline writes"},
+};
+static const scn_section s3_requests_section = SECTION_OF(s3_requests_fields, NULL);
+static const scn_field sfn_fields[] = {
+    {"transitions_per_run", SCN_T_NUMBER, S(services.sfn_transitions_per_run), NO, RANGE(0, 1e6),
+     .def = "0", .help = "state transitions per Lambda invocation or Glue/EMR job run"},
+};
+static const scn_section sfn_section = SECTION_OF(sfn_fields, NULL);
+static const scn_field logs_fields[] = {
+    {"kb_per_invocation", SCN_T_NUMBER, S(services.logs_kb_per_invocation), NO, RANGE(0, 1e9),
+     .def = "0", .help = "log data ingested per Lambda invocation, KB"},
+    {"kb_per_job", SCN_T_NUMBER, S(services.logs_kb_per_job), NO, RANGE(0, 1e12), .def = "0",
+     .help = "log data ingested per Glue or EMR job run, KB"},
+};
+static const scn_section logs_section = SECTION_OF(logs_fields, NULL);
+static const scn_field services_fields[] = {
+    {"source", SCN_T_ENUM, S(services.source), NO, .names = SOURCE_NAMES, .def = "auto",
+     .help = "where items come from, priced on every platform (auto: from lambda.trigger)"},
+    {"kinesis", SCN_T_SECTION, 0, NO, .sub = &kinesis_stream_section,
+     .help = "the Kinesis data stream (source: kinesis)"},
+    {"s3", SCN_T_SECTION, 0, NO, .sub = &s3_requests_section,
+     .help = "S3 requests per item"},
+    {"step_functions", SCN_T_SECTION, 0, NO, .sub = &sfn_section,
+     .help = "a Standard state machine orchestrating each run"},
+    {"cloudwatch_logs", SCN_T_SECTION, 0, NO, .sub = &logs_section,
+     .help = "log data ingested into CloudWatch Logs"},
+};
+static const scn_section services_section = SECTION_OF(services_fields, check_services);
+
 /* ================================================================ pricing, lesson, top level */
 
 static const scn_field pricing_fields[] = {
@@ -535,6 +586,8 @@ static const scn_field root_fields[] = {
      .help = "simulate AWS Glue on the same workload"},
     {"emr", SCN_T_SECTION, 0, S(emr.present), .sub = &emr_section,
      .help = "simulate Amazon EMR on the same workload"},
+    {"services", SCN_T_SECTION, 0, NO, .sub = &services_section,
+     .help = "the services around the compute, priced for the whole bill (capsim's)"},
     {"pricing", SCN_T_SECTION, 0, NO, .sub = &pricing_section, .help = "which prices to apply"},
     {"lesson", SCN_T_SECTION, 0, S(lesson.present), .sub = &lesson_section,
      .help = "teaching text shown with the results"},
@@ -1045,6 +1098,51 @@ static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *pat
     }
 }
 
+static const char *const services_rules[] = {
+    "`source: auto` is `kinesis`, `sqs` or `s3` for a Lambda function with that trigger, else "
+    "`none`. The source is priced on every platform: each would read the same stream, queue "
+    "or bucket.",
+    "`kinesis.shards` defaults to `lambda.kinesis.shards` with `trigger: kinesis` (and must "
+    "equal it: it is the same stream), else to 1.",
+    "`s3.gets_per_item` and `s3.puts_per_item` default to 1 with source `s3` (the item's upload "
+    "and its read), else to 0.",
+    NULL};
+
+static void check_services(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    scenario *s = base;
+    scn_services *v = &s->services;
+    const scn_lambda *L = &s->lambda;
+    v->resolved_source = v->source;
+    if (v->source == SCN_SOURCE_AUTO) {
+        v->resolved_source = SCN_SOURCE_NONE;
+        if (L->present && L->trigger == SCN_TRIGGER_KINESIS)
+            v->resolved_source = SCN_SOURCE_KINESIS;
+        else if (L->present && L->trigger == SCN_TRIGGER_SQS)
+            v->resolved_source = SCN_SOURCE_SQS;
+        else if (L->present && L->trigger == SCN_TRIGGER_S3)
+            v->resolved_source = SCN_SOURCE_S3;
+    }
+    yaml_node_t *k = map ? scn_map_get(w, map, "kinesis") : NULL;
+    yaml_node_t *shards = k ? scn_map_get(w, k, "shards") : NULL;
+    bool lambda_stream = L->present && L->trigger == SCN_TRIGGER_KINESIS;
+    char sub[SCN_PATH_LEN];
+    if (!shards)
+        v->kinesis_shards = lambda_stream ? L->kinesis_shards : 1;
+    else if (lambda_stream && scn_section_ok(w) && v->kinesis_shards != L->kinesis_shards) {
+        snprintf(sub, sizeof sub, "%s.kinesis.shards", path);
+        scn_error_key(w, sub, map, "%lld differs from lambda.kinesis.shards (%lld): the "
+                      "function reads this stream; set the shards there",
+                      (long long)v->kinesis_shards, (long long)L->kinesis_shards);
+    }
+    yaml_node_t *s3 = map ? scn_map_get(w, map, "s3") : NULL;
+    double s3_default = v->resolved_source == SCN_SOURCE_S3 ? 1.0 : 0.0;
+    if (!s3 || !scn_map_get(w, s3, "gets_per_item"))
+        v->s3_gets_per_item = s3_default;
+    if (!s3 || !scn_map_get(w, s3, "puts_per_item"))
+        v->s3_puts_per_item = s3_default;
+}
+
 static bool is_table_name(const char *t)
 {
     if (!*t)
@@ -1131,6 +1229,7 @@ const char *const *scn_section_rules(const scn_section *sec)
         {&glue_trigger_section, trigger_rules},
         {&emr_section, emr_rules},
         {&emr_trigger_section, trigger_rules},
+        {&services_section, services_rules},
         {&pricing_section, pricing_rules},
     };
     for (size_t i = 0; i < COUNT(by_section); i++)
