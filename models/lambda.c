@@ -915,6 +915,35 @@ static void judge_overload(const scenario *s, const lambda_rep *reps, size_t n,
                   sizeof out->hint);
 }
 
+/* Where capsim is optimistic about Lambda, said beside the results when it matters:
+ * - a long backlog in the async queue: capsim's poller retries throttled events with a backoff
+ *   capped at 5 minutes and keeps each until max_event_age; under a long backlog AWS lengthens
+ *   its retry interval and may drop events before then ("Lambda retries ... with exponential
+ *   backoff"; https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html);
+ * - the free tier: per account (and shared by every function in it), while capsim gives it all
+ *   to this function (https://aws.amazon.com/lambda/pricing/);
+ * - arm64: capsim runs it at x86_64's speed; only the price differs. */
+#define LAMBDA_LONG_BACKLOG_S (15 * 60.0)
+static void note_optimism(const scenario *s, const lambda_pool *pool, const report_section *sec,
+                          report *r) {
+    const scn_lambda *L = &s->lambda;
+    bool async = L->trigger == SCN_TRIGGER_ASYNC || L->trigger == SCN_TRIGGER_S3 ||
+                 L->trigger == SCN_TRIGGER_EVENTBRIDGE;
+    double longest_s = pool->latency_us.n ? sim_time_to_s(pool->latency_us.max) : 0.0;
+    if (async && (sec->overload.overloaded || longest_s >= LAMBDA_LONG_BACKLOG_S))
+        report_add_note(r, "lambda: events waited up to %.0f min in the async queue; capsim "
+                        "retries them at most 5 minutes apart until max_event_age, but under a "
+                        "long backlog AWS lengthens its retry interval and may drop events "
+                        "sooner: expect worse on AWS", longest_s / 60.0);
+    if (s->pricing.free_tier)
+        report_add_note(r, "lambda: the free tier is per account and shared by all its "
+                        "functions; capsim gives all of it to this one (optimistic if others "
+                        "use it)");
+    if (L->architecture == SCN_ARCH_ARM64)
+        report_add_note(r, "lambda: arm64 is simulated at x86_64's speed (only its price "
+                        "differs); measure your code on Graviton before trusting the saving");
+}
+
 int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
                      const lambda_pool *pool, report *r) {
     double *x = calloc(n ? n : 1, sizeof *x);
@@ -1018,5 +1047,6 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
                      none);
     free(x);
     judge_overload(s, reps, n, &sec->overload);
+    note_optimism(s, pool, sec, r);
     return rc ? SIM_ENOMEM : SIM_OK;
 }

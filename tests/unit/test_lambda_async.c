@@ -212,6 +212,34 @@ static void test_max_lifetime(void **state) {
     test_run_free(&res);
 }
 
+static bool has_note(const test_run *res, const char *text) {
+    for (size_t i = 0; i < res->r.comparison.n_notes; i++)
+        if (strstr(res->r.comparison.notes[i], text)) return true;
+    return false;
+}
+
+/* Where capsim is optimistic, said beside the results: a long async backlog (AWS lengthens its
+ * retries and may drop events), the account-wide free tier, arm64 at x86_64's speed. */
+static void test_optimism_notes(void **state) {
+    (void)state;
+    test_run res;
+    /* 1,000 events of 60 s at once on 10 environments: the last waits about 100 minutes. */
+    test_run_yaml(&res, "name: t\nhorizon: 2h\nworkload:\n  arrivals: {process: constant, rate: 0/s}\n"
+                   "  bursts: [{at: 0s, count: 1000}]\n  work: {cpu: 60s}\n"
+                   "lambda:\n  memory: 1769MB\n  trigger: s3\n  cold_start: {init: 0s}\n"
+                   "  concurrency: {reserved: 10}\n");
+    assert_true(has_note(&res, "in the async queue"));
+    assert_false(has_note(&res, "free tier"));
+    assert_false(has_note(&res, "arm64"));
+    test_run_free(&res);
+    test_run_yaml(&res, "name: t\nhorizon: 1h\nworkload:\n  arrivals: {process: constant, rate: 1/s}\n"
+                   "lambda:\n  architecture: arm64\n  trigger: s3\npricing: {free_tier: true}\n");
+    assert_false(has_note(&res, "in the async queue"));
+    assert_true(has_note(&res, "free tier is per account"));
+    assert_true(has_note(&res, "arm64 is simulated at x86_64's speed"));
+    test_run_free(&res);
+}
+
 int main(void) {
     sim_init();
     const struct CMUnitTest tests[] = {
@@ -223,6 +251,7 @@ int main(void) {
         cmocka_unit_test(test_provisioned_schedule),
         cmocka_unit_test(test_provisioned_billing_periods),
         cmocka_unit_test(test_max_lifetime),
+        cmocka_unit_test(test_optimism_notes),
     };
     return cmocka_run_group_tests_name("lambda_async", tests, NULL, NULL);
 }
