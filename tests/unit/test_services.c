@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "models/cost.h"
 #include "run_util.h"
 
@@ -76,6 +77,14 @@ static void test_kinesis_provisioned(void **state) {
     assert_double_near(metric(&res, "glue", "cost_usd.per_month"),
                        30 * metric(&res, "glue", "cost_usd.total"), 1e-9);
     assert_false(has_metric(&res, "lambda", "cost_usd.sqs"));
+    /* The comparison shows the whole bill side by side: own charges, the stream, capacity. */
+    char *table = cli_render_table(res.s, &res.r);
+    assert_non_null(table);
+    const char *lines = strstr(table, "  cost breakdown ");
+    assert_non_null(lines);
+    assert_non_null(strstr(lines, "    kinesis "));
+    assert_non_null(strstr(lines, "    = capacity            $1.44        $1.44\n"));
+    free(table);
     test_run_free(&res);
 }
 
