@@ -262,9 +262,14 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
                 if (strlen(options[k].long_name) == len && strncmp(options[k].long_name, name, len) == 0)
                     o = &options[k];
             if (o && eq) value = eq + 1;
-        } else if (a[1] && !a[2]) {
+        } else if (a[1]) {
+            /* -j 2, or joined as getopt allows: -j2 (for an option that takes a value). */
             for (size_t k = 0; k < COUNT(options); k++)
                 if (options[k].short_name == a[1]) o = &options[k];
+            if (o && a[2]) {
+                if (!o->arg) return usage_error(command, "option '%s' takes no value", a);
+                value = a + 2;
+            }
         }
         if (!o || !(o->commands & cmd->bit)) return usage_error(command, "unknown option '%s'", a);
         if (o->arg && !value) {
