@@ -73,6 +73,8 @@ char *cli_render_csv(const scenario *s, const report *r);
  * run's JSON object (new reference, NULL when out of memory); "$0.1234"/"$12.34"; "1.234 s" /
  * "2.5 min"; "12" / "12.5"; text word-wrapped to width, lines after the first indented. */
 struct json_t *cli_section_json(const report_section *sec, bool with_ci);
+/* json_dumps(root, flags) with a final newline (writers print lines); NULL when out of memory. */
+char *cli_json_text(struct json_t *root, size_t flags);
 void cli_format_usd(char *buf, size_t len, double usd);
 void cli_format_latency(char *buf, size_t len, double s);
 void cli_format_count(char *buf, size_t len, double v);

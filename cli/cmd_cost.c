@@ -46,12 +46,17 @@ typedef struct cost_args {
     const char *emr_instance;
     int64_t emr_count;
     double emr_hours;
+    /* the services around the compute */
+    int64_t kinesis_shards;
+    double kinesis_hours;
+    int64_t kinesis_put_units, sqs_requests, s3_get, s3_put, sfn_transitions;
+    double logs_gb;
     const char *pricing;
     /* Which line items were asked for: an item appears when its usage was given. */
     bool has_requests, has_provisioned, has_provisioned_requests, has_ephemeral;
 } cost_args;
 
-#define MAX_ITEMS 8
+#define MAX_ITEMS 16
 
 typedef struct cost_item {
     const char *name;
@@ -171,17 +176,27 @@ static const struct {
     {"emr-instance", "emr-hours", NULL},
     {"emr-hours", "emr-instance", NULL},
     {"emr-count", "emr-instance", NULL},
+    {"kinesis-shards", "kinesis-hours", NULL},
+    {"kinesis-hours", "kinesis-shards", NULL},
 };
+
+/* Options that price something on their own (one of them is needed). */
+static const char *const PRICED[] = {"requests", "provisioned", "glue-dpu", "emr-instance",
+                                     "kinesis-shards", "kinesis-put-units", "sqs-requests",
+                                     "s3-get", "s3-put", "sfn-transitions", "logs-gb"};
 
 static int read_args(const cli_options *opt, cost_args *a)
 {
     *a = (cost_args){.memory_mb = 0, .arch = SCN_ARCH_X86_64,
                      .ephemeral_mb = LAMBDA_EPHEMERAL_MIN_MB, .glue_runs = 1,
                      .glue_version = "4.0", .emr_count = 1, .pricing = PRICING_DEFAULT_TABLE};
-    if (!given(opt, "requests") && !given(opt, "provisioned") && !given(opt, "glue-dpu") &&
-        !given(opt, "emr-instance"))
+    bool any = false;
+    for (size_t i = 0; i < sizeof PRICED / sizeof PRICED[0]; i++)
+        any = any || given(opt, PRICED[i]);
+    if (!any)
         return usage_error("nothing to price: give Lambda usage (--requests, --provisioned), "
-                           "a Glue job (--glue-dpu) or EMR instances (--emr-instance)");
+                           "a Glue job (--glue-dpu), EMR instances (--emr-instance) or a "
+                           "service (--kinesis-shards, --sqs-requests, --s3-get, ...)");
     /* Zero requests bill no duration and no memory: `--requests 0` (say, all traffic on
      * provisioned environments) needs neither --duration nor --memory. */
     bool no_requests = given(opt, "requests") && strcmp(cli_option_value(opt, "requests"), "0") == 0;
@@ -213,7 +228,15 @@ static int read_args(const cli_options *opt, cost_args *a)
         (rc = read_number(opt, "glue-hours", false, &a->glue_hours)) ||
         (rc = read_count(opt, "glue-runs", 1, &a->glue_runs)) ||
         (rc = read_count(opt, "emr-count", 1, &a->emr_count)) ||
-        (rc = read_number(opt, "emr-hours", false, &a->emr_hours)))
+        (rc = read_number(opt, "emr-hours", false, &a->emr_hours)) ||
+        (rc = read_count(opt, "kinesis-shards", 1, &a->kinesis_shards)) ||
+        (rc = read_number(opt, "kinesis-hours", false, &a->kinesis_hours)) ||
+        (rc = read_count(opt, "kinesis-put-units", 0, &a->kinesis_put_units)) ||
+        (rc = read_count(opt, "sqs-requests", 0, &a->sqs_requests)) ||
+        (rc = read_count(opt, "s3-get", 0, &a->s3_get)) ||
+        (rc = read_count(opt, "s3-put", 0, &a->s3_put)) ||
+        (rc = read_count(opt, "sfn-transitions", 0, &a->sfn_transitions)) ||
+        (rc = read_number(opt, "logs-gb", false, &a->logs_gb)))
         return rc;
     const char *arch = cli_option_value(opt, "arch");
     if (arch && strcmp(arch, "x86_64") == 0)
@@ -338,6 +361,40 @@ static int price(const cost_args *a, const pricing_table *p, cost_result *r)
         format_quantity(q, sizeof q, instance_s / 3600.0);
         add_item(r, "emr", cost_emr_ec2_usd(p, a->emr_instance, instance_s),
                  "%s instance-hours of %s", q, a->emr_instance);
+    }
+    /* The services around the compute (models/services.h), one item per rate. */
+    if (a->kinesis_shards > 0) {
+        double shard_hours = (double)a->kinesis_shards * a->kinesis_hours;
+        format_quantity(q, sizeof q, shard_hours);
+        add_item(r, "kinesis_shards", shard_hours * p->kinesis_usd_per_shard_hour,
+                 "%s shard-hours", q);
+    }
+    if (a->kinesis_put_units > 0) {
+        format_quantity(q, sizeof q, (double)a->kinesis_put_units);
+        add_item(r, "kinesis_put_units", (double)a->kinesis_put_units * p->kinesis_usd_per_put_unit,
+                 "%s PUT payload units (%g KB)", q, p->kinesis_put_unit_kb);
+    }
+    if (a->sqs_requests > 0) {
+        format_quantity(q, sizeof q, (double)a->sqs_requests);
+        add_item(r, "sqs", (double)a->sqs_requests * p->sqs_usd_per_request,
+                 "%s requests (%g KB chunks)", q, p->sqs_request_chunk_kb);
+    }
+    if (a->s3_put > 0) {
+        format_quantity(q, sizeof q, (double)a->s3_put);
+        add_item(r, "s3_put", (double)a->s3_put * p->s3_usd_per_put, "%s PUT requests", q);
+    }
+    if (a->s3_get > 0) {
+        format_quantity(q, sizeof q, (double)a->s3_get);
+        add_item(r, "s3_get", (double)a->s3_get * p->s3_usd_per_get, "%s GET requests", q);
+    }
+    if (a->sfn_transitions > 0) {
+        format_quantity(q, sizeof q, (double)a->sfn_transitions);
+        add_item(r, "step_functions", (double)a->sfn_transitions * p->sfn_usd_per_transition,
+                 "%s state transitions", q);
+    }
+    if (a->logs_gb > 0) {
+        format_quantity(q, sizeof q, a->logs_gb);
+        add_item(r, "logs", a->logs_gb * p->logs_usd_per_gb, "%s GB ingested", q);
     }
     double total = 0.0;
     for (size_t i = 0; i < r->n_items; i++)

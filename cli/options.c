@@ -34,7 +34,10 @@ static const cli_command commands[] = {
      "                   [--provisioned N --provisioned-hours H [--provisioned-requests R\n"
      "                    --provisioned-duration D]] [--free-tier]\n"
      "                   [--glue-dpu N --glue-hours H [--glue-flex]]\n"
-     "                   [--emr-instance TYPE --emr-count N --emr-hours H] [--format json]",
+     "                   [--emr-instance TYPE --emr-count N --emr-hours H]\n"
+     "                   [--kinesis-shards N --kinesis-hours H] [--kinesis-put-units U]\n"
+     "                   [--sqs-requests N] [--s3-put N] [--s3-get N] [--sfn-transitions N]\n"
+     "                   [--logs-gb G] [--format json]",
      "price a monthly usage directly, like AWS's calculator (no simulation)", false},
     {"schema", CMD_SCHEMA, "capsim schema",
      "print every scenario key: type, range, default, meaning (scenarios/SCHEMA.md)", false},
@@ -118,6 +121,17 @@ static const cli_option options[] = {
     {OPT_VALUE, 0, "emr-count", "N", CMD_COST, "EMR instances, primary included (default 1)"},
     {OPT_VALUE, 0, "emr-hours", "H", CMD_COST,
      "hours the EMR instances run (billed per second, at least 1 minute)"},
+    /* The services around the compute: */
+    {OPT_VALUE, 0, "kinesis-shards", "N", CMD_COST, "Kinesis Data Streams shards (provisioned)"},
+    {OPT_VALUE, 0, "kinesis-hours", "H", CMD_COST, "hours the shards exist in the month"},
+    {OPT_VALUE, 0, "kinesis-put-units", "U", CMD_COST,
+     "Kinesis PUT payload units (25 KB of a record each, at least 1 per record)"},
+    {OPT_VALUE, 0, "sqs-requests", "N", CMD_COST,
+     "SQS requests (each 64 KB chunk of a payload is one)"},
+    {OPT_VALUE, 0, "s3-put", "N", CMD_COST, "S3 PUT requests"},
+    {OPT_VALUE, 0, "s3-get", "N", CMD_COST, "S3 GET requests"},
+    {OPT_VALUE, 0, "sfn-transitions", "N", CMD_COST, "Step Functions (Standard) state transitions"},
+    {OPT_VALUE, 0, "logs-gb", "G", CMD_COST, "CloudWatch Logs data ingested, GB"},
     {OPT_VALUE, 0, "pricing", "TABLE", CMD_COST,
      "pricing table: a name in the pricing directory or a path (default aws-us-east-1)"},
     {OPT_HELP, 'h', "help", NULL,
@@ -248,9 +262,14 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
                 if (strlen(options[k].long_name) == len && strncmp(options[k].long_name, name, len) == 0)
                     o = &options[k];
             if (o && eq) value = eq + 1;
-        } else if (a[1] && !a[2]) {
+        } else if (a[1]) {
+            /* -j 2, or joined as getopt allows: -j2 (for an option that takes a value). */
             for (size_t k = 0; k < COUNT(options); k++)
                 if (options[k].short_name == a[1]) o = &options[k];
+            if (o && a[2]) {
+                if (!o->arg) return usage_error(command, "option '%s' takes no value", a);
+                value = a + 2;
+            }
         }
         if (!o || !(o->commands & cmd->bit)) return usage_error(command, "unknown option '%s'", a);
         if (o->arg && !value) {

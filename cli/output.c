@@ -126,11 +126,16 @@ char *cli_render_json(const scenario *s, const report *r) {
         for (size_t i = 0; i < r->warnings.count && !rc; i++)
             rc |= json_array_append_new(w, json_string(r->warnings.entries[i].text));
     }
-    if (!rc) text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    if (!rc) text = cli_json_text(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 done:
     json_decref(wl);
     json_decref(platforms);
     json_decref(root);
+    return text;
+}
+
+char *cli_json_text(struct json_t *root, size_t flags) {
+    char *text = json_dumps(root, flags);
     if (!text) return NULL;
     /* json_dumps leaves no final newline; writers print lines. */
     size_t len = strlen(text);
@@ -289,6 +294,11 @@ static void glue_heading(char *buf, size_t len, const scenario *s) {
     const scn_glue *G = &s->glue;
     char trigger[96];
     trigger_text(trigger, sizeof trigger, &G->trigger);
+    if (G->job_type == SCN_GLUE_PYTHON_SHELL) {
+        snprintf(buf, len, "glue: %s, Python shell on %g DPU, trigger %s", G->version,
+                 G->python_shell_dpu, trigger);
+        return;
+    }
     snprintf(buf, len, "glue: %s, %lld x %s (%g DPU), %s, trigger %s, efficiency %g", G->version,
              (long long)G->workers, worker[G->worker_type], (double)G->workers * G->dpu_per_worker,
              G->execution_class == SCN_EXEC_FLEX ? "flex" : "standard", trigger, G->efficiency);
@@ -343,6 +353,55 @@ static void put_line(FILE *f, const char *line) {
     fprintf(f, "%.*s\n", (int)len, line);
 }
 
+/* The whole bill side by side, when the scenario prices services around the compute
+ * (models/services.h): each platform's own charges, each service's line, and declared capacity
+ * apart from usage. */
+static void table_cost_lines(FILE *f, const report *r) {
+    static const char *const services[] = {"kinesis", "sqs", "s3", "step_functions", "logs"};
+    enum { N_SERVICES = sizeof services / sizeof services[0] };
+    bool shown[N_SERVICES] = {false}, any = false;
+    char path[48], line[256], cell[32];
+    for (size_t k = 0; k < N_SERVICES; k++) {
+        snprintf(path, sizeof path, "cost_usd.%s", services[k]);
+        for (size_t i = 0; i < r->n_platforms; i++)
+            shown[k] = shown[k] || report_section_find(&r->platforms[i], path) != NULL;
+        any = any || shown[k];
+    }
+    if (!any) return;
+    int used = snprintf(line, sizeof line, "  %-16s", "cost breakdown");
+    for (size_t i = 0; i < r->n_platforms; i++)
+        used += snprintf(line + used, sizeof line - (size_t)used, " %12s", r->platforms[i].name);
+    put_line(f, line);
+    for (size_t k = 0; k <= N_SERVICES + 2; k++) {
+        const char *label = k == 0 ? "own charges"
+                            : k <= N_SERVICES ? services[k - 1]
+                            : k == N_SERVICES + 1 ? "= capacity"
+                                                  : "+ usage";
+        if (k >= 1 && k <= N_SERVICES && !shown[k - 1]) continue;
+        used = snprintf(line, sizeof line, "    %-14s", label);
+        for (size_t i = 0; i < r->n_platforms; i++) {
+            const report_section *sec = &r->platforms[i];
+            double v;
+            if (k == 0) {
+                v = report_value(sec, "cost_usd.total", NAN);
+                for (size_t j = 0; j < N_SERVICES; j++) {
+                    snprintf(path, sizeof path, "cost_usd.%s", services[j]);
+                    v -= report_value(sec, path, 0.0);
+                }
+            } else {
+                snprintf(path, sizeof path, "cost_usd.%s",
+                         k <= N_SERVICES ? services[k - 1]
+                         : k == N_SERVICES + 1 ? "capacity"
+                                               : "usage");
+                v = report_value(sec, path, NAN);
+            }
+            format_usd(cell, sizeof cell, v);
+            used += snprintf(line + used, sizeof line - (size_t)used, " %12s", cell);
+        }
+        put_line(f, line);
+    }
+}
+
 /* The side-by-side answer: one row per platform, then the verdict — the cheapest and the
  * fastest among the platforms that completed every item and keep up (report_compare) — and the
  * notes. Fits TABLE_WIDTH columns. Costs per item are per 1,000 items, or per million when
@@ -386,6 +445,7 @@ static void table_comparison(FILE *f, const scenario *s, const report *r) {
                  per_month, per_k, p50, p99, completed, failed);
         put_line(f, line);
     }
+    table_cost_lines(f, r);
     /* The verdict. */
     char verdict[256] = "", overloaded[96] = "";
     for (size_t i = 0; i < r->n_platforms; i++) {

@@ -59,8 +59,6 @@ void cli_sweep_fini(cli_sweep *sw);
 /* The sweep's output in a format (table, JSON, CSV), malloc'ed; NULL when out of memory
  * (sweep_output.c). */
 char *cli_sweep_render(const cli_sweep *sw, cli_format format);
-/* json_dumps with a final newline (writers print lines); NULL when out of memory. */
-char *cli_sweep_dump_json(json_t *root, size_t flags);
 
 /* Shard files (sweep_shard.c). */
 /* The shard file of sw (shard_count > 0), malloc'ed; NULL when out of memory. */

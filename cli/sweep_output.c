@@ -77,22 +77,6 @@ static size_t platform_names(const cli_sweep *sw, const char *names[REPORT_MAX_P
     return n;
 }
 
-/* Adds a final newline to json_dumps' text (writers print lines). */
-char *cli_sweep_dump_json(json_t *root, size_t flags)
-{
-    char *text = json_dumps(root, flags);
-    if (!text) return NULL;
-    size_t len = strlen(text);
-    char *out = realloc(text, len + 2);
-    if (!out) {
-        free(text);
-        return NULL;
-    }
-    out[len] = '\n';
-    out[len + 1] = '\0';
-    return out;
-}
-
 /* Closes an open_memstream stream (which sets *buf only then) and returns its text. */
 static char *close_memstream(FILE *f, char **buf)
 {
@@ -155,7 +139,7 @@ static char *render_json(const cli_sweep *sw)
         json_decref(platforms);
         json_decref(wl);
     }
-    if (!rc) text = cli_sweep_dump_json(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    if (!rc) text = cli_json_text(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
     json_decref(vary);
     json_decref(points);
     json_decref(root);

@@ -123,7 +123,7 @@ char *cli_sweep_shard_text(const cli_sweep *sw)
         for (size_t k = 0; k < p->r.n_platforms && !rc; k++)
             rc |= json_array_append_new(sections, section_shard_json(&p->r.platforms[k]));
     }
-    if (!rc) text = cli_sweep_dump_json(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    if (!rc) text = cli_json_text(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(id);
     json_decref(points);
     json_decref(root);

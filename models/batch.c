@@ -28,7 +28,7 @@ typedef struct batch_sim {
     sim_time_us now_us, warmup_us, end_us;
     /* the pending batch */
     int64_t pending_items;
-    double pending_work_s;
+    double pending_work_s, pending_cpu_s, pending_io_s, pending_mb;
     uint64_t pending_poison_counted; /* poison items after the warmup: they fail */
     int64_t pending_counted;         /* pending items that arrived after the warmup */
     sim_time_us *arrivals_us;        /* arrivals of the pending non-poison items */
@@ -36,6 +36,9 @@ typedef struct batch_sim {
     /* jobs */
     int64_t running;                 /* tracked only under a concurrency limit */
     bool waiting;                    /* a trigger is waiting for a run slot */
+    bool retry_at_job_end;           /* a rejected trigger after the horizon: retry then */
+    sim_time_us first_refused_us;    /* the first trigger refused since the last run started
+                                        (SIM_TIME_NEVER: none): the pending data's wait */
     sim_time_us waiting_trigger_us;
     bool waiting_counted;
     sim_hist *latency_us;
@@ -64,6 +67,9 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
         .start_us = m->now_us,
         .items = m->pending_items,
         .work_s = m->pending_work_s,
+        .cpu_s = m->pending_cpu_s,
+        .io_s = m->pending_io_s,
+        .mb = m->pending_mb,
         .counted = counted,
     };
     batch_outcome oc = {0};
@@ -74,6 +80,7 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
     if (counted) {
         o->jobs++;
         o->timeouts += oc.killed;
+        services_end_batch(m->s, m->s->pricing_table, &o->svc, (double)m->pending_counted);
         sim_moments_add(&o->delay_s, sim_time_to_s(oc.delay_us));
         sim_trend_add(&o->wait_trend, trigger_us,
                       sim_time_to_s(m->now_us - trigger_us + oc.queue_us));
@@ -93,7 +100,7 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
     }
     o->failed += m->pending_poison_counted;
     m->pending_items = 0;
-    m->pending_work_s = 0.0;
+    m->pending_work_s = m->pending_cpu_s = m->pending_io_s = m->pending_mb = 0.0;
     m->pending_poison_counted = 0;
     m->pending_counted = 0;
     m->n_arrivals = 0;
@@ -104,9 +111,19 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
     return SIM_OK;
 }
 
-/* A trigger fires now: start a job, or wait for a run slot (merging with a waiting trigger). */
+/* A trigger fires now: start a job, or — at the run limit — fail (reject_at_limit) or wait for
+ * a run slot (merging with a waiting trigger). */
 static int fire(batch_sim *m, bool counted) {
     if (m->cfg->max_concurrent > 0 && m->running >= m->cfg->max_concurrent) {
+        if (m->cfg->reject_at_limit) {
+            m->out->rejected += counted;
+            if (m->first_refused_us == SIM_TIME_NEVER) m->first_refused_us = m->now_us;
+            /* The items wait for the next trigger; after the horizon, without a schedule,
+             * none will come: retry when a run ends. */
+            if (m->now_us >= m->end_us && m->cfg->trigger.every_us == 0)
+                m->retry_at_job_end = true;
+            return SIM_OK;
+        }
         if (!m->waiting) {
             m->waiting = true;
             m->waiting_trigger_us = m->now_us;
@@ -114,7 +131,14 @@ static int fire(batch_sim *m, bool counted) {
         }
         return SIM_OK;
     }
-    return dispatch(m, m->now_us, counted);
+    /* A run after refused ones: its data has waited since the first refusal (the overload test
+     * sees that wait grow when runs cannot keep up). */
+    sim_time_us trigger_us = m->now_us;
+    if (m->first_refused_us != SIM_TIME_NEVER) {
+        trigger_us = m->first_refused_us;
+        m->first_refused_us = SIM_TIME_NEVER;
+    }
+    return dispatch(m, trigger_us, counted);
 }
 
 static int on_arrival(batch_sim *m, const wl_item *item) {
@@ -126,9 +150,13 @@ static int on_arrival(batch_sim *m, const wl_item *item) {
         o->wl_mb += item->size_mb;
         o->items++;
         m->pending_counted++;
+        services_add_item(m->s, m->s->pricing_table, &o->svc, item->size_mb, item->records, true);
     }
     m->pending_items++;
     m->pending_work_s += item->cpu_s + item->io_s;
+    m->pending_cpu_s += item->cpu_s;
+    m->pending_io_s += item->io_s;
+    m->pending_mb += item->size_mb;
     if (item->poison) {
         m->pending_poison_counted += counted;
     } else {
@@ -158,6 +186,10 @@ static int on_tick(batch_sim *m) {
 
 static int on_job_end(batch_sim *m) {
     m->running--;
+    if (m->retry_at_job_end) {
+        m->retry_at_job_end = false;
+        return m->pending_items > 0 ? fire(m, true) : SIM_OK;
+    }
     if (!m->waiting) return SIM_OK;
     m->waiting = false;
     return dispatch(m, m->waiting_trigger_us, m->waiting_counted);
@@ -191,7 +223,7 @@ static int replication_loop(batch_sim *m) {
         sim_progress_clock_tick(&m->progress, m->now_us, m->wl.produced);
     }
     sim_progress_clock_finish(&m->progress, m->wl.produced);
-    SIM_ASSERT(m->pending_items == 0 && !m->waiting);
+    SIM_ASSERT(m->pending_items == 0 && !m->waiting && !m->retry_at_job_end);
     return SIM_OK;
 }
 
@@ -204,6 +236,7 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     m.out = out;
     m.warmup_us = s->warmup_us;
     m.end_us = s->warmup_us + s->horizon_us;
+    m.first_refused_us = SIM_TIME_NEVER;
     sim_moments_init(&out->latency_s);
     sim_moments_init(&out->delay_s);
     sim_trend_init(&out->wait_trend, m.warmup_us, m.end_us);
@@ -239,6 +272,14 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     return rc;
 }
 
+void batch_finish_bill(const scenario *s, const pricing_table *p, batch_rep *out) {
+    services_usage svc = out->svc;
+    svc.runs = (double)out->jobs;
+    services_price(s, p, &svc, sim_time_to_s(s->horizon_us), false, &out->cost_services);
+    out->cost_capacity = out->cost_platform_capacity + out->cost_services.capacity;
+    out->cost_usd = out->cost_compute + out->cost_ebs + out->cost_services.total;
+}
+
 /* ---------------------------------------------------------------- summary */
 
 typedef double (*rep_getter)(const batch_rep *r, size_t arg);
@@ -260,11 +301,21 @@ GETTER(completed, r->completed)
 GETTER(failed, r->failed)
 GETTER(jobs, r->jobs)
 GETTER(timeouts, r->timeouts)
+GETTER(rejected, r->rejected)
 GETTER(usage, r->usage[arg])
 GETTER(delay_mean, r->delay_s.n ? r->delay_s.mean : NAN)
 GETTER(latency_mean, r->latency_s.n ? r->latency_s.mean : NAN)
 GETTER(latency_q, r->latency_q_s[arg])
 GETTER(cost_total, r->cost_usd)
+GETTER(cost_compute, r->cost_compute)
+GETTER(cost_ebs, r->cost_ebs)
+GETTER(cost_kinesis, r->cost_services.kinesis)
+GETTER(cost_sqs, r->cost_services.sqs)
+GETTER(cost_s3, r->cost_services.s3)
+GETTER(cost_step_functions, r->cost_services.step_functions)
+GETTER(cost_logs, r->cost_services.logs)
+GETTER(cost_capacity, r->cost_capacity)
+GETTER(cost_usage, r->cost_usd - r->cost_capacity)
 GETTER(cost_per_1k_items, r->items ? r->cost_usd / (double)r->items * 1000.0 : 0.0)
 #undef GETTER
 
@@ -309,6 +360,8 @@ int batch_summarize(const scenario *s, const batch_summary_spec *spec, const bat
     rc |= add_metric(sec, "jobs", REPORT_COUNT, reps, n, x, get_jobs, 0, none);
     if (spec->with_timeouts)
         rc |= add_metric(sec, "timeouts", REPORT_COUNT, reps, n, x, get_timeouts, 0, none);
+    if (spec->with_rejected)
+        rc |= add_metric(sec, "rejected_runs", REPORT_COUNT, reps, n, x, get_rejected, 0, none);
     for (size_t u = 0; u < spec->n_usage; u++)
         rc |= add_metric(sec, spec->usage_paths[u], REPORT_REAL, reps, n, x, get_usage, u, none);
     if (spec->delay_path)
@@ -325,6 +378,26 @@ int batch_summarize(const scenario *s, const batch_summary_spec *spec, const bat
                      pool->n ? sim_time_to_s(pool->max) : NAN);
 #undef Q
     rc |= add_metric(sec, "cost_usd.total", REPORT_REAL, reps, n, x, get_cost_total, 0, none);
+    /* The platform's own charges, the services' lines, then declared capacity and usage. */
+    rc |= add_metric(sec, "cost_usd.compute", REPORT_REAL, reps, n, x, get_cost_compute, 0, none);
+    if (spec->with_ebs)
+        rc |= add_metric(sec, "cost_usd.ebs", REPORT_REAL, reps, n, x, get_cost_ebs, 0, none);
+    services_lines used = services_used(s);
+    if (used.kinesis)
+        rc |= add_metric(sec, "cost_usd.kinesis", REPORT_REAL, reps, n, x, get_cost_kinesis, 0,
+                         none);
+    if (used.sqs)
+        rc |= add_metric(sec, "cost_usd.sqs", REPORT_REAL, reps, n, x, get_cost_sqs, 0, none);
+    if (used.s3)
+        rc |= add_metric(sec, "cost_usd.s3", REPORT_REAL, reps, n, x, get_cost_s3, 0, none);
+    if (used.step_functions)
+        rc |= add_metric(sec, "cost_usd.step_functions", REPORT_REAL, reps, n, x,
+                         get_cost_step_functions, 0, none);
+    if (used.logs)
+        rc |= add_metric(sec, "cost_usd.logs", REPORT_REAL, reps, n, x, get_cost_logs, 0, none);
+    rc |= add_metric(sec, "cost_usd.capacity", REPORT_REAL, reps, n, x, get_cost_capacity, 0,
+                     none);
+    rc |= add_metric(sec, "cost_usd.usage", REPORT_REAL, reps, n, x, get_cost_usage, 0, none);
     /* Glue and EMR have no monthly tiers or free tier: a month is the horizon's cost times the
      * horizons in a month. */
     double to_month = scenario_horizons_per_month(s);

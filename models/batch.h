@@ -15,8 +15,11 @@
  * served before an arrival at the same instant, so the batch of the job at kT holds exactly the
  * items that arrived in [(k-1)T, kT).
  *
- * Concurrency: with a limit (Glue's max_concurrent_runs), a trigger at the limit waits for a
- * running job to finish and then starts with everything pending then; further triggers while one
+ * Concurrency: with a limit (Glue's max_concurrent_runs), a trigger at the limit either fails
+ * (reject_at_limit: AWS's default, "ConcurrentRunsExceededException": the run does not start, is
+ * counted in `rejected`, and its items stay pending for the next trigger; after the horizon, with
+ * no trigger left to come, the next job end starts a run on them) or waits (job-run queuing):
+ * it starts with everything pending when a running job finishes, and further triggers while one
  * waits merge into it. Without a limit, jobs overlap freely (the platform may still serialise
  * them, as a persistent EMR cluster does).
  *
@@ -45,9 +48,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/pricing.h"
 #include "models/report.h"
 #include "models/scenario.h"
 #include "sim/progress.h"
+#include "models/services.h"
 #include "sim/stats.h"
 #include "sim/time.h"
 
@@ -57,6 +62,8 @@ typedef struct batch_job {
     sim_time_us start_us;   /* now: when the job is started (submitted to the platform) */
     int64_t items;          /* items in the batch, poison ones included; 0 for an empty schedule */
     double work_s;          /* sum of cpu_s + io_s over the batch: vCPU-seconds at one vCPU */
+    double cpu_s, io_s;     /* the two parts of work_s */
+    double mb;              /* data in the batch */
     bool counted;           /* the job belongs to the horizon: bill it and count it */
 } batch_job;
 
@@ -77,6 +84,7 @@ typedef int (*batch_run_fn)(void *platform, const batch_job *job, batch_outcome 
 typedef struct batch_config {
     scn_batch_trigger trigger;
     int64_t max_concurrent; /* jobs running at once; 0 = no limit */
+    bool reject_at_limit;   /* a trigger at the limit fails instead of waiting */
     batch_run_fn run;
     void *platform;
     sim_progress *progress; /* optional (NULL): simulated time and items, for a display */
@@ -95,10 +103,23 @@ typedef struct batch_rep {
                                           its trigger until it could start (a run slot or the
                                           cluster was busy): the overload test */
     uint64_t count_triggers;           /* jobs started because batch_items were pending */
+    uint64_t rejected;                 /* triggers of the horizon refused at the run limit */
     double latency_q_s[6];             /* p50 p90 p95 p99 p999 max of this replication */
     double usage[BATCH_MAX_USAGE];     /* the platform's usage metrics (DPU-hours, ...) */
-    double cost_usd;                   /* the horizon's bill */
+    services_usage svc;                /* the services around the platform (services.h) */
+    /* The horizon's bill: the platform sets cost_compute (its own charges), cost_ebs and of
+     * those cost_platform_capacity (declared capacity: a persistent cluster, pre-initialized
+     * workers); batch_finish_bill adds the services and the totals. */
+    double cost_compute, cost_ebs, cost_platform_capacity;
+    services_bill cost_services;
+    double cost_capacity;              /* platform capacity + the services' */
+    double cost_usd;                   /* the horizon's bill, everything included */
 } batch_rep;
+
+/* Prices the services of a replication (its counted jobs are its runs) and fills cost_services,
+ * cost_capacity and cost_usd from the platform's cost_compute, cost_ebs and
+ * cost_platform_capacity. */
+void batch_finish_bill(const scenario *s, const pricing_table *p, batch_rep *out);
 
 /* Simulates one replication of the scenario's workload through a batch platform into *out,
  * adding its latencies (microseconds) into *pool under an OpenMP critical section. The caller
@@ -113,7 +134,9 @@ typedef struct batch_summary_spec {
     const char *usage_paths[BATCH_MAX_USAGE]; /* names of out->usage[i] ("dpu_hours") */
     size_t n_usage;
     const char *delay_path;                /* "startup_s.mean", ...; NULL to leave it out */
+    bool with_ebs;                         /* report cost_usd.ebs */
     bool with_timeouts;                    /* report `timeouts` (jobs killed) */
+    bool with_rejected;                    /* report `rejected_runs` (triggers refused) */
     /* What would let the platform keep up, when jobs need `factor` times the capacity. */
     void (*overload_hint)(const scenario *s, double factor, char *buf, size_t len);
 } batch_summary_spec;

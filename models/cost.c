@@ -87,6 +87,11 @@ double cost_glue_billed_s(const char *version, double run_s) {
     return billed > minimum_s ? billed : minimum_s;
 }
 
+double cost_glue_python_shell_billed_s(double run_s) {
+    double billed = ceil(run_s - 1e-9);
+    return billed > 60.0 ? billed : 60.0;
+}
+
 double cost_glue_usd(const pricing_table *p, double dpu_s, scn_exec_class execution_class) {
     double rate = execution_class == SCN_EXEC_FLEX ? p->glue_flex_usd_per_dpu_hour
                                                    : p->glue_usd_per_dpu_hour;
@@ -102,6 +107,18 @@ double cost_emr_ec2_usd(const pricing_table *p, const char *instance_type, doubl
     const pricing_instance *i = pricing_find_instance(p, instance_type);
     if (!i) return NAN;
     return instance_s / 3600.0 * (i->ec2_usd_per_hour + i->emr_usd_per_hour);
+}
+
+double cost_emr_ec2_market_usd(const pricing_table *p, const char *instance_type,
+                               double instance_s, double discount) {
+    const pricing_instance *i = pricing_find_instance(p, instance_type);
+    if (!i) return NAN;
+    return instance_s / 3600.0 * (i->ec2_usd_per_hour * (1.0 - discount) + i->emr_usd_per_hour);
+}
+
+#define EBS_SECONDS_PER_MONTH (30.0 * 86400.0)
+double cost_emr_ebs_usd(const pricing_table *p, double gb_s) {
+    return gb_s / EBS_SECONDS_PER_MONTH * p->emr_ebs_usd_per_gb_month;
 }
 
 double cost_emr_serverless_usd(const pricing_table *p, double vcpu_s, double gb_s,

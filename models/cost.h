@@ -66,6 +66,9 @@ int64_t cost_lambda_async_requests(double payload_kb);
 /* Billed seconds of one job run: per second, with the version's minimum (600 s for 0.9/1.0,
  * 60 s for 2.0 and later). */
 double cost_glue_billed_s(const char *version, double run_s);
+/* Billed seconds of one Python shell job run: per second, 1-minute minimum, whatever the
+ * version (https://aws.amazon.com/glue/pricing/). */
+double cost_glue_python_shell_billed_s(double run_s);
 /* USD for DPU-seconds already billed (sum of billed_s x DPUs), standard or flex. */
 double cost_glue_usd(const pricing_table *p, double dpu_s, scn_exec_class execution_class);
 
@@ -75,6 +78,13 @@ double cost_emr_billed_s(double run_s);
 /* USD for instance-seconds of one type on EMR on EC2 (EC2 price + EMR fee); SIM_EINVAL-free:
  * returns NAN when the type is not in the table (the loader checks types first). */
 double cost_emr_ec2_usd(const pricing_table *p, const char *instance_type, double instance_s);
+/* USD for instance-seconds at the EC2 price less `discount` (Spot: the share saved) plus the
+ * EMR fee in full ("the Amazon EMR rate remains fixed" for Spot). NAN for an unknown type. */
+double cost_emr_ec2_market_usd(const pricing_table *p, const char *instance_type,
+                               double instance_s, double discount);
+/* USD for EBS GB-seconds (GB attached x seconds), per GB-month of 30 days prorated by the second
+ * as in AWS's EBS example (https://aws.amazon.com/ebs/pricing/). */
+double cost_emr_ebs_usd(const pricing_table *p, double gb_s);
 /* USD for EMR Serverless: vCPU-seconds, GB-seconds, and storage GB-seconds above the free 20 GB. */
 double cost_emr_serverless_usd(const pricing_table *p, double vcpu_s, double gb_s,
                                double storage_gb_s);

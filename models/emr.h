@@ -14,8 +14,13 @@
  *   workers cover the job (pre_initialized >= workers, and no other job is using them), in which
  *   case it starts within seconds (EMR_SERVERLESS_WARM_START_S). Processing at workers x vcpu x
  *   efficiency; the job's workers are billed vCPU-seconds and GB-seconds while they run, per
- *   second with a 1-minute minimum; pre-initialized workers are billed for the whole horizon
- *   instead, and a job using them is not billed for them again.
+ *   second with a 1-minute minimum; pre-initialized workers are billed while the application
+ *   runs instead, and a job using them is not billed for them again. The application auto-stops
+ *   idle_timeout (default 15 min, AWS's) after its last job ends, releasing its pre-initialized
+ *   workers; the next job restarts it with a cold start-up.
+ * - Task nodes (EC2): compute-only nodes beside the core nodes, On-Demand or Spot (EC2 price less
+ *   spot_discount, the EMR fee in full; interruptions lower their capacity while a replacement is
+ *   provisioned). EBS per instance (ebs_per_node) is billed per GB-month.
  * EMR has no job timeout here: a step or job runs until it is done. */
 #ifndef MODELS_EMR_H
 #define MODELS_EMR_H
@@ -31,7 +36,8 @@
 #include "sim/stats.h"
 
 /* batch_rep.usage[] of an EMR replication: EC2 uses INSTANCE_HOURS, Serverless the other two. */
-enum { EMR_USAGE_INSTANCE_HOURS = 0, EMR_USAGE_VCPU_HOURS = 0, EMR_USAGE_GB_HOURS = 1 };
+enum { EMR_USAGE_INSTANCE_HOURS = 0, EMR_USAGE_VCPU_HOURS = 0, EMR_USAGE_GB_HOURS = 1,
+       EMR_USAGE_PRE_INITIALIZED_HOURS = 2 };
 
 /* Start of a Serverless job on free pre-initialized workers that cover it. AWS: pre-initialized
  * capacity lets jobs "start within seconds" (AWS-REFERENCE.md); no exact figure is published,

@@ -32,7 +32,18 @@ enum { ENV_FREE, ENV_BUSY, ENV_IDLE };
 
 #define LAMBDA_MB_PER_VCPU 1769.0
 #define LAMBDA_MAX_VCPU 6.0
-#define LAMBDA_INIT_BILLED_MAX_US (10 * SIM_US_PER_S) /* AWS caps the init phase at 10 s */
+/* The INIT phase of an on-demand environment is limited to 10 s; "if all three tasks do not
+ * complete within 10 seconds, Lambda retries the Init phase at the time of the first function
+ * invocation with the configured function timeout"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html). So an init
+ * longer than 10 s costs 10 s of failed INIT (billed as INIT, since 2025-08-01), then runs again
+ * inside the first invocation, whose duration (billed as duration) is the re-run init plus the
+ * work, under the timeout: an init longer than the timeout times out every request. capsim takes
+ * the re-run init to last as long as the first one would have (AWS does not say; chosen).
+ * Provisioned environments are initialised ahead with a longer limit: 130 s or the function's
+ * timeout, whichever is higher (same page). */
+#define LAMBDA_INIT_MAX_US (10 * SIM_US_PER_S)
+#define LAMBDA_PROVISIONED_INIT_MAX_US (130 * SIM_US_PER_S)
 #define DAY_US (86400 * SIM_US_PER_S)
 #define LAMBDA_MIN_RUN_US SIM_US_PER_MS
 
@@ -234,7 +245,10 @@ static int env_recycle(lambda_sim *m, int32_t e) {
     if (!provisioned) return SIM_OK;
     if (m->L->init_billed && m->now_us >= m->warmup_us) {
         sim_time_us init_us = sample_us(&m->L->init, &m->rng_init);
-        if (init_us > LAMBDA_INIT_BILLED_MAX_US) init_us = LAMBDA_INIT_BILLED_MAX_US;
+        sim_time_us max_us = m->L->timeout_us > LAMBDA_PROVISIONED_INIT_MAX_US
+                                 ? m->L->timeout_us
+                                 : LAMBDA_PROVISIONED_INIT_MAX_US;
+        if (init_us > max_us) init_us = max_us;
         m->out->init_mb_ms += (uint64_t)m->L->memory_mb * (uint64_t)cost_lambda_billed_ms(init_us);
     }
     return env_provision(m);
@@ -336,6 +350,36 @@ void lambda_job_from_item(lambda_sim *m, lambda_job *j, const wl_item *item) {
     j->counted = item->arrival_us >= m->warmup_us;
 }
 
+/* The synchronous request-rate limit. Each execution environment serves at most 10 requests
+ * per second, so a function's synchronous invocations are capped at 10 x its concurrency limit
+ * (reserved, else the account's) per second: "Invocation requests per function per Region
+ * (synchronous): 10 x concurrent executions limit"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, and the AWS Compute
+ * Blog, https://aws.amazon.com/blogs/compute/understanding-aws-lambdas-invoke-throttle-limits/:
+ * TPS = min(10 x concurrency, concurrency / duration), so functions shorter than 100 ms are
+ * rate-limited before they are concurrency-limited). Asynchronous invocations are limited by
+ * concurrency only (the quotas page); event source mappings invoke the function synchronously,
+ * so Kinesis and SQS batches count. AWS does not say over what window the rate is measured:
+ * capsim uses a token bucket holding one second of the rate (chosen), full at t = 0. A
+ * rate-throttled request is a throttle like any other (sync: 429; a poller backs off) and is
+ * also counted in rps_throttles. */
+#define LAMBDA_RPS_PER_CONCURRENCY 10.0
+#define LAMBDA_RPS_BUCKET_US SIM_US_PER_S
+
+static bool rate_limit_applies(const scn_lambda *L) {
+    return L->trigger == SCN_TRIGGER_SYNC || L->trigger == SCN_TRIGGER_KINESIS ||
+           L->trigger == SCN_TRIGGER_SQS;
+}
+
+static double rps_level(const lambda_sim *m) {
+    double t = m->rps_tokens + (double)(m->now_us - m->rps_at_us) * m->rps_per_us;
+    return t < m->rps_cap ? t : m->rps_cap;
+}
+
+bool lambda_rate_available(const lambda_sim *m) {
+    return !m->rps_limited || rps_level(m) >= 1.0;
+}
+
 static bool scale_token_take(lambda_sim *m) {
     double t = m->tokens + (double)(m->now_us - m->tokens_at_us) * m->tokens_per_us;
     m->tokens = t < m->token_cap ? t : m->token_cap;
@@ -362,7 +406,13 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
     lambda_job *j = &m->jobs[job];
     int32_t e = -1;
     bool cold = false;
-    if (m->busy < m->cap) {
+    bool rate_ok = true;
+    if (m->rps_limited) {
+        m->rps_tokens = rps_level(m);
+        m->rps_at_us = m->now_us;
+        rate_ok = m->rps_tokens >= 1.0;
+    }
+    if (rate_ok && m->busy < m->cap) {
         e = idle_pick(m, &m->idle_provisioned);
         if (e < 0) e = idle_pick(m, &m->idle_ondemand);
         if (e < 0 && scale_token_take(m)) {
@@ -372,9 +422,13 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         }
     }
     if (e < 0) {
-        if (j->counted) m->out->throttles++;
+        if (j->counted) {
+            m->out->throttles++;
+            m->out->rps_throttles += !rate_ok;
+        }
         return 0;
     }
+    if (m->rps_limited) m->rps_tokens -= 1.0;
     lambda_env *v = &m->envs[e];
     sim_time_us init_us = cold ? sample_us(&L->init, &m->rng_init) : 0;
     sim_time_us exec_us = sim_time_from_s(j->io_s + j->cpu_s / m->vcpu);
@@ -382,6 +436,14 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
      * overhead is of that order). Without a floor, work of 0 s that fails would be retried by a
      * stream trigger at the same instant forever. */
     if (exec_us < LAMBDA_MIN_RUN_US) exec_us = LAMBDA_MIN_RUN_US;
+    /* An init longer than 10 s fails after 10 s and is re-run inside the invocation (see
+     * LAMBDA_INIT_MAX_US): exec_us becomes the invocation's duration, re-run init included. */
+    bool suppressed = init_us > LAMBDA_INIT_MAX_US;
+    j->reinit_us = suppressed ? init_us : 0;
+    if (suppressed) {
+        exec_us += init_us;
+        init_us = LAMBDA_INIT_MAX_US;
+    }
     bool timed_out = exec_us > L->timeout_us;
     if (timed_out) exec_us = L->timeout_us;
     bool transient = j->error_p > 0 && sim_rng_uniform(&m->rng_errors) < j->error_p;
@@ -401,13 +463,13 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         o->cold_starts += cold;
         o->provisioned_invocations += v->provisioned;
         o->retries += j->runs > 1;
+        o->suppressed_inits += suppressed;
         uint64_t run_ms = (uint64_t)cost_lambda_billed_ms(exec_us);
         uint64_t init_ms = 0;
         if (cold && L->init_billed) {
-            /* INIT and invoke rounded together (AWS-REFERENCE.md: unconfirmed, chosen). */
-            sim_time_us billed_init_us =
-                init_us < LAMBDA_INIT_BILLED_MAX_US ? init_us : LAMBDA_INIT_BILLED_MAX_US;
-            init_ms = (uint64_t)cost_lambda_billed_ms(billed_init_us + exec_us) - run_ms;
+            /* INIT and invoke rounded together (AWS-REFERENCE.md: unconfirmed, chosen). INIT
+             * is at most 10 s here (a longer one was cut to its failed 10 s above). */
+            init_ms = (uint64_t)cost_lambda_billed_ms(init_us + exec_us) - run_ms;
         }
         uint64_t mb = (uint64_t)L->memory_mb;
         if (v->provisioned) o->provisioned_duration_mb_ms += mb * run_ms;
@@ -505,6 +567,11 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     m->token_cap = L->scale_count;
     m->tokens = L->scale_count;
     m->tokens_per_us = L->scale_count / (double)L->scale_period_us;
+    m->rps_limited = rate_limit_applies(L) && m->cap > 0;
+    m->rps_cap = LAMBDA_RPS_PER_CONCURRENCY * (double)m->cap * (double)LAMBDA_RPS_BUCKET_US /
+                 (double)SIM_US_PER_S;
+    m->rps_tokens = m->rps_cap;
+    m->rps_per_us = LAMBDA_RPS_PER_CONCURRENCY * (double)m->cap / (double)SIM_US_PER_S;
     double share = (double)L->memory_mb / LAMBDA_MB_PER_VCPU;
     if (share > LAMBDA_MAX_VCPU) share = LAMBDA_MAX_VCPU;
     m->vcpu = share < (double)s->workload.work_threads ? share : (double)s->workload.work_threads;
@@ -580,6 +647,8 @@ static int replication_loop(lambda_sim *m) {
                 m->out->wl_records += (uint64_t)item.records;
                 m->out->wl_mb += item.size_mb;
                 m->out->items++;
+                services_add_item(m->s, m->s->pricing_table, &m->out->svc, item.size_mb,
+                                  item.records, false);
             }
             rc = stream ? lambda_stream_arrival(m, &item) : lambda_direct_arrival(m, &item);
         } else {
@@ -613,24 +682,31 @@ static int replication_loop(lambda_sim *m) {
     return SIM_OK;
 }
 
-/* Configured provisioned concurrency in the statistics window, GB-s: each configured period
- * (the whole window for a constant pool; each daily occurrence of a schedule window) rounded up
- * to the table's step. */
+/* Configured provisioned concurrency in the statistics window, GB-s. Provisioned concurrency
+ * is billed "from the time you enable it on your function until it is disabled, rounded up to
+ * the nearest 5 minutes" (https://aws.amazon.com/lambda/pricing/). A constant pool is enabled
+ * for the whole window (the horizon, rounded up). A schedule window is enabled
+ * provisioned_allocation before `from` so that its environments are ready at `from`, and
+ * disabled at `to`: each daily occurrence is one configured period [from - allocation, to),
+ * rounded up to the table's step as a whole, and the window bills the share of it that falls
+ * inside the statistics window (so a period cut by the horizon is not rounded up twice). */
 static double provisioned_configured_gb_s(const scenario *s, const pricing_table *p) {
     const scn_lambda *L = &s->lambda;
     double gb = (double)L->memory_mb / 1024.0;
     sim_time_us lo = s->warmup_us, hi = s->warmup_us + s->horizon_us;
     double gb_s = (double)L->provisioned * gb *
                   cost_lambda_provisioned_round(p, sim_time_to_s(s->horizon_us));
-    for (int64_t day = lo / DAY_US; day * DAY_US < hi; day++) {
+    sim_time_us lead = L->provisioned_allocation_us;
+    for (int64_t day = lo / DAY_US - 1; day * DAY_US < hi; day++) {
         for (size_t i = 0; i < L->n_provisioned_windows; i++) {
             const scn_provisioned_window *w = &L->provisioned_schedule[i];
-            sim_time_us a = day * DAY_US + w->from_us, b = day * DAY_US + w->to_us;
-            if (a < lo) a = lo;
-            if (b > hi) b = hi;
-            if (b > a)
-                gb_s += (double)w->count * gb *
-                        cost_lambda_provisioned_round(p, sim_time_to_s(b - a));
+            sim_time_us enabled = day * DAY_US + w->from_us - lead;
+            sim_time_us disabled = day * DAY_US + w->to_us;
+            sim_time_us a = enabled > lo ? enabled : lo, b = disabled < hi ? disabled : hi;
+            if (b <= a) continue;
+            double period_s = sim_time_to_s(disabled - enabled);
+            double share = (double)(b - a) / (double)(disabled - enabled);
+            gb_s += (double)w->count * gb * cost_lambda_provisioned_round(p, period_s) * share;
         }
     }
     return gb_s;
@@ -659,8 +735,13 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
     o->cost_init = bill.init / to_month;
     o->cost_provisioned = bill.provisioned / to_month;
     o->cost_ephemeral = bill.ephemeral / to_month;
-    o->cost_total = bill.total / to_month;
-    o->cost_per_month = bill.total;
+    /* The services around the function: not tiered, so the horizon's usage priced as is. */
+    services_usage svc = o->svc;
+    svc.runs = (double)o->invocations;
+    services_price(s, p, &svc, sim_time_to_s(s->horizon_us), true, &o->cost_services);
+    o->cost_total = bill.total / to_month + o->cost_services.total;
+    o->cost_per_month = bill.total + o->cost_services.total * to_month;
+    o->cost_capacity = o->cost_provisioned + o->cost_services.capacity;
     return SIM_OK;
 }
 
@@ -724,6 +805,8 @@ GETTER(cold_start_ratio, ratio(r->cold_starts, r->invocations))
 GETTER(provisioned_ratio, ratio(r->provisioned_invocations, r->invocations))
 GETTER(throttles, r->throttles)
 GETTER(throttle_ratio, ratio(r->throttles, r->invocations + r->throttles))
+GETTER(rps_throttles, r->rps_throttles)
+GETTER(suppressed_inits, r->suppressed_inits)
 GETTER(timeouts, r->timeouts)
 GETTER(retries, r->retries)
 GETTER(duplicates, r->duplicates)
@@ -752,6 +835,13 @@ GETTER(cost_init, r->cost_init)
 GETTER(cost_provisioned, r->cost_provisioned)
 GETTER(cost_ephemeral, r->cost_ephemeral)
 GETTER(cost_per_month, r->cost_per_month)
+GETTER(cost_kinesis, r->cost_services.kinesis)
+GETTER(cost_sqs, r->cost_services.sqs)
+GETTER(cost_s3, r->cost_services.s3)
+GETTER(cost_step_functions, r->cost_services.step_functions)
+GETTER(cost_logs, r->cost_services.logs)
+GETTER(cost_capacity, r->cost_capacity)
+GETTER(cost_usage, r->cost_total - r->cost_capacity)
 GETTER(cost_per_1k_items, r->items ? r->cost_total / (double)r->items * 1000.0 : 0.0)
 #undef GETTER
 
@@ -828,6 +918,35 @@ static void judge_overload(const scenario *s, const lambda_rep *reps, size_t n,
                   sizeof out->hint);
 }
 
+/* Where capsim is optimistic about Lambda, said beside the results when it matters:
+ * - a long backlog in the async queue: capsim's poller retries throttled events with a backoff
+ *   capped at 5 minutes and keeps each until max_event_age; under a long backlog AWS lengthens
+ *   its retry interval and may drop events before then ("Lambda retries ... with exponential
+ *   backoff"; https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html);
+ * - the free tier: per account (and shared by every function in it), while capsim gives it all
+ *   to this function (https://aws.amazon.com/lambda/pricing/);
+ * - arm64: capsim runs it at x86_64's speed; only the price differs. */
+#define LAMBDA_LONG_BACKLOG_S (15 * 60.0)
+static void note_optimism(const scenario *s, const lambda_pool *pool, const report_section *sec,
+                          report *r) {
+    const scn_lambda *L = &s->lambda;
+    bool async = L->trigger == SCN_TRIGGER_ASYNC || L->trigger == SCN_TRIGGER_S3 ||
+                 L->trigger == SCN_TRIGGER_EVENTBRIDGE;
+    double longest_s = pool->latency_us.n ? sim_time_to_s(pool->latency_us.max) : 0.0;
+    if (async && (sec->overload.overloaded || longest_s >= LAMBDA_LONG_BACKLOG_S))
+        report_add_note(r, "lambda: events waited up to %.0f min in the async queue; capsim "
+                        "retries them at most 5 minutes apart until max_event_age, but under a "
+                        "long backlog AWS lengthens its retry interval and may drop events "
+                        "sooner: expect worse on AWS", longest_s / 60.0);
+    if (s->pricing.free_tier)
+        report_add_note(r, "lambda: the free tier is per account and shared by all its "
+                        "functions; capsim gives all of it to this one (optimistic if others "
+                        "use it)");
+    if (L->architecture == SCN_ARCH_ARM64)
+        report_add_note(r, "lambda: arm64 is simulated at x86_64's speed (only its price "
+                        "differs); measure your code on Graviton before trusting the saving");
+}
+
 int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
                      const lambda_pool *pool, report *r) {
     double *x = calloc(n ? n : 1, sizeof *x);
@@ -845,6 +964,8 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
         return SIM_ENOMEM;
     }
     const sim_hist *lat = &pool->latency_us, *dur = &pool->duration_us;
+    bool any_suppressed = false;
+    for (size_t i = 0; i < n; i++) any_suppressed |= reps[i].suppressed_inits > 0;
 #define Q(h, p) ((h)->n ? sim_time_to_s(sim_hist_quantile((h), (p))) : NAN)
     struct {
         const char *path;
@@ -891,6 +1012,10 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
     };
 #undef Q
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        /* The request-rate limit's own count, where it applies, after the throttles. */
+        if (strcmp(table[i].path, "timeouts") == 0 && rate_limit_applies(&s->lambda))
+            rc |= add_metric(sec, "rps_throttles", REPORT_COUNT, reps, n, x, get_rps_throttles,
+                             none);
         /* Stream triggers also report how far behind the pollers are, before the costs. */
         if (strcmp(table[i].path, "cost_usd.total") == 0 && lambda_is_stream(&s->lambda)) {
             rc |= add_metric(sec, "iterator_age_s.mean", REPORT_REAL, reps, n, x,
@@ -900,11 +1025,31 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
         }
         rc |= add_metric(sec, table[i].path, table[i].kind, reps, n, x, table[i].get,
                          table[i].pooled);
+        /* Inits longer than 10 s, after the cold starts, when there were any. */
+        if (strcmp(table[i].path, "cold_starts") == 0 && any_suppressed)
+            rc |= add_metric(sec, "suppressed_inits", REPORT_COUNT, reps, n, x,
+                             get_suppressed_inits, none);
     }
+    /* The services' lines (models/services.h), then declared capacity and usage apart. */
+    services_lines used = services_used(s);
+    if (used.kinesis)
+        rc |= add_metric(sec, "cost_usd.kinesis", REPORT_REAL, reps, n, x, get_cost_kinesis, none);
+    if (used.sqs)
+        rc |= add_metric(sec, "cost_usd.sqs", REPORT_REAL, reps, n, x, get_cost_sqs, none);
+    if (used.s3)
+        rc |= add_metric(sec, "cost_usd.s3", REPORT_REAL, reps, n, x, get_cost_s3, none);
+    if (used.step_functions)
+        rc |= add_metric(sec, "cost_usd.step_functions", REPORT_REAL, reps, n, x,
+                         get_cost_step_functions, none);
+    if (used.logs)
+        rc |= add_metric(sec, "cost_usd.logs", REPORT_REAL, reps, n, x, get_cost_logs, none);
+    rc |= add_metric(sec, "cost_usd.capacity", REPORT_REAL, reps, n, x, get_cost_capacity, none);
+    rc |= add_metric(sec, "cost_usd.usage", REPORT_REAL, reps, n, x, get_cost_usage, none);
     rc |= add_metric(sec, "cost_usd.per_month", REPORT_REAL, reps, n, x, get_cost_per_month, none);
     rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
                      none);
     free(x);
     judge_overload(s, reps, n, &sec->overload);
+    note_optimism(s, pool, sec, r);
     return rc ? SIM_ENOMEM : SIM_OK;
 }

@@ -20,6 +20,7 @@
 #include "models/pricing.h"
 #include "models/report.h"
 #include "models/scenario.h"
+#include "models/services.h"
 #include "sim/diag.h"
 #include "sim/progress.h"
 #include "sim/stats.h"
@@ -32,6 +33,9 @@ typedef struct lambda_rep {
     uint64_t items, completed, failed, dropped;
     uint64_t invocations, cold_starts, provisioned_invocations, throttles, timeouts, retries,
         duplicates;
+    uint64_t rps_throttles; /* of the throttles, those of the request-rate limit */
+    uint64_t suppressed_inits; /* cold starts whose init exceeded 10 s and was re-run in the
+                                  invocation */
     uint64_t dlq;           /* items sent to the DLQ / on-failure destination */
     uint64_t recycles;      /* environments replaced at max_lifetime */
     uint64_t requests;      /* billed requests (large async events count several) */
@@ -46,8 +50,11 @@ typedef struct lambda_rep {
     /* billing usage, exact: MB x billed milliseconds */
     uint64_t ondemand_mb_ms, init_mb_ms, provisioned_duration_mb_ms, ephemeral_mb_ms;
     double provisioned_configured_gb_s;
+    services_usage svc;     /* the services around the function (models/services.h) */
     /* cost of the horizon, USD */
     double cost_requests, cost_compute, cost_init, cost_provisioned, cost_ephemeral, cost_total;
+    services_bill cost_services;
+    double cost_capacity;   /* declared capacity: provisioned concurrency, Kinesis shards... */
     double cost_per_month; /* the month's bill at the simulated rate (monthly tiers, free tier) */
 } lambda_rep;
 

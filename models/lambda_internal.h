@@ -41,6 +41,7 @@ typedef struct lambda_job {
     double error_p;           /* probability that an attempt fails transiently (after its work) */
     double size_mb;
     int64_t records;
+    sim_time_us reinit_us;    /* the running attempt re-runs an init that exceeded 10 s (0: no) */
     uint32_t error_retries;   /* retries after failed runs so far */
     uint32_t runs;            /* attempts that ran */
     int32_t next_free;        /* pool link */
@@ -93,6 +94,12 @@ typedef struct lambda_sim {
     int64_t busy, live, cap;
     double tokens, token_cap, tokens_per_us;
     sim_time_us tokens_at_us;
+    /* The synchronous request-rate limit (10 per second per unit of the concurrency cap), a
+     * token bucket holding one second of it; rps_limited is false for triggers it does not
+     * apply to (lambda.c: rate_limit_applies). */
+    bool rps_limited;
+    double rps_tokens, rps_cap, rps_per_us;
+    sim_time_us rps_at_us;
     double vcpu;              /* min(memory share, 6, threads) */
     uint64_t ephemeral_billed_mb; /* /tmp above what the price includes (512 MB) */
     sim_time_us now_us, warmup_us, end_us;
@@ -117,6 +124,10 @@ void lambda_job_from_item(lambda_sim *m, lambda_job *j, const wl_item *item);
 /* Starts job now if an environment can serve it: returns 1 (started), 0 (throttled: counted in
  * throttles when the job is counted), or a negative sim_error. */
 int lambda_invoke(lambda_sim *m, int32_t job);
+
+/* Whether the request-rate limit lets one more invocation through now (always true for the
+ * triggers it does not apply to). Takes nothing. */
+bool lambda_rate_available(const lambda_sim *m);
 
 /* Item outcomes, counted only when `counted`. */
 void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us, bool duplicate);

@@ -23,8 +23,23 @@
  *   read continuously inside a window: the 1 s poll granularity is ignored). With batch_window 0
  *   the poller sends whatever is waiting when it polls: right after one of its batches ends, and
  *   otherwise once per second (ticks 1 s apart since its last poll; shards start polling at t = 0).
- *   A batch takes waiting items in order while their records fit in batch_size (at least one item).
- *   The 6 MB invocation payload limit is not modelled.
+ *   A batch takes waiting items in order while their records fit in batch_size and their payload
+ *   fits in the 6 MB synchronous invocation payload (at least one item); a shard whose waiting
+ *   payload reaches 6 MB has a full batch. Each record's data reaches the function base64-encoded
+ *   in the event (4 bytes per 3), so a batch carries at most 4.5 MB of record data; the event's
+ *   per-record metadata is not counted (optimistic by a few hundred bytes per record).
+ * - Reading (https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html and
+ *   .../enhanced-consumers.html): a shard serves 2 MB/s of reads, shared by every standard
+ *   consumer of the stream (Lambda and kinesis.other_consumers others, each taken to read the
+ *   same data, so Lambda gets 2 / (1 + others) MB/s); with enhanced fan-out the mapping has a
+ *   dedicated 2 MB/s per shard and records are pushed to it (SubscribeToShard) as they are
+ *   written, so with batch_window 0 a batch leaves at once instead of at the next 1 s poll
+ *   (AWS quotes about 70 ms of propagation; not modelled). A batch is read only when the
+ *   consumer's share holds its data (a GCRA bucket of 5 s of it: GetRecords may return up to
+ *   10 MB, after which the shard throttles reads for 5 s); until then its records stay in the
+ *   shard. The 5 GetRecords calls per second per shard are not modelled. Lambda polls a shard
+ *   once per second when it has nothing to do ("Lambda reads records from each shard at a base
+ *   rate of once per second", services-kinesis.html): the window-0 poll ticks above.
  * - parallelization_factor p: p lanes per shard, each with at most one batch at a time; with
  *   p = 1 the shard is strictly sequential. Keys are not modelled: a failing batch holds its lane
  *   (blocks the whole shard when p = 1) while the other lanes go on (chosen).
@@ -45,7 +60,8 @@
  *   minute), up to min(max_concurrency, the function's concurrency cap). Scale-down (AWS gives
  *   no rule; chosen): once a minute, if no message has had to wait during the last minute and
  *   none waits now, the idle pollers are retired, down to 5.
- * - A batch: up to batch_size records (as for Kinesis); sent when full, or batch_window after the
+ * - A batch: up to batch_size records and 6 MB of message bodies (as for Kinesis, without the
+ *   base64 encoding: a message body is text); sent when full, or batch_window after the
  *   oldest waiting message became visible (window 0: at once). When a batch ends its poller takes
  *   the next messages at once (long polling).
  * - A throttled invocation puts its messages back at the head of the queue, not counting a
@@ -63,6 +79,11 @@
  * truncated geometric law the per-record error rate implies (an error strikes after the record's
  * work, as for direct triggers); for a timeout, those whose work fitted in the timeout.
  *
+ * The payload limit: "Lambda passes all of the records in the batch to the function in a single
+ * call, up to the payload limit for synchronous invocation (6 MB)" (EventSourceMappingConfiguration,
+ * BatchSize: https://docs.aws.amazon.com/lambda/latest/dg/API_EventSourceMappingConfiguration.html).
+ * 100 SQS messages of 256 KB are not one 25 MB invocation but batches of 24 (5 invocations).
+ *
  * Latency of an item runs from its arrival (the producer's write request) to the end of the
  * invocation that processed it successfully: write throttling, batching, queueing, throttles and
  * retries included. */
@@ -72,6 +93,7 @@
 
 
 #include "models/lambda_internal.h"
+#include "models/services.h"
 #include "sim/error.h"
 
 enum {
@@ -81,7 +103,8 @@ enum {
     EV_THROTTLE_RETRY,            /* throttled pollers try again */
     EV_SCALE_UP,                  /* sqs: the next poller may be added */
     EV_SCALE_DOWN,                /* sqs: the once-a-minute scale-down check */
-    EV_VISIBLE                    /* sqs: a failed batch's messages reappear; target = slot */
+    EV_VISIBLE,                   /* sqs: a failed batch's messages reappear; target = slot */
+    EV_READ                       /* kinesis: the shard's read throughput allows the next batch */
 };
 
 #define POLL_PERIOD_US SIM_US_PER_S         /* "Lambda polls each shard about once a second" */
@@ -94,12 +117,16 @@ enum {
 #define SQS_SCALE_STEP_US (200 * SIM_US_PER_MS) /* 300 new pollers per minute */
 #define SQS_SCALE_DOWN_US (60 * SIM_US_PER_S)
 #define BISECT_DEPTH 32                     /* halves pending per lane: log2(10,000) < 14 */
+#define PAYLOAD_MAX_BYTES (6 * 1024 * 1024) /* the synchronous invocation payload */
+#define SHARD_READ_MB_PER_S 2.0             /* a shard's read throughput */
+#define SHARD_READ_BUCKET_US (5 * SIM_US_PER_S) /* a 10 MB GetRecords, then 5 s of throttling */
 
 typedef struct stream_item {
     sim_time_us arrival_us;
     sim_time_us ready_us;   /* kinesis: written to its shard; sqs: (last) visible in the queue */
     double cpu_s, io_s;
     int64_t records;
+    int64_t bytes;          /* what the item adds to an invocation's payload */
     int32_t next;           /* list or free-list link */
     uint32_t receives;      /* sqs: invocations that received it */
     bool poison, counted, side_effects;
@@ -107,7 +134,7 @@ typedef struct stream_item {
 
 typedef struct item_list {
     int32_t head, tail, n;
-    int64_t records;
+    int64_t records, bytes;
 } item_list;
 
 /* A Kinesis batch: its items and how often it has been tried. */
@@ -133,7 +160,8 @@ typedef struct kin_shard {
     sim_time_us records_busy_us, mb_busy_us; /* GCRA clocks of the two write buckets */
     sim_time_us last_write_us, last_poll_us;
     int32_t free_lanes;
-    bool write_event, poll_event, window_event;
+    sim_time_us read_busy_us; /* GCRA clock of the consumer's read throughput */
+    bool write_event, poll_event, window_event, read_event;
 } kin_shard;
 
 /* An SQS batch in flight, or a failed batch's messages waiting to become visible. */
@@ -190,6 +218,7 @@ static void list_init(item_list *l) {
     l->head = l->tail = -1;
     l->n = 0;
     l->records = 0;
+    l->bytes = 0;
 }
 
 static void list_push(stream_item *items, item_list *l, int32_t i) {
@@ -199,6 +228,7 @@ static void list_push(stream_item *items, item_list *l, int32_t i) {
     l->tail = i;
     l->n++;
     l->records += items[i].records;
+    l->bytes += items[i].bytes;
 }
 
 static int32_t list_pop(stream_item *items, item_list *l) {
@@ -207,6 +237,7 @@ static int32_t list_pop(stream_item *items, item_list *l) {
     if (l->head < 0) l->tail = -1;
     l->n--;
     l->records -= items[i].records;
+    l->bytes -= items[i].bytes;
     return i;
 }
 
@@ -218,6 +249,7 @@ static void list_prepend(stream_item *items, item_list *l, item_list *front) {
     l->head = front->head;
     l->n += front->n;
     l->records += front->records;
+    l->bytes += front->bytes;
     list_init(front);
 }
 
@@ -225,23 +257,26 @@ static void list_prepend(stream_item *items, item_list *l, item_list *front) {
 static void list_split(stream_item *items, item_list *l, int32_t n_first, item_list *rest) {
     SIM_ASSERT(n_first > 0 && n_first < l->n);
     int32_t last = l->head;
-    int64_t records = items[last].records;
+    int64_t records = items[last].records, bytes = items[last].bytes;
     for (int32_t k = 1; k < n_first; k++) {
         last = items[last].next;
         records += items[last].records;
+        bytes += items[last].bytes;
     }
     rest->head = items[last].next;
     rest->tail = l->tail;
     rest->n = l->n - n_first;
     rest->records = l->records - records;
+    rest->bytes = l->bytes - bytes;
     items[last].next = -1;
     l->tail = last;
     l->n = n_first;
     l->records = records;
+    l->bytes = bytes;
 }
 
 /* Takes waiting items from the head of from into batch, in order, while their records fit in
- * batch_size (always at least one). Items older than retention_us are dropped on the way (they
+ * batch_size and their payload in PAYLOAD_MAX_BYTES (always at least one). Items older than retention_us are dropped on the way (they
  * expired before anyone read them). */
 static void take_batch(lambda_sim *m, item_list *from, item_list *batch, int64_t batch_size,
                        sim_time_us retention_us, bool age_from_ready) {
@@ -258,7 +293,9 @@ static void take_batch(lambda_sim *m, item_list *from, item_list *batch, int64_t
             m->pending--;
             continue;
         }
-        if (batch->n > 0 && batch->records + it->records > batch_size) break;
+        if (batch->n > 0 && (batch->records + it->records > batch_size ||
+                             batch->bytes + it->bytes > PAYLOAD_MAX_BYTES))
+            break;
         list_push(items, batch, list_pop(items, from));
     }
 }
@@ -289,12 +326,14 @@ static void give_up_list(lambda_sim *m, item_list *l, bool ran) {
 }
 
 /* Marks the items a failed attempt had already processed (see the file comment). */
-static void mark_side_effects(lambda_sim *m, const item_list *l, lambda_outcome outcome) {
+static void mark_side_effects(lambda_sim *m, const item_list *l, lambda_outcome outcome,
+                              sim_time_us reinit_us) {
     stream_item *items = m->stream->items;
     bool poison = false;
     for (int32_t i = l->head; i >= 0 && !poison; i = items[i].next) poison = items[i].poison;
     if (outcome == LAMBDA_TIMEOUT) {
-        double budget_s = sim_time_to_s(m->L->timeout_us), t_s = 0.0;
+        /* An init re-run inside the invocation (longer than 10 s) used part of the timeout. */
+        double budget_s = sim_time_to_s(m->L->timeout_us - reinit_us), t_s = 0.0;
         for (int32_t i = l->head; i >= 0 && !items[i].poison; i = items[i].next) {
             t_s += items[i].io_s + items[i].cpu_s / m->vcpu;
             if (t_s > budget_s) break;
@@ -375,10 +414,18 @@ static int arm_retry(lambda_sim *m) {
 
 /* Would an invocation start now? (The core's test, without taking anything.) */
 static bool capacity_available(const lambda_sim *m) {
-    if (m->busy >= m->cap) return false;
+    if (m->busy >= m->cap || !lambda_rate_available(m)) return false;
     if (m->idle_provisioned.count + m->idle_ondemand.count > 0) return true;
     double tokens = m->tokens + (double)(m->now_us - m->tokens_at_us) * m->tokens_per_us;
     return tokens >= 1.0;
+}
+
+/* An item's share of an invocation's payload: its data, base64-encoded for Kinesis. */
+static int64_t payload_bytes(const lambda_sim *m, double size_mb) {
+    double bytes = ceil(size_mb * 1048576.0 - 1e-6);
+    if (bytes < 0) bytes = 0;
+    if (m->L->trigger == SCN_TRIGGER_KINESIS) bytes = 4.0 * ceil(bytes / 3.0);
+    return bytes > 9e18 ? INT64_MAX / 2 : (int64_t)bytes;
 }
 
 static void fill_item(lambda_sim *m, stream_item *it, const wl_item *w) {
@@ -387,6 +434,7 @@ static void fill_item(lambda_sim *m, stream_item *it, const wl_item *w) {
     it->cpu_s = w->cpu_s;
     it->io_s = w->io_s;
     it->records = w->records;
+    it->bytes = payload_bytes(m, w->size_mb);
     it->receives = 0;
     it->poison = w->poison;
     it->counted = w->arrival_us >= m->warmup_us;
@@ -450,6 +498,19 @@ static int lane_invoke(lambda_sim *m, int32_t id) {
     return SIM_OK;
 }
 
+/* The shard's read throughput left to this consumer, microseconds per byte of record data:
+ * 2 MB/s shared by every standard consumer of the stream, or 2 MB/s of its own with enhanced
+ * fan-out (kinesis.other_consumers, kinesis.enhanced_fan_out; see the file comment). */
+static double read_us_per_byte(const scn_lambda *L) {
+    double consumers = L->kinesis_enhanced_fan_out ? 1.0 : 1.0 + (double)L->kinesis_other_consumers;
+    return consumers * 1e6 / (SHARD_READ_MB_PER_S * 1048576.0);
+}
+
+/* Record data read for a batch: its payload without the base64 encoding. */
+static sim_time_us read_need_us(const lambda_sim *m, const item_list *batch) {
+    return (sim_time_us)ceil((double)batch->bytes * 0.75 * read_us_per_byte(m->L));
+}
+
 static sim_time_us next_poll_tick(const kin_shard *sh, sim_time_us now_us) {
     sim_time_us k = (now_us - sh->last_poll_us + POLL_PERIOD_US - 1) / POLL_PERIOD_US;
     if (k < 1) k = 1;
@@ -463,18 +524,36 @@ static int shard_dispatch(lambda_sim *m, int32_t s, bool poll) {
     lambda_stream *st = m->stream;
     kin_shard *sh = &st->shards[s];
     sim_time_us window_us = L->kinesis_batch_window_us;
+    bool pushed = L->kinesis_enhanced_fan_out; /* records arrive as written: no poll to wait for */
     int rc = SIM_OK;
     if (window_us == 0 && poll) sh->last_poll_us = m->now_us;
     while (sh->free_lanes > 0 && sh->waiting.n > 0) {
         if (window_us == 0) {
-            if (!poll) break;
+            if (!poll && !pushed) break;
         } else if (sh->waiting.records < L->kinesis_batch_size &&
+                   sh->waiting.bytes < PAYLOAD_MAX_BYTES &&
                    m->now_us < st->items[sh->waiting.head].ready_us + window_us) {
             break;
         }
         item_list batch;
         take_batch(m, &sh->waiting, &batch, L->kinesis_batch_size, KINESIS_RETENTION_US, true);
         if (batch.n == 0) continue;
+        /* The read: the consumer's share of the shard's read throughput must hold the batch
+         * (a bucket of SHARD_READ_BUCKET_US of it); otherwise the records stay in the shard
+         * and the poller reads when it can. */
+        sim_time_us need_us = read_need_us(m, &batch);
+        sim_time_us ready_us =
+            sh->read_busy_us + (need_us < SHARD_READ_BUCKET_US ? need_us : SHARD_READ_BUCKET_US);
+        if (ready_us > m->now_us) {
+            list_prepend(st->items, &sh->waiting, &batch);
+            if (sh->read_event) return SIM_OK;
+            sh->read_event = true;
+            return sim_calendar_schedule(&m->cal, ready_us, EV_READ, (uint32_t)s, 0, NULL);
+        }
+        sh->read_busy_us = (sh->read_busy_us > m->now_us - SHARD_READ_BUCKET_US
+                                ? sh->read_busy_us
+                                : m->now_us - SHARD_READ_BUCKET_US) +
+                           need_us;
         int32_t id = s * st->lanes_per_shard;
         while (st->lanes[id].state != LANE_IDLE) id++;
         sh->free_lanes--;
@@ -489,7 +568,7 @@ static int shard_dispatch(lambda_sim *m, int32_t s, bool poll) {
     }
     if (sh->waiting.n == 0 || sh->free_lanes == 0) return SIM_OK; /* a lane's end will poll */
     if (window_us == 0) {
-        if (sh->poll_event) return SIM_OK;
+        if (sh->poll_event || pushed) return SIM_OK;
         sh->poll_event = true;
         return sim_calendar_schedule(&m->cal, next_poll_tick(sh, m->now_us), EV_POLL,
                                      (uint32_t)s, 0, NULL);
@@ -561,12 +640,13 @@ static int kinesis_done(lambda_sim *m, int32_t job, lambda_outcome outcome) {
     kin_lane *lane = &st->lanes[id];
     kin_batch *b = &lane->batch;
     b->runs = m->jobs[job].runs;
+    sim_time_us reinit_us = m->jobs[job].reinit_us;
     lambda_job_free(m, job);
     if (outcome == LAMBDA_OK) {
         complete_list(m, &b->items);
         return lane_next(m, id);
     }
-    mark_side_effects(m, &b->items, outcome);
+    mark_side_effects(m, &b->items, outcome, reinit_us);
     if (L->kinesis_bisect_on_error && b->items.n >= 2) {
         SIM_ASSERT(lane->depth < BISECT_DEPTH);
         kin_batch *second = &lane_stack(st, id)[lane->depth++];
@@ -627,6 +707,25 @@ static int sqs_arm(lambda_sim *m, bool *flag, sim_time_us at_us, int32_t kind) {
     return sim_calendar_schedule(&m->cal, at_us, kind, 0, 0, NULL);
 }
 
+/* SQS requests of receiving a batch: a ReceiveMessage per 10 messages, each counting the 64 KB
+ * chunks of its messages (models/services.h). */
+static void sqs_count_receives(lambda_sim *m, const item_list *batch) {
+    const stream_item *items = m->stream->items;
+    const pricing_table *p = m->s->pricing_table;
+    double kb = 0.0, requests = 0.0;
+    int n = 0;
+    for (int32_t i = batch->head; i >= 0; i = items[i].next) {
+        kb += (double)items[i].bytes / 1024.0;
+        if (++n == 10) {
+            requests += services_sqs_requests(p, kb);
+            kb = 0.0;
+            n = 0;
+        }
+    }
+    if (n > 0) requests += services_sqs_requests(p, kb);
+    m->out->svc.sqs_receives += requests;
+}
+
 /* Starts the batches the pollers may start now, scaling them up when messages wait. */
 static int sqs_dispatch(lambda_sim *m) {
     const scn_lambda *L = m->L;
@@ -650,6 +749,7 @@ static int sqs_dispatch(lambda_sim *m) {
         }
         sim_time_us window_us = L->sqs_batch_window_us;
         if (window_us > 0 && st->queue.records < L->sqs_batch_size &&
+            st->queue.bytes < PAYLOAD_MAX_BYTES &&
             m->now_us < st->items[st->queue.head].ready_us + window_us) {
             rc = sqs_arm(m, &st->window_event, st->items[st->queue.head].ready_us + window_us,
                          EV_WINDOW);
@@ -673,6 +773,7 @@ static int sqs_dispatch(lambda_sim *m) {
         }
         record_iterator_age(m, &m->jobs[job]);
         for (int32_t i = batch.head; i >= 0; i = st->items[i].next) st->items[i].receives++;
+        if (m->jobs[job].counted) sqs_count_receives(m, &batch);
         st->slots[slot].items = batch;
         st->slots[slot].received_us = m->now_us;
         st->busy++;
@@ -698,15 +799,19 @@ static int sqs_done(lambda_sim *m, int32_t job, lambda_outcome outcome) {
     const scn_lambda *L = m->L;
     lambda_stream *st = m->stream;
     int32_t slot = m->jobs[job].owner;
+    sim_time_us reinit_us = m->jobs[job].reinit_us;
+    bool counted = m->jobs[job].counted;
     lambda_job_free(m, job);
     st->busy--;
     item_list *batch = &st->slots[slot].items;
     if (outcome == LAMBDA_OK) {
+        /* DeleteMessageBatch of the processed messages (counted with the horizon's runs). */
+        if (counted) m->out->svc.sqs_deletes += services_sqs_delete_requests((double)batch->n);
         complete_list(m, batch);
         slot_free(st, slot);
         return sqs_dispatch(m);
     }
-    mark_side_effects(m, batch, outcome);
+    mark_side_effects(m, batch, outcome, reinit_us);
     item_list again;
     list_init(&again);
     while (batch->n > 0) {
@@ -780,6 +885,7 @@ int lambda_stream_init(lambda_sim *m) {
             list_init(&sh->unwritten);
             list_init(&sh->waiting);
             sh->records_busy_us = sh->mb_busy_us = -SHARD_BUCKET_US; /* full buckets at t = 0 */
+            sh->read_busy_us = -SHARD_READ_BUCKET_US;
             sh->free_lanes = st->lanes_per_shard;
         }
         for (size_t i = 0; i < n_lanes; i++) {
@@ -842,6 +948,9 @@ int lambda_stream_event(lambda_sim *m, const sim_event *ev) {
         return sqs_dispatch(m);
     case EV_SCALE_DOWN: return sqs_scale_down(m);
     case EV_VISIBLE: return sqs_visible(m, target);
+    case EV_READ:
+        st->shards[target].read_event = false;
+        return shard_dispatch(m, target, true);
     default: SIM_ASSERT(!"unknown stream event"); return SIM_EINVAL;
     }
 }

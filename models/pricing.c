@@ -57,6 +57,11 @@ typedef struct pricing_doc {
     int64_t ephemeral_included_mb;
     char *requests_source, *duration_source, *provisioned_source, *ephemeral_source,
         *free_tier_source, *glue_source, *ec2_source, *serverless_source;
+    /* services, in the file's units */
+    double kinesis_usd_per_million_put_units, sqs_usd_per_million_requests, s3_usd_per_1000_put,
+        s3_usd_per_1000_get, sfn_usd_per_1000_transitions;
+    double kinesis_put_unit_gb, kinesis_record_rounding_gb, sqs_chunk_gb;
+    char *kinesis_source, *sqs_source, *s3_source, *sfn_source, *logs_source;
 } pricing_doc;
 
 _Static_assert(sizeof(scn_arch) == sizeof(int), "enum size");
@@ -173,6 +178,7 @@ static const scn_section instance_section = SECTION_OF(instance_fields, NULL);
 static const scn_field ec2_fields[] = {
     {"instances", SCN_T_LIST, D(t.instances), D(t.n_instances), .sub = &instance_section,
      .elem_size = sizeof(pricing_instance), .nonempty = true, .required = true},
+    PRICE("ebs_usd_per_gb_month", t.emr_ebs_usd_per_gb_month),
     SOURCE(ec2_source),
 };
 static const scn_section ec2_section = SECTION_OF(ec2_fields, check_instances);
@@ -193,6 +199,60 @@ static const scn_field emr_fields[] = {
 };
 static const scn_section emr_section = SECTION_OF(emr_fields, NULL);
 
+/* ---- the services around the compute ---- */
+/* A positive size (a PUT unit, a rounding step, a request chunk). */
+#define UNIT_SIZE(key, member)                                                                 \
+    {key, SCN_T_SIZE_GB, D(member), NO, .has_min = true, .min_excl = true, .min = 0,           \
+     .required = true}
+static const scn_field kinesis_prov_fields[] = {
+    PRICE("usd_per_shard_hour", t.kinesis_usd_per_shard_hour),
+    PRICE("usd_per_million_put_units", kinesis_usd_per_million_put_units),
+    UNIT_SIZE("put_unit", kinesis_put_unit_gb),
+};
+static const scn_section kinesis_prov_section = SECTION_OF(kinesis_prov_fields, NULL);
+static const scn_field kinesis_od_fields[] = {
+    PRICE("usd_per_stream_hour", t.kinesis_od_usd_per_stream_hour),
+    PRICE("usd_per_gb_written", t.kinesis_od_usd_per_gb_written),
+    PRICE("usd_per_gb_read", t.kinesis_od_usd_per_gb_read),
+    UNIT_SIZE("record_rounded_up_to", kinesis_record_rounding_gb),
+};
+static const scn_section kinesis_od_section = SECTION_OF(kinesis_od_fields, NULL);
+static const scn_field kinesis_efo_fields[] = {
+    PRICE("usd_per_consumer_shard_hour", t.kinesis_efo_usd_per_consumer_shard_hour),
+    PRICE("usd_per_gb", t.kinesis_efo_usd_per_gb),
+};
+static const scn_section kinesis_efo_section = SECTION_OF(kinesis_efo_fields, NULL);
+static const scn_field kinesis_fields[] = {
+    REQUIRED_SECTION("provisioned", kinesis_prov_section),
+    REQUIRED_SECTION("on_demand", kinesis_od_section),
+    REQUIRED_SECTION("enhanced_fan_out", kinesis_efo_section),
+    SOURCE(kinesis_source),
+};
+static const scn_section kinesis_section = SECTION_OF(kinesis_fields, NULL);
+
+static const scn_field sqs_fields[] = {
+    PRICE("usd_per_million_requests", sqs_usd_per_million_requests),
+    UNIT_SIZE("request_chunk", sqs_chunk_gb),
+    SOURCE(sqs_source),
+};
+static const scn_section sqs_section = SECTION_OF(sqs_fields, NULL);
+static const scn_field s3_fields[] = {
+    PRICE("usd_per_1000_put", s3_usd_per_1000_put),
+    PRICE("usd_per_1000_get", s3_usd_per_1000_get),
+    SOURCE(s3_source),
+};
+static const scn_section s3_section = SECTION_OF(s3_fields, NULL);
+static const scn_field sfn_fields[] = {
+    PRICE("usd_per_1000_transitions", sfn_usd_per_1000_transitions),
+    SOURCE(sfn_source),
+};
+static const scn_section sfn_section = SECTION_OF(sfn_fields, NULL);
+static const scn_field logs_fields[] = {
+    PRICE("usd_per_gb_ingested", t.logs_usd_per_gb),
+    SOURCE(logs_source),
+};
+static const scn_section logs_section = SECTION_OF(logs_fields, NULL);
+
 static const scn_field root_fields[] = {
     {"region", SCN_T_STRBUF, D(t.region), NO, .cap = sizeof(((pricing_table *)0)->region),
      .slug = true, .required = true},
@@ -204,10 +264,17 @@ static const scn_field root_fields[] = {
     REQUIRED_SECTION("lambda", lambda_section),
     REQUIRED_SECTION("glue", glue_section),
     REQUIRED_SECTION("emr", emr_section),
+    REQUIRED_SECTION("kinesis", kinesis_section),
+    REQUIRED_SECTION("sqs", sqs_section),
+    REQUIRED_SECTION("s3", s3_section),
+    REQUIRED_SECTION("step_functions", sfn_section),
+    REQUIRED_SECTION("cloudwatch_logs", logs_section),
 };
 static const scn_section root_section = SECTION_OF(root_fields, check_root);
 
-static const scn_doc_kind PRICING_KIND = {"pricing table", "region:, date:, lambda:, glue:, emr:",
+static const scn_doc_kind PRICING_KIND = {"pricing table",
+                                          "region:, date:, lambda:, glue:, emr:, kinesis:, sqs:, "
+                                          "s3:, step_functions:, cloudwatch_logs:",
                                           &root_section};
 
 /* ---------------------------------------------------------------- rules */
@@ -452,6 +519,15 @@ static void doc_to_table(pricing_doc *d, pricing_table *p)
     }
     p->lambda_provisioned_round_s = sim_time_to_s(d->provisioned_round_us);
     p->lambda_ephemeral_included_mb = (double)d->ephemeral_included_mb;
+    /* sizes were read as GB (SCN_T_SIZE_GB): in KB */
+    p->kinesis_usd_per_put_unit = d->kinesis_usd_per_million_put_units / 1e6;
+    p->kinesis_put_unit_kb = d->kinesis_put_unit_gb * 1024.0 * 1024.0;
+    p->kinesis_od_record_rounding_kb = d->kinesis_record_rounding_gb * 1024.0 * 1024.0;
+    p->sqs_usd_per_request = d->sqs_usd_per_million_requests / 1e6;
+    p->sqs_request_chunk_kb = d->sqs_chunk_gb * 1024.0 * 1024.0;
+    p->s3_usd_per_put = d->s3_usd_per_1000_put / 1000.0;
+    p->s3_usd_per_get = d->s3_usd_per_1000_get / 1000.0;
+    p->sfn_usd_per_transition = d->sfn_usd_per_1000_transitions / 1000.0;
 }
 
 int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *diag,

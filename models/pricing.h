@@ -54,6 +54,16 @@ typedef struct pricing_table {
     size_t n_instances;
     double emr_serverless_usd_per_vcpu_hour, emr_serverless_usd_per_gb_hour,
         emr_serverless_storage_usd_per_gb_hour, emr_serverless_free_storage_gb;
+    double emr_ebs_usd_per_gb_month;          /* EBS gp3 attached to EMR instances */
+    /* The services around the compute (the scenario's `services:`) */
+    double kinesis_usd_per_shard_hour, kinesis_usd_per_put_unit, kinesis_put_unit_kb;
+    double kinesis_od_usd_per_stream_hour, kinesis_od_usd_per_gb_written,
+        kinesis_od_usd_per_gb_read, kinesis_od_record_rounding_kb;
+    double kinesis_efo_usd_per_consumer_shard_hour, kinesis_efo_usd_per_gb;
+    double sqs_usd_per_request, sqs_request_chunk_kb;
+    double s3_usd_per_put, s3_usd_per_get;
+    double sfn_usd_per_transition;
+    double logs_usd_per_gb;
 } pricing_table;
 
 /* Loads table `name_or_path` (see above; a relative path is relative to the current directory).

@@ -146,6 +146,8 @@ typedef struct scn_lambda {
     int64_t provisioned;               /* constant count (default 0), when no schedule */
     scn_provisioned_window *provisioned_schedule; /* owned; NULL when constant; sorted by from */
     size_t n_provisioned_windows;
+    sim_time_us provisioned_allocation_us; /* a schedule window is enabled (and billed) this long
+                                              before `from`, ready at `from`; default 2min */
     /* async / s3 / eventbridge */
     int64_t async_max_retries;         /* 0..2, default 2 */
     sim_time_us async_max_event_age_us;/* 60s..6h, default 6h */
@@ -157,6 +159,10 @@ typedef struct scn_lambda {
     int64_t kinesis_parallelization;   /* 1..10, default 1 */
     int64_t kinesis_max_retries;       /* -1..10000, default -1 */
     bool kinesis_bisect_on_error;      /* default false */
+    int64_t kinesis_other_consumers;   /* other standard consumers sharing each shard's 2 MB/s of
+                                          reads, default 0 */
+    bool kinesis_enhanced_fan_out;     /* a dedicated 2 MB/s per shard, records pushed; default
+                                          false */
     /* sqs */
     int64_t sqs_batch_size;            /* 1..10000, default 10 */
     sim_time_us sqs_batch_window_us;   /* 0..300s, default 0 */
@@ -171,6 +177,7 @@ typedef enum scn_glue_worker {
     SCN_GLUE_G025X, SCN_GLUE_G1X, SCN_GLUE_G2X, SCN_GLUE_G4X, SCN_GLUE_G8X
 } scn_glue_worker;
 typedef enum scn_exec_class { SCN_EXEC_STANDARD, SCN_EXEC_FLEX } scn_exec_class;
+typedef enum scn_glue_job_type { SCN_GLUE_SPARK, SCN_GLUE_PYTHON_SHELL } scn_glue_job_type;
 
 /* A batch trigger (glue.trigger, emr.trigger): every period, or when batch_items have queued;
  * both may be set, the first to match starts a job. */
@@ -181,6 +188,10 @@ typedef struct scn_batch_trigger {
 
 typedef struct scn_glue {
     bool present;
+    scn_glue_job_type job_type; /* default spark */
+    double python_shell_dpu;  /* python_shell: 0.0625 (default) or 1 */
+    bool job_run_queuing;     /* default false (AWS's): a run started at the limit fails */
+    bool auto_scaling;        /* default false: Spark on Glue 3.0+, bills the workers it uses */
     char version[8];          /* "0.9" "1.0" "2.0" "3.0" "4.0" "5.0", default "4.0" */
     scn_glue_worker worker_type; /* default G.1X */
     double dpu_per_worker;    /* derived from worker_type */
@@ -190,12 +201,13 @@ typedef struct scn_glue {
     scn_dist startup;         /* seconds; default by version (see scenario_rules.c) */
     double efficiency;        /* (0,1], default 0.6 */
     int64_t max_concurrent_runs; /* >= 1, default 1 */
-    sim_time_us timeout_us;   /* default 48h, 1min..48h */
+    sim_time_us timeout_us;   /* default 48h, 1min..7d */
 } scn_glue;
 
 /* ---- emr ---- */
 typedef enum scn_emr_deployment { SCN_EMR_EC2, SCN_EMR_SERVERLESS } scn_emr_deployment;
 typedef enum scn_emr_mode { SCN_EMR_PERSISTENT, SCN_EMR_TRANSIENT } scn_emr_mode;
+typedef enum scn_market { SCN_MARKET_ON_DEMAND, SCN_MARKET_SPOT } scn_market;
 
 typedef struct scn_emr {
     bool present;
@@ -203,6 +215,11 @@ typedef struct scn_emr {
     scn_emr_mode mode;             /* default persistent */
     char instance_type[32];        /* default m5.xlarge */
     int64_t core_nodes;            /* >= 1, default 2 */
+    int64_t task_nodes;            /* compute-only nodes, default 0 */
+    scn_market task_market;        /* default on_demand */
+    double spot_discount;          /* share off the EC2 On-Demand price, default 0.6 */
+    double spot_interruptions_per_s; /* per Spot instance, default 0.05/30d */
+    double ebs_gb_per_node;        /* EBS storage per instance, default 0 */
     scn_dist provisioning;         /* seconds, default uniform 6min..10min */
     scn_batch_trigger trigger;     /* default every 1h */
     double efficiency;             /* (0,1], default 0.7 */
@@ -212,7 +229,27 @@ typedef struct scn_emr {
     int64_t sl_workers;            /* default 10 */
     scn_dist sl_startup;           /* seconds, default constant 90s */
     int64_t sl_pre_initialized;    /* workers kept initialised, default 0 */
+    bool sl_auto_stop;             /* the application stops when idle, default true */
+    sim_time_us sl_idle_timeout_us;/* ... after this long, default 15min */
 } scn_emr;
+
+/* ---- services around the compute (capsim's section, for the whole bill) ---- */
+typedef enum scn_source {
+    SCN_SOURCE_AUTO, SCN_SOURCE_NONE, SCN_SOURCE_KINESIS, SCN_SOURCE_SQS, SCN_SOURCE_S3
+} scn_source;
+typedef enum scn_kinesis_mode { SCN_KINESIS_PROVISIONED, SCN_KINESIS_ON_DEMAND } scn_kinesis_mode;
+
+typedef struct scn_services {
+    scn_source source;             /* as written, default auto */
+    scn_source resolved_source;    /* derived: auto resolved from lambda.trigger; never AUTO */
+    scn_kinesis_mode kinesis_mode; /* default provisioned */
+    int64_t kinesis_shards;        /* default lambda.kinesis.shards with trigger kinesis, else 1 */
+    double s3_gets_per_item;       /* default 1 with source s3, else 0 */
+    double s3_puts_per_item;       /* default 1 with source s3 (the upload), else 0 */
+    double sfn_transitions_per_run;/* per Lambda invocation or Glue/EMR job run, default 0 */
+    double logs_kb_per_invocation; /* CloudWatch Logs ingested per Lambda invocation, default 0 */
+    double logs_kb_per_job;        /* ... per Glue or EMR job run, default 0 */
+} scn_services;
 
 /* ---- pricing, lesson ---- */
 typedef struct scn_pricing {
@@ -249,6 +286,7 @@ typedef struct scenario {
     scn_lambda lambda;
     scn_glue glue;
     scn_emr emr;
+    scn_services services;
     scn_pricing pricing;
     scn_lesson lesson;
     scn_key_pos *keys;      /* every key present in the file or overrides (owned) */

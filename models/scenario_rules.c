@@ -26,8 +26,12 @@ _Static_assert(sizeof(scn_routing) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_on_failure) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_glue_worker) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_exec_class) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_glue_job_type) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_emr_deployment) == sizeof(int), "enum size");
 _Static_assert(sizeof(scn_emr_mode) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_market) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_source) == sizeof(int), "enum size");
+_Static_assert(sizeof(scn_kinesis_mode) == sizeof(int), "enum size");
 
 #define S(member) offsetof(scenario, member)
 #define NO SCN_NO_OFF
@@ -53,9 +57,13 @@ static const char *const ON_FAILURE_NAMES[] = {"dlq", "drop", NULL};
 static const char *const GLUE_WORKER_NAMES[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X", NULL};
 static const double GLUE_DPU_PER_WORKER[] = {0.25, 1, 2, 4, 8}; /* AWS-REFERENCE.md, Glue */
 static const char *const EXEC_CLASS_NAMES[] = {"standard", "flex", NULL};
+static const char *const GLUE_JOB_TYPE_NAMES[] = {"spark", "python_shell", NULL};
 static const char *const GLUE_VERSIONS[] = {"0.9", "1.0", "2.0", "3.0", "4.0", "5.0", NULL};
 static const char *const DEPLOYMENT_NAMES[] = {"ec2", "serverless", NULL};
 static const char *const EMR_MODE_NAMES[] = {"persistent", "transient", NULL};
+static const char *const MARKET_NAMES[] = {"on_demand", "spot", NULL};
+static const char *const SOURCE_NAMES[] = {"auto", "none", "kinesis", "sqs", "s3", NULL};
+static const char *const KINESIS_MODE_NAMES[] = {"provisioned", "on_demand", NULL};
 
 /* ---- when the writer prints a key (it must not print keys that would not load back) ---- */
 static bool uses_rate(const scenario *s)
@@ -73,6 +81,13 @@ static bool uses_async(const scenario *s)
 static bool uses_kinesis(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_KINESIS; }
 static bool uses_sqs(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_SQS; }
 static bool uses_serverless(const scenario *s) { return s->emr.deployment == SCN_EMR_SERVERLESS; }
+static bool uses_spot(const scenario *s)
+{
+    return s->emr.deployment == SCN_EMR_EC2 && s->emr.task_nodes > 0 &&
+           s->emr.task_market == SCN_MARKET_SPOT;
+}
+static bool uses_spark(const scenario *s) { return s->glue.job_type == SCN_GLUE_SPARK; }
+static bool uses_python_shell(const scenario *s) { return s->glue.job_type == SCN_GLUE_PYTHON_SHELL; }
 
 /* ---- custom values and rules, defined after the tables ---- */
 static const scn_custom MAX_LIFETIME, RESERVED, PROVISIONED, GLUE_VERSION;
@@ -86,6 +101,7 @@ static void check_lambda(scn_walk *w, yaml_node_t *map, void *base, const char *
 static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_services(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 
 /* ================================================================ workload */
 
@@ -243,6 +259,12 @@ static const scn_field concurrency_fields[] = {
      .def = "1000/10s", .help = "new environments per function per time, refilled continuously"},
     {"provisioned", SCN_T_CUSTOM, S(lambda.provisioned), NO, .custom = &PROVISIONED, .def = "0",
      .help = "always-warm environments, or a daily schedule of them"},
+    /* capsim's key. "Allocation takes a minute or two" (AWS-REFERENCE.md); AWS bills provisioned
+     * concurrency from when it is enabled (https://aws.amazon.com/lambda/pricing/). */
+    {"provisioned_allocation", SCN_T_DURATION, S(lambda.provisioned_allocation_us), NO,
+     RANGE(0, 1 * US_H), .def = "2min",
+     .help = "a schedule window is enabled this long before `from` to be ready then; billed "
+             "from enabling"},
 };
 static const scn_section concurrency_section = SECTION_OF(concurrency_fields, check_concurrency);
 
@@ -273,6 +295,13 @@ static const scn_field kinesis_fields[] = {
      .help = "retries of a failed batch; -1 = until the record expires"},
     {"bisect_on_error", SCN_T_BOOL, S(lambda.kinesis_bisect_on_error), NO, .def = "false",
      .help = "split a failed batch in two before retrying"},
+    /* capsim's keys. A shard's 2 MB/s of reads is shared by its standard consumers; an
+     * enhanced fan-out consumer has its own (Kinesis Data Streams quotas and enhanced fan-out:
+     * https://docs.aws.amazon.com/streams/latest/dev/enhanced-consumers.html). */
+    {"other_consumers", SCN_T_INT, S(lambda.kinesis_other_consumers), NO, RANGE(0, 100),
+     .def = "0", .help = "other standard consumers sharing each shard's 2 MB/s of reads"},
+    {"enhanced_fan_out", SCN_T_BOOL, S(lambda.kinesis_enhanced_fan_out), NO, .def = "false",
+     .help = "a dedicated 2 MB/s per shard, records pushed (priced per consumer-shard-hour)"},
 };
 static const scn_section kinesis_section = SECTION_OF(kinesis_fields, NULL);
 
@@ -343,19 +372,37 @@ static const scn_field emr_trigger_fields[] = {TRIGGER_FIELDS(emr)};
 static const scn_section emr_trigger_section = SECTION_OF(emr_trigger_fields, check_trigger);
 
 static const scn_field glue_fields[] = {
+    /* capsim's key (AWS: Command.Name glueetl or pythonshell). Python shell jobs run one Python
+     * process on 1/16 or 1 DPU (MaxCapacity), billed per second with a 1-minute minimum at the
+     * DPU-hour rate (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-job.html,
+     * https://aws.amazon.com/glue/pricing/). */
+    {"job_type", SCN_T_ENUM, S(glue.job_type), NO, .names = GLUE_JOB_TYPE_NAMES, .def = "spark",
+     .help = "spark (an ETL job on workers) or python_shell (one Python process)"},
+    {"python_shell_dpu", SCN_T_NUMBER, S(glue.python_shell_dpu), NO, RANGE(0.0625, 1),
+     .def = "0.0625", .applies = uses_python_shell,
+     .help = "python_shell: 0.0625 (1/16 DPU: 1 GB) or 1 DPU (4 vCPU, 16 GB)"},
     /* 4.0: the version AWS's console proposes for new Spark jobs (as of the format, version 1).
      * .names is only read by `capsim schema` (GLUE_VERSION checks the same list). */
     {"version", SCN_T_CUSTOM, S(glue.version), NO, .custom = &GLUE_VERSION, .def = "\"4.0\"",
      .names = GLUE_VERSIONS, .help = "Glue version: 0.9 and 1.0 bill 10 min at least, later 1 min"},
     /* G.1X and 10 workers: AWS's defaults for a Spark job (AWS-REFERENCE.md, "default 10").
-     * G.025X (0.25 DPU) is for Glue streaming jobs on 3.0+ only; capsim does not tell streaming
-     * from batch jobs, so it is accepted as a small worker, with the 3.0+ rule of check_glue. */
+     * G.025X (0.25 DPU) is for Glue streaming jobs only; capsim's Glue jobs are batch ETL jobs,
+     * so check_glue refuses it, as AWS would for a batch job. */
     {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = GLUE_WORKER_NAMES,
-     .def = "G.1X", .help = "worker size: 0.25, 1, 2, 4 or 8 DPU per worker"},
-    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10",
-     .help = "workers per job run"},
+     .def = "G.1X", .applies = uses_spark,
+     .help = "worker size: 1, 2, 4 or 8 DPU per worker (G.025X: streaming only)"},
+    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10", .applies = uses_spark,
+     .help = "workers per job run (the most, with auto_scaling)"},
     {"execution_class", SCN_T_ENUM, S(glue.execution_class), NO, .names = EXEC_CLASS_NAMES,
      .def = "standard", .help = "flex runs on spare capacity at a lower price"},
+    /* AWS's default is off: a run started at the limit fails (Job.JobRunQueuingEnabled,
+     * StartJobRun: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html). */
+    {"job_run_queuing", SCN_T_BOOL, S(glue.job_run_queuing), NO, .def = "false",
+     .help = "a run started at max_concurrent_runs waits instead of failing"},
+    /* Glue 3.0+ Spark jobs scale executors with the work and bill the DPUs in use
+     * (https://docs.aws.amazon.com/glue/latest/dg/auto-scaling.html). */
+    {"auto_scaling", SCN_T_BOOL, S(glue.auto_scaling), NO, .def = "false", .applies = uses_spark,
+     .help = "use (and bill) only the workers a batch needs, up to workers"},
     /* SCENARIO-FORMAT.md's example: a job every 15 minutes. */
     {"trigger", SCN_T_SECTION, 0, NO, .sub = &glue_trigger_section, .def = "{every: 15min}",
      .help = "when a job starts; the first match starts it"},
@@ -367,10 +414,12 @@ static const scn_field glue_fields[] = {
     {"efficiency", SCN_T_NUMBER, S(glue.efficiency), NO, ABOVE_UPTO(0, 1), .def = "0.6",
      .help = "useful share of the workers' vCPU-seconds"},
     {"max_concurrent_runs", SCN_T_INT, S(glue.max_concurrent_runs), NO, ATLEAST(1), .def = "1",
-     .help = "a trigger while at the limit waits for the running job"},
-    /* AWS's job timeout: 48 h default and maximum (AWS Glue documentation). */
-    {"timeout", SCN_T_DURATION, S(glue.timeout_us), NO, RANGE(1 * US_MIN, 48 * US_H),
-     .def = "48h", .help = "a job run longer than this is stopped"},
+     .help = "a trigger at the limit fails (its items wait for the next run), or waits with "
+             "job_run_queuing"},
+    /* AWS's job timeout: 2,880 minutes (48 h) by default, at most 10,080 minutes (7 days)
+     * (Glue API, Job.Timeout: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-job.html). */
+    {"timeout", SCN_T_DURATION, S(glue.timeout_us), NO, RANGE(1 * US_MIN, 10080 * US_MIN),
+     .def = "48h", .help = "a job run longer than this is stopped (at most 7 days)"},
 };
 static const scn_section glue_section = SECTION_OF(glue_fields, check_glue);
 
@@ -385,7 +434,13 @@ static const scn_field serverless_fields[] = {
     {"startup", SCN_T_DIST_DURATION, S(emr.sl_startup), NO, .def = "90s",
      .help = "time to start the workers that are not pre-initialized"},
     {"pre_initialized", SCN_T_INT, S(emr.sl_pre_initialized), NO, ATLEAST(0), .def = "0",
-     .help = "workers kept initialised, billed for the whole horizon"},
+     .help = "workers kept initialised, billed while the application runs"},
+    /* AWS's defaults: auto-stop on, after 15 idle minutes (idleTimeoutMinutes 1..10080:
+     * https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-behavior.html). */
+    {"auto_stop", SCN_T_BOOL, S(emr.sl_auto_stop), NO, .def = "true",
+     .help = "the application (and its pre-initialized workers) stops when idle"},
+    {"idle_timeout", SCN_T_DURATION, S(emr.sl_idle_timeout_us), NO, RANGE(US_MIN, 10080 * US_MIN),
+     .def = "15min", .help = "how long the application stays up without jobs (auto_stop)"},
 };
 static const scn_section serverless_section = SECTION_OF(serverless_fields, NULL);
 
@@ -399,6 +454,25 @@ static const scn_field emr_fields[] = {
      .def = "m5.xlarge", .help = "EC2 instance type, priced from the pricing table"},
     {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, ATLEAST(1), .def = "2",
      .help = "core nodes, plus one primary node"},
+    /* Task nodes: compute only, the usual place for Spot instances (the primary and core nodes
+     * hold the cluster and HDFS). */
+    {"task_nodes", SCN_T_INT, S(emr.task_nodes), NO, ATLEAST(0), .def = "0",
+     .help = "task nodes (compute only), of the same instance type"},
+    {"task_market", SCN_T_ENUM, S(emr.task_market), NO, .names = MARKET_NAMES,
+     .def = "on_demand", .help = "task nodes On-Demand or Spot"},
+    /* capsim's keys: Spot prices move with the market (AWS: "up to 90%" off On-Demand; the Spot
+     * Instance Advisor shows each type's savings and interruption frequency band, the lowest
+     * "<5%" a month: https://aws.amazon.com/ec2/spot/instance-advisor/). Defaults: 60 % off and
+     * 5 % a month, assumptions to replace with the advisor's figures for the chosen type. */
+    {"spot_discount", SCN_T_NUMBER, S(emr.spot_discount), NO, RANGE(0, 0.95), .def = "0.6",
+     .applies = uses_spot, .help = "Spot: share saved on the EC2 price (the EMR fee is not)"},
+    {"spot_interruptions", SCN_T_RATE, S(emr.spot_interruptions_per_s), NO, ATLEAST(0),
+     .def = "0.05/30d", .applies = uses_spot,
+     .help = "Spot: interruptions per instance and time; each node is replaced"},
+    /* EBS volumes attached to every instance, billed per GB-month (capsim's key; 0: not
+     * priced). */
+    {"ebs_per_node", SCN_T_SIZE_GB, S(emr.ebs_gb_per_node), NO, ATLEAST(0), .def = "0GB",
+     .help = "EBS storage per instance, billed per GB-month"},
     /* "5-10 minutes is the common figure" (unconfirmed, AWS-REFERENCE.md), per the header. */
     {"provisioning", SCN_T_DIST_DURATION, S(emr.provisioning), NO,
      .def = "{dist: uniform, min: 6min, max: 10min}", .help = "time to start a transient cluster"},
@@ -412,6 +486,52 @@ static const scn_field emr_fields[] = {
      .help = "EMR Serverless application (deployment: serverless)"},
 };
 static const scn_section emr_section = SECTION_OF(emr_fields, check_emr);
+
+/* ================================================================ services */
+
+/* The services a pipeline pays for around the compute, priced as lines of each platform's cost
+ * (models/services.h). capsim's section: SCENARIO-FORMAT.md has none. */
+static const scn_field kinesis_stream_fields[] = {
+    {"mode", SCN_T_ENUM, S(services.kinesis_mode), NO, .names = KINESIS_MODE_NAMES,
+     .def = "provisioned", .help = "provisioned (shard-hours + PUT units) or on_demand (per GB)"},
+    {"shards", SCN_T_INT, S(services.kinesis_shards), NO, RANGE(1, 10000), .def = NULL,
+     .def_doc = "lambda.kinesis.shards with trigger: kinesis, else 1",
+     .help = "shards of the stream (provisioned mode)"},
+};
+static const scn_section kinesis_stream_section = SECTION_OF(kinesis_stream_fields, NULL);
+static const scn_field s3_requests_fields[] = {
+    {"gets_per_item", SCN_T_NUMBER, S(services.s3_gets_per_item), NO, RANGE(0, 1e6), .def = NULL,
+     .def_doc = "1 with source s3, else 0", .help = "GET requests per item (reading it)"},
+    {"puts_per_item", SCN_T_NUMBER, S(services.s3_puts_per_item), NO, RANGE(0, 1e6), .def = NULL,
+     .def_doc = "1 with source s3 (its upload), else 0",
+     .help = "PUT requests per item: its upload, plus what the pipeline writes"},
+};
+static const scn_section s3_requests_section = SECTION_OF(s3_requests_fields, NULL);
+static const scn_field sfn_fields[] = {
+    {"transitions_per_run", SCN_T_NUMBER, S(services.sfn_transitions_per_run), NO, RANGE(0, 1e6),
+     .def = "0", .help = "state transitions per Lambda invocation or Glue/EMR job run"},
+};
+static const scn_section sfn_section = SECTION_OF(sfn_fields, NULL);
+static const scn_field logs_fields[] = {
+    {"kb_per_invocation", SCN_T_NUMBER, S(services.logs_kb_per_invocation), NO, RANGE(0, 1e9),
+     .def = "0", .help = "log data ingested per Lambda invocation, KB"},
+    {"kb_per_job", SCN_T_NUMBER, S(services.logs_kb_per_job), NO, RANGE(0, 1e12), .def = "0",
+     .help = "log data ingested per Glue or EMR job run, KB"},
+};
+static const scn_section logs_section = SECTION_OF(logs_fields, NULL);
+static const scn_field services_fields[] = {
+    {"source", SCN_T_ENUM, S(services.source), NO, .names = SOURCE_NAMES, .def = "auto",
+     .help = "where items come from, priced on every platform (auto: from lambda.trigger)"},
+    {"kinesis", SCN_T_SECTION, 0, NO, .sub = &kinesis_stream_section,
+     .help = "the Kinesis data stream (source: kinesis)"},
+    {"s3", SCN_T_SECTION, 0, NO, .sub = &s3_requests_section,
+     .help = "S3 requests per item"},
+    {"step_functions", SCN_T_SECTION, 0, NO, .sub = &sfn_section,
+     .help = "a Standard state machine orchestrating each run"},
+    {"cloudwatch_logs", SCN_T_SECTION, 0, NO, .sub = &logs_section,
+     .help = "log data ingested into CloudWatch Logs"},
+};
+static const scn_section services_section = SECTION_OF(services_fields, check_services);
 
 /* ================================================================ pricing, lesson, top level */
 
@@ -466,6 +586,8 @@ static const scn_field root_fields[] = {
      .help = "simulate AWS Glue on the same workload"},
     {"emr", SCN_T_SECTION, 0, S(emr.present), .sub = &emr_section,
      .help = "simulate Amazon EMR on the same workload"},
+    {"services", SCN_T_SECTION, 0, NO, .sub = &services_section,
+     .help = "the services around the compute, priced for the whole bill (capsim's)"},
     {"pricing", SCN_T_SECTION, 0, NO, .sub = &pricing_section, .help = "which prices to apply"},
     {"lesson", SCN_T_SECTION, 0, S(lesson.present), .sub = &lesson_section,
      .help = "teaching text shown with the results"},
@@ -814,15 +936,39 @@ static const char *const lambda_rules[] = {
     "`process: constant` for a cron.",
     "`sqs.visibility_timeout` defaults to 6 x `timeout` (AWS's advice); with `trigger: sqs` it "
     "must be at least `timeout`, as AWS requires.",
+    "With `trigger: sqs`, a `sqs.batch_size` above 10 needs a `sqs.batch_window` of at least 1s, "
+    "as AWS requires (CreateEventSourceMapping).",
     NULL};
 
 /* sqs.visibility_timeout defaults to 6 x timeout, as AWS advises for an SQS event source; it
  * is filled in here, after the whole lambda map, because the user may write timeout after sqs.
  * AWS refuses an SQS mapping whose queue visibility timeout is below the function timeout
  * (a message would reappear while its batch is still running): so does capsim. */
+/* AWS refuses an SQS event source mapping with a batch size above 10 and a batching window
+ * below 1 s ("When you set BatchSize to a value greater than 10, you must set
+ * MaximumBatchingWindowInSeconds to at least 1":
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html). The API page
+ * says so of streams too, but Kinesis's own default batch size is 100 with no window, which AWS
+ * accepts: capsim applies the rule to SQS only. */
+#define SQS_BATCH_WITHOUT_WINDOW_MAX 10
+static void check_sqs_batch(scn_walk *w, yaml_node_t *map, const scn_lambda *L, const char *path)
+{
+    if (L->trigger != SCN_TRIGGER_SQS || L->sqs_batch_size <= SQS_BATCH_WITHOUT_WINDOW_MAX ||
+        L->sqs_batch_window_us >= SIM_US_PER_S)
+        return;
+    char sub[SCN_PATH_LEN], window[32];
+    snprintf(sub, sizeof sub, "%s.sqs.batch_size", path);
+    units_format_duration(window, sizeof window, L->sqs_batch_window_us);
+    scn_error_key(w, sub, map, "%lld needs lambda.sqs.batch_window of at least 1s (it is %s): "
+                  "AWS refuses an SQS batch size above 10 without a batching window",
+                  (long long)L->sqs_batch_size, window);
+}
+
 static void check_lambda(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
     scn_lambda *L = &((scenario *)base)->lambda;
+    if (map && scn_section_ok(w))
+        check_sqs_batch(w, map, L, path);
     yaml_node_t *sqs = map ? scn_map_get(w, map, "sqs") : NULL;
     bool written = sqs && scn_map_get(w, sqs, "visibility_timeout");
     if (!written) {
@@ -856,7 +1002,15 @@ static void check_trigger(scn_walk *w, yaml_node_t *map, void *base, const char 
 #define GLUE_STARTUP_FROM_2 "{dist: uniform, min: 10s, max: 60s}"
 static const char *const glue_rules[] = {
     "`version` may be written quoted or not (`\"4.0\"` or `4.0`).",
-    "Worker types `G.025X`, `G.4X` and `G.8X` need version 3.0 or later.",
+    "Worker types `G.4X` and `G.8X` need version 3.0 or later.",
+    "`G.025X` workers are for Glue streaming jobs only; capsim's Glue jobs are batch ETL jobs, "
+    "so it is refused.",
+    "`execution_class: flex` needs version 3.0 or later and worker type `G.1X` or `G.2X`, as AWS "
+    "requires.",
+    "`job_type: python_shell` runs one Python process on `python_shell_dpu` (0.0625 or 1): it "
+    "takes no `worker_type`, `workers`, `auto_scaling` or Flex; `python_shell_dpu` is for "
+    "Python shell jobs only.",
+    "`auto_scaling` needs version 3.0 or later.",
     "`startup` defaults to `" GLUE_STARTUP_BEFORE_2 "` before version 2.0, and to `"
     GLUE_STARTUP_FROM_2 "` from 2.0.",
     NULL};
@@ -870,18 +1024,59 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
     if (!g->version[0])
         return; /* a bad version was reported */
     bool before_3 = strcmp(g->version, "3.0") < 0;
-    if (map && scn_section_ok(w) && before_3 && g->worker_type != SCN_GLUE_G1X && g->worker_type != SCN_GLUE_G2X) {
-        char sub[SCN_PATH_LEN];
+    bool small_or_large = g->worker_type != SCN_GLUE_G1X && g->worker_type != SCN_GLUE_G2X;
+    char sub[SCN_PATH_LEN];
+    bool spark = g->job_type == SCN_GLUE_SPARK;
+    if (map && scn_section_ok(w) && !spark) {
+        /* Python shell jobs: MaxCapacity 0.0625 or 1, no workers, no Flex (Job API, above). */
+        static const char *const spark_only[] = {"worker_type", "workers", "auto_scaling"};
+        for (size_t i = 0; i < COUNT(spark_only); i++) {
+            snprintf(sub, sizeof sub, "%s.%s", path, spark_only[i]);
+            if (scn_map_get(w, map, spark_only[i]))
+                scn_error_key(w, sub, map, "only Spark jobs take it; a Python shell job runs on "
+                              "python_shell_dpu (0.0625 or 1)");
+        }
+        snprintf(sub, sizeof sub, "%s.python_shell_dpu", path);
+        if (g->python_shell_dpu != 0.0625 && g->python_shell_dpu != 1.0)
+            scn_error_key(w, sub, map, "%g is not a Python shell capacity: 0.0625 (1/16 DPU) or 1",
+                          g->python_shell_dpu);
+        snprintf(sub, sizeof sub, "%s.execution_class", path);
+        if (g->execution_class == SCN_EXEC_FLEX)
+            scn_error_key(w, sub, map, "flex is for Spark (glueetl) jobs, not Python shell jobs");
+    }
+    if (map && scn_section_ok(w) && spark) {
+        snprintf(sub, sizeof sub, "%s.python_shell_dpu", path);
+        if (scn_map_get(w, map, "python_shell_dpu"))
+            scn_error_key(w, sub, map, "is for job_type: python_shell");
+        snprintf(sub, sizeof sub, "%s.auto_scaling", path);
+        if (g->auto_scaling && before_3)
+            scn_error_key(w, sub, map, "needs Glue 3.0 or later (version is \"%s\")", g->version);
+        /* Worker types and the Flex class, as AWS's Job API accepts them
+         * (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-job.html: WorkerType,
+         * ExecutionClass). */
         snprintf(sub, sizeof sub, "%s.worker_type", path);
-        scn_error_key(w, sub, map, "%s needs Glue 3.0 or later (version is \"%s\")",
-                      GLUE_WORKER_NAMES[g->worker_type], g->version);
+        if (g->worker_type == SCN_GLUE_G025X)
+            scn_error_key(w, sub, map, "G.025X workers are for Glue streaming jobs only; a batch "
+                          "ETL job needs G.1X or larger");
+        else if (before_3 && small_or_large)
+            scn_error_key(w, sub, map, "%s needs Glue 3.0 or later (version is \"%s\")",
+                          GLUE_WORKER_NAMES[g->worker_type], g->version);
+        snprintf(sub, sizeof sub, "%s.execution_class", path);
+        if (g->execution_class == SCN_EXEC_FLEX && before_3)
+            scn_error_key(w, sub, map, "flex needs Glue 3.0 or later (version is \"%s\")",
+                          g->version);
+        else if (g->execution_class == SCN_EXEC_FLEX && small_or_large &&
+                 g->worker_type != SCN_GLUE_G025X)
+            scn_error_key(w, sub, map, "flex runs only on G.1X or G.2X workers (worker_type is "
+                          "%s)", GLUE_WORKER_NAMES[g->worker_type]);
     }
     if (!scn_map_get(w, map, "startup")) {
         /* The defaults and their sources are above check_glue. */
-        scn_field f = glue_fields[5];
-        SIM_ASSERT(!strcmp(f.key, "startup"));
+        size_t k = 0;
+        while (strcmp(glue_fields[k].key, "startup") != 0)
+            k++;
+        scn_field f = glue_fields[k];
         f.def = strcmp(g->version, "2.0") < 0 ? GLUE_STARTUP_BEFORE_2 : GLUE_STARTUP_FROM_2;
-        char sub[SCN_PATH_LEN];
         snprintf(sub, sizeof sub, "%s.startup", path);
         scn_apply(w, &f, NULL, base, sub);
     }
@@ -889,6 +1084,7 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
 
 static const char *const emr_rules[] = {
     "`instance_type` must be in the pricing table (`pricing.table`).",
+    "`spot_discount` and `spot_interruptions` are read with `task_market: spot` and task nodes.",
     "`serverless` is read with `deployment: serverless`; its `pre_initialized` <= its `workers`.",
     NULL};
 
@@ -901,6 +1097,51 @@ static void check_emr(scn_walk *w, yaml_node_t *map, void *base, const char *pat
         scn_error_key(w, sub, map, "%lld is more than serverless.workers (%lld)",
                       (long long)e->sl_pre_initialized, (long long)e->sl_workers);
     }
+}
+
+static const char *const services_rules[] = {
+    "`source: auto` is `kinesis`, `sqs` or `s3` for a Lambda function with that trigger, else "
+    "`none`. The source is priced on every platform: each would read the same stream, queue "
+    "or bucket.",
+    "`kinesis.shards` defaults to `lambda.kinesis.shards` with `trigger: kinesis` (and must "
+    "equal it: it is the same stream), else to 1.",
+    "`s3.gets_per_item` and `s3.puts_per_item` default to 1 with source `s3` (the item's upload "
+    "and its read), else to 0.",
+    NULL};
+
+static void check_services(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    scenario *s = base;
+    scn_services *v = &s->services;
+    const scn_lambda *L = &s->lambda;
+    v->resolved_source = v->source;
+    if (v->source == SCN_SOURCE_AUTO) {
+        v->resolved_source = SCN_SOURCE_NONE;
+        if (L->present && L->trigger == SCN_TRIGGER_KINESIS)
+            v->resolved_source = SCN_SOURCE_KINESIS;
+        else if (L->present && L->trigger == SCN_TRIGGER_SQS)
+            v->resolved_source = SCN_SOURCE_SQS;
+        else if (L->present && L->trigger == SCN_TRIGGER_S3)
+            v->resolved_source = SCN_SOURCE_S3;
+    }
+    yaml_node_t *k = map ? scn_map_get(w, map, "kinesis") : NULL;
+    yaml_node_t *shards = k ? scn_map_get(w, k, "shards") : NULL;
+    bool lambda_stream = L->present && L->trigger == SCN_TRIGGER_KINESIS;
+    char sub[SCN_PATH_LEN];
+    if (!shards)
+        v->kinesis_shards = lambda_stream ? L->kinesis_shards : 1;
+    else if (lambda_stream && scn_section_ok(w) && v->kinesis_shards != L->kinesis_shards) {
+        snprintf(sub, sizeof sub, "%s.kinesis.shards", path);
+        scn_error_key(w, sub, map, "%lld differs from lambda.kinesis.shards (%lld): the "
+                      "function reads this stream; set the shards there",
+                      (long long)v->kinesis_shards, (long long)L->kinesis_shards);
+    }
+    yaml_node_t *s3 = map ? scn_map_get(w, map, "s3") : NULL;
+    double s3_default = v->resolved_source == SCN_SOURCE_S3 ? 1.0 : 0.0;
+    if (!s3 || !scn_map_get(w, s3, "gets_per_item"))
+        v->s3_gets_per_item = s3_default;
+    if (!s3 || !scn_map_get(w, s3, "puts_per_item"))
+        v->s3_puts_per_item = s3_default;
 }
 
 static bool is_table_name(const char *t)
@@ -994,6 +1235,7 @@ const char *const *scn_section_rules(const scn_section *sec)
         {&glue_trigger_section, trigger_rules},
         {&emr_section, emr_rules},
         {&emr_trigger_section, trigger_rules},
+        {&services_section, services_rules},
         {&pricing_section, pricing_rules},
     };
     for (size_t i = 0; i < COUNT(by_section); i++)

@@ -53,6 +53,11 @@ expect_exit 2 run && check "missing file" contains "$tmp/err" "missing scenario 
 expect_exit 2 run "$small" --bogus && check "unknown option named" contains "$tmp/err" "bogus"
 expect_exit 2 run "$small" --format xml
 expect_exit 2 run "$small" -j 0
+expect_exit 2 run "$small" -j0
+expect_exit 2 run "$small" -qx && check "a flag takes no joined value" contains "$tmp/err" "'-qx' takes no value"
+expect_exit 0 run "$small" -j2 -r2 -s7 --format json && cp "$tmp/out" "$tmp/joined.json"
+expect_exit 0 run "$small" -j 2 -r 2 -s 7 --format json
+check "-j2 -r2 -s7 read as -j 2 -r 2 -s 7" cmp -s "$tmp/out" "$tmp/joined.json"
 expect_exit 2 run "$small" -s -4
 expect_exit 2 run "$small" --set lambda.memory
 expect_exit 2 cost

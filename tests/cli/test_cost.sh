@@ -87,6 +87,26 @@ expect_json '{"items": [{"name": "emr", "usd": 0.02}], "total_usd": 0.02}' --emr
 expect_json '{"items": [{"name": "requests", "usd": 0.40}, {"name": "compute", "usd": 2.33}, {"name": "glue", "usd": 0.66}, {"name": "emr", "usd": 7.20}], "total_usd": 10.59}' \
   "${example1[@]}" --glue-dpu 6 --glue-hours 0.25 --emr-instance m5.xlarge --emr-count 3 --emr-hours 10
 
+# The services around the compute, each line rounded to the cent.
+# A 4-shard stream for a day: 96 shard-hours x $0.015 = $1.44 (the example).
+expect_json '{"items": [{"name": "kinesis_shards", "usd": 1.44}], "total_usd": 1.44}' \
+  --kinesis-shards 4 --kinesis-hours 24
+# AWS's Kinesis example: 100 records/s of 35 KB (2 PUT units each) on 4 shards for a 30-day month:
+# 2,880 shard-hours = $43.20; 100 x 2 x 86,400 x 30 = 518.4M units x $0.014/M = $7.26; $50.46.
+expect_json '{"items": [{"name": "kinesis_shards", "usd": 43.20}, {"name": "kinesis_put_units", "usd": 7.26}], "total_usd": 50.46}' \
+  --kinesis-shards 4 --kinesis-hours 720 --kinesis-put-units 518400000
+# SQS 1,234,567 requests x $0.40/M = $0.4938 -> $0.49; S3 1M PUT x $0.005/1000 = $5.00, 10M GET x
+# $0.0004/1000 = $4.00; Step Functions 1M transitions x $0.025/1000 = $25.00; 10 GB of logs x $0.50
+expect_json '{"items": [{"name": "sqs", "usd": 0.49}, {"name": "s3_put", "usd": 5.00}, {"name": "s3_get", "usd": 4.00}, {"name": "step_functions", "usd": 25.00}, {"name": "logs", "usd": 5.00}], "total_usd": 39.49}' \
+  --sqs-requests 1234567 --s3-put 1000000 --s3-get 10000000 --sfn-transitions 1000000 --logs-gb 10
+# With Lambda: the function and its stream on one bill
+expect_json '{"items": [{"name": "requests", "usd": 0.40}, {"name": "compute", "usd": 2.33}, {"name": "kinesis_shards", "usd": 43.20}], "total_usd": 45.93}' \
+  "${example1[@]}" --kinesis-shards 4 --kinesis-hours 720
+expect_exit 0 --kinesis-shards 4 --kinesis-hours 24 && has "$tmp/out" '^kinesis_shards +96 shard-hours +1\.44$' "kinesis table line"
+expect_exit 2 --kinesis-shards 4 && has "$tmp/err" '--kinesis-shards needs --kinesis-hours' "shards without hours"
+expect_exit 2 --kinesis-shards 0 --kinesis-hours 1
+expect_exit 2 --sqs-requests 1.5
+
 # --pricing by path, and $CAPSIM_PRICING_DIR with an edited price (no rebuild)
 expect_json '{"items": [{"name": "requests", "usd": 0.40}, {"name": "compute", "usd": 2.33}], "total_usd": 2.73}' \
   "${example1[@]}" --pricing "$src/models/pricing/aws-us-east-1.yaml"

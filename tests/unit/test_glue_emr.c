@@ -246,6 +246,73 @@ static void test_emr_serverless(void **state) {
     run_free(&res);
 }
 
+/* EMR Serverless auto-stop (AWS's default: after 15 idle minutes). Jobs every hour for 3 hours
+ * (at 1h, 2h, 3h), 2 workers all pre-initialized, a 90 s cold start, 180 s of processing. The
+ * application is up from t = 0, stops at 15 min idle, restarts cold with the job at 1h (ends at
+ * 1h + 270 s), stops 15 minutes later, and so on: pre-initialized capacity is billed for 900 +
+ * 1170 + 1170 s (the restart at 3h is at the horizon's end) instead of the 3 hours, and every job
+ * starts cold. Without auto-stop: 3 hours, and warm starts. */
+static void test_emr_serverless_auto_stop(void **state) {
+    (void)state;
+    static const char yaml[] =
+        "name: t\nhorizon: 3h\n"
+        "workload:\n  arrivals: {process: constant, rate: 2/min}\n  work: {cpu: 4s, io: 2s}\n"
+        "emr:\n  deployment: serverless\n  efficiency: 0.5\n  trigger: {every: 1h}\n"
+        "  serverless: {vcpu: 4, memory: 16GB, workers: 2, startup: 90s, pre_initialized: 2}\n";
+    run_result res;
+    run_yaml(&res, yaml, NULL, 0);
+    double up_h = (900 + 1170 + 1170) / 3600.0;
+    assert_double_near(metric(&res, "emr", "pre_initialized_hours"), up_h, 1e-12);
+    assert_double_near(metric(&res, "emr", "vcpu_hours"), 2 * 4 * up_h, 1e-12);
+    assert_double_near(metric(&res, "emr", "gb_hours"), 2 * 16 * up_h, 1e-12);
+    assert_double_near(metric(&res, "emr", "startup_s.mean"), 90, 1e-9);
+    assert_double_near(metric(&res, "emr", "cost_usd.total"),
+                       8 * up_h * SL_USD_PER_VCPU_H + 32 * up_h * SL_USD_PER_GB_H, 1e-9);
+    run_free(&res);
+    const char *const always[] = {"emr.serverless.auto_stop=false"};
+    run_yaml(&res, yaml, always, 1);
+    assert_double_near(metric(&res, "emr", "pre_initialized_hours"), 3, 1e-12);
+    assert_double_near(metric(&res, "emr", "vcpu_hours"), 2 * 4 * 3.0, 1e-12);
+    assert_double_near(metric(&res, "emr", "startup_s.mean"), EMR_SERVERLESS_WARM_START_S, 1e-9);
+    run_free(&res);
+}
+
+/* Task nodes on a persistent cluster, On-Demand or Spot, and EBS. The reference cluster (2 core
+ * m5.xlarge + primary, efficiency 0.5) with 2 task nodes processes each 180 vCPU-s batch on 4
+ * nodes (22.5 s instead of 45 s) and bills 5 instances for the hour. Spot task nodes at 60 % off
+ * the EC2 price (the EMR fee in full), never interrupted: 3 x ($0.192 + $0.048) + 2 x ($0.192 x
+ * 0.4 + $0.048). Interrupted once an hour each with a 6-minute replacement, they are up 1 / 1.1
+ * of the time. EBS: 100 GB on each of 3 instances for an hour, $0.08 per GB-month of 30 days. */
+static void test_emr_task_nodes_spot_ebs(void **state) {
+    (void)state;
+    run_result res;
+    const char *const od[] = {"emr.task_nodes=2"};
+    run_yaml(&res, REFERENCE, od, 1);
+    assert_double_near(metric(&res, "emr", "instance_hours"), 5, 1e-12);
+    assert_double_near(metric(&res, "emr", "cost_usd.total"), 5 * M5_XLARGE_USD_PER_H, 1e-9);
+    assert_double_near(metric(&res, "emr", "latency_s.mean"), REF_WAIT_MEAN_S + 22.5, 1e-6);
+    run_free(&res);
+    const char *const spot[] = {"emr.task_nodes=2", "emr.task_market=spot",
+                                "emr.spot_interruptions=0/h"};
+    run_yaml(&res, REFERENCE, spot, 3);
+    assert_double_near(metric(&res, "emr", "cost_usd.total"),
+                       3 * M5_XLARGE_USD_PER_H + 2 * (0.192 * 0.4 + 0.048), 1e-9);
+    assert_double_near(metric(&res, "emr", "latency_s.mean"), REF_WAIT_MEAN_S + 22.5, 1e-6);
+    run_free(&res);
+    const char *const interrupted[] = {"emr.task_nodes=2", "emr.task_market=spot",
+                                       "emr.spot_interruptions=1/h", "emr.provisioning=6min"};
+    run_yaml(&res, REFERENCE, interrupted, 4);
+    double a = 1.0 / 1.1;
+    assert_double_near(metric(&res, "emr", "latency_s.mean"),
+                       REF_WAIT_MEAN_S + 180.0 / ((2 + 2 * a) * 4 * 0.5), 1e-5);
+    run_free(&res);
+    const char *const ebs[] = {"emr.ebs_per_node=100GB"};
+    run_yaml(&res, REFERENCE, ebs, 1);
+    assert_double_near(metric(&res, "emr", "cost_usd.total"),
+                       3 * M5_XLARGE_USD_PER_H + 3 * 100 * 3600.0 / (30 * 86400.0) * 0.08, 1e-9);
+    run_free(&res);
+}
+
 /* One job of 30 s (10 s start-up + 20 s of work): billed 60 s on Glue 2.0 and later, 600 s on
  * 0.9/1.0; Flex at its own rate; longer runs by the second. */
 static void test_glue_minimum_billing(void **state) {
@@ -289,11 +356,17 @@ static void test_glue_minimum_billing(void **state) {
     run_free(&res);
 }
 
-/* max_concurrent_runs: a trigger at the limit waits for the running job, then starts with
- * everything pending. Items every 10 s for 10 min, a trigger every minute, runs of 100 s.
- * With a limit of 1: runs [60,160] [160,260] [260,360] [360,460] [460,560] [560,660] [660,760]
- * (7 jobs; the triggers in between merged into the waiting one); latencies average 155 s:
- * 6 items at 135, 50 at 155, 4 at 185. With 2, every trigger starts at once: 10 jobs, 135 s. */
+/* max_concurrent_runs with job-run queuing: a trigger at the limit waits for the running job,
+ * then starts with everything pending. Items every 10 s for 10 min, a trigger every minute,
+ * runs of 100 s. With a limit of 1: runs [60,160] [160,260] [260,360] [360,460] [460,560]
+ * [560,660] [660,760] (7 jobs; the triggers in between merged into the waiting one); latencies
+ * average 155 s: 6 items at 135, 50 at 155, 4 at 185. With 2, every trigger starts at once: 10
+ * jobs, 135 s.
+ * AWS's default (no queuing): a run started at the limit fails and its items wait for the next
+ * trigger. Runs start at 60, 180, 300, 420, 540 (each on the 12 items since the last run, 6 for
+ * the first) and the triggers at 120, 240, 360, 480, 600 fail (5 rejected); the items of
+ * 540..590 go with the tick at 660 after the horizon. Latencies: 6 at 135 on average, 48 at 165,
+ * 6 at 195: mean 165 s, max 220 s; 6 runs billed. */
 static void test_glue_max_concurrent_runs(void **state) {
     (void)state;
     static const char yaml[] =
@@ -303,6 +376,17 @@ static void test_glue_max_concurrent_runs(void **state) {
         "  max_concurrent_runs: 1\n";
     run_result res;
     run_yaml(&res, yaml, NULL, 0);
+    assert_double_near(metric(&res, "glue", "completed"), 60, 0);
+    assert_double_near(metric(&res, "glue", "jobs"), 6, 0);
+    assert_double_near(metric(&res, "glue", "rejected_runs"), 5, 0);
+    assert_double_near(metric(&res, "glue", "latency_s.mean"), 165, 1e-6);
+    assert_double_near(metric(&res, "glue", "latency_s.max"), 220, 1e-9);
+    assert_double_near(metric(&res, "glue", "dpu_hours"), 6 * 100.0 * 2 / 3600, 1e-12);
+    run_free(&res);
+
+    const char *const queuing[] = {"glue.job_run_queuing=true"};
+    run_yaml(&res, yaml, queuing, 1);
+    assert_double_near(metric(&res, "glue", "rejected_runs"), 0, 0);
     assert_double_near(metric(&res, "glue", "items"), 60, 0);
     assert_double_near(metric(&res, "glue", "completed"), 60, 0);
     assert_double_near(metric(&res, "glue", "jobs"), 7, 0);
@@ -314,8 +398,92 @@ static void test_glue_max_concurrent_runs(void **state) {
     const char *const two[] = {"glue.max_concurrent_runs=2"};
     run_yaml(&res, yaml, two, 1);
     assert_double_near(metric(&res, "glue", "jobs"), 10, 0);
+    assert_double_near(metric(&res, "glue", "rejected_runs"), 0, 0);
     assert_double_near(metric(&res, "glue", "latency_s.mean"), 135, 1e-6);
     assert_double_near(metric(&res, "glue", "latency_s.max"), 160, 1e-9);
+    run_free(&res);
+}
+
+/* With only batch_items and no queuing, a trigger refused after the horizon is retried when the
+ * running job ends: a burst of 5 items with batch_items 1 starts one run on the first, the other
+ * four triggers fail, and the end-of-horizon flush (refused while it runs, if it still does)
+ * starts a run on the four: every item is processed. */
+static void test_glue_rejected_runs_drain(void **state) {
+    (void)state;
+    static const char yaml[] =
+        "name: t\nhorizon: 5min\n"
+        "workload:\n  arrivals: {process: constant, rate: 0/s}\n"
+        "  bursts: [{at: 1min, count: 5}]\n  work: {cpu: 10s}\n"
+        "glue:\n  workers: 2\n  startup: 6min\n  trigger: {batch_items: 1}\n";
+    run_result res;
+    run_yaml(&res, yaml, NULL, 0);
+    assert_double_near(metric(&res, "glue", "completed"), 5, 0);
+    assert_double_near(metric(&res, "glue", "jobs"), 2, 0);
+    /* 4 refused at 1 min, and the flush at 5 min (the first run ends at 7 min + 1.25 s) */
+    assert_double_near(metric(&res, "glue", "rejected_runs"), 5, 0);
+    run_free(&res);
+}
+
+/* Glue Python shell jobs: one process on 1/16 DPU (0.25 vCPU) or 1 DPU (4 vCPU, one used by a
+ * single thread), billed per second with a 1-minute minimum at the DPU-hour rate. One item of
+ * 80 s of CPU and 5 s of I/O after a 10 s start-up: on 1/16 DPU 10 + 5 + 320 = 335 s, billed
+ * 335 x 0.0625 DPU-s; on 1 DPU 10 + 5 + 80 = 95 s, billed 95 DPU-s; a 1 s job on 1 DPU is billed
+ * the minute. */
+static void test_glue_python_shell(void **state) {
+    (void)state;
+    static const char yaml[] =
+        "name: t\nhorizon: 1h\n"
+        "workload:\n  arrivals: {process: constant, rate: 0/s}\n"
+        "  bursts: [{at: 10s, count: 1}]\n  work: {cpu: 80s, io: 5s}\n"
+        "glue:\n  job_type: python_shell\n  startup: 10s\n  trigger: {batch_items: 1}\n";
+    struct {
+        const char *dpu, *cpu;
+        double latency_s, billed_dpu_s;
+    } cases[] = {{"0.0625", "80s", 335, 335 * 0.0625},
+                 {"1", "80s", 95, 95},
+                 {"1", "1s", 16, 60}};
+    for (size_t i = 0; i < 3; i++) {
+        char dpu[64], cpu[64];
+        snprintf(dpu, sizeof dpu, "glue.python_shell_dpu=%s", cases[i].dpu);
+        snprintf(cpu, sizeof cpu, "workload.work.cpu=%s", cases[i].cpu);
+        const char *const ov[] = {dpu, cpu};
+        run_result res;
+        run_yaml(&res, yaml, ov, 2);
+        assert_double_near(metric(&res, "glue", "latency_s.mean"), cases[i].latency_s, 1e-9);
+        assert_double_near(metric(&res, "glue", "dpu_hours"), cases[i].billed_dpu_s / 3600, 1e-12);
+        assert_double_near(metric(&res, "glue", "cost_usd.total"),
+                           cases[i].billed_dpu_s / 3600 * GLUE_USD_PER_DPU_H, 1e-12);
+        run_free(&res);
+    }
+}
+
+/* Glue auto scaling: a batch uses the workers its tasks fill (items, or 128 MB splits), plus
+ * the driver, at least 2, at most `workers`. 10 G.1X workers (4 tasks each), efficiency 0.5, a
+ * 10 s start-up: one item of 80 s uses 2 workers (80 / (2 x 4 x 0.5) = 20 s, billed 60 s x 2
+ * DPU) instead of 10 (4 s, billed 60 s x 10 DPU); 100 items use all 10. */
+static void test_glue_auto_scaling(void **state) {
+    (void)state;
+    static const char yaml[] =
+        "name: t\nhorizon: 1h\n"
+        "workload:\n  arrivals: {process: constant, rate: 0/s}\n"
+        "  bursts: [{at: 10s, count: 1}]\n  work: {cpu: 80s}\n"
+        "glue:\n  workers: 10\n  efficiency: 0.5\n  startup: 10s\n  trigger: {batch_items: 1}\n";
+    run_result res;
+    run_yaml(&res, yaml, NULL, 0);
+    assert_double_near(metric(&res, "glue", "latency_s.mean"), 14, 1e-9);
+    assert_double_near(metric(&res, "glue", "dpu_hours"), 60.0 * 10 / 3600, 1e-12);
+    run_free(&res);
+    const char *const on[] = {"glue.auto_scaling=true"};
+    run_yaml(&res, yaml, on, 1);
+    assert_double_near(metric(&res, "glue", "latency_s.mean"), 30, 1e-9);
+    assert_double_near(metric(&res, "glue", "dpu_hours"), 60.0 * 2 / 3600, 1e-12);
+    run_free(&res);
+    /* 100 items of 80 s in one batch: 26 workers wanted, 10 allowed: 8000 / 20 = 400 s. */
+    const char *const many[] = {"glue.auto_scaling=true", "glue.trigger={batch_items: 100}",
+                                "workload.bursts=[{at: 10s, count: 100}]"};
+    run_yaml(&res, yaml, many, 3);
+    assert_double_near(metric(&res, "glue", "latency_s.max"), 410, 1e-9);
+    assert_double_near(metric(&res, "glue", "dpu_hours"), 410.0 * 10 / 3600, 1e-12);
     run_free(&res);
 }
 
@@ -494,6 +662,11 @@ int main(void) {
         cmocka_unit_test(test_emr_serverless),
         cmocka_unit_test(test_glue_minimum_billing),
         cmocka_unit_test(test_glue_max_concurrent_runs),
+        cmocka_unit_test(test_emr_serverless_auto_stop),
+        cmocka_unit_test(test_emr_task_nodes_spot_ebs),
+        cmocka_unit_test(test_glue_rejected_runs_drain),
+        cmocka_unit_test(test_glue_python_shell),
+        cmocka_unit_test(test_glue_auto_scaling),
         cmocka_unit_test(test_triggers_and_warmup),
         cmocka_unit_test(test_twenty_minute_item),
         cmocka_unit_test(test_comparison_marks),

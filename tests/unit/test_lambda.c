@@ -238,6 +238,89 @@ static void test_routing_policies(void **state) {
     }
 }
 
+/* The issue's example: 20,000 requests/s of 10 ms work need about 200 concurrent environments,
+ * well within the default 1,000, but the synchronous rate limit is 10 x 1,000 = 10,000/s.
+ * Constant arrivals every 50 us against a bucket of 10,000 tokens refilled at one per 100 us:
+ * the bucket empties after 20,000 arrivals (each takes 1, 0.5 comes back), at t = 1 s; from then
+ * on every other request passes. In 10 s: 20,000 + 180,000 / 2 = 110,000 accepted, 90,000
+ * throttled (rejected with a 429), all by the rate limit. */
+static void test_rate_limit_sync(void **state) {
+    (void)state;
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 10s\nworkload:\n  arrivals: {process: constant, rate: 20000/s}\n"
+                   "  work: {io: 10ms}\n"
+                   "lambda:\n  cold_start: {init: 0s}\n");
+    assert_double_near(metric(&res, "items"), 200000, 0);
+    assert_double_near(metric(&res, "invocations"), 110000, 1);
+    assert_double_near(metric(&res, "throttles"), 90000, 1);
+    assert_double_near(metric(&res, "rps_throttles"), metric(&res, "throttles"), 0);
+    assert_double_near(metric(&res, "dropped"), metric(&res, "throttles"), 0);
+    assert_true(metric(&res, "concurrency.max") < 1000);
+    test_run_free(&res);
+    /* Asynchronous invocations have no such limit (only concurrency): nothing is throttled. */
+    test_run_yaml(&res, "name: t\nhorizon: 10s\nworkload:\n  arrivals: {process: constant, rate: 20000/s}\n"
+                   "  work: {io: 10ms}\n"
+                   "lambda:\n  trigger: async\n  cold_start: {init: 0s}\n");
+    assert_double_near(metric(&res, "invocations"), 200000, 0);
+    assert_double_near(metric(&res, "throttles"), 0, 0);
+    test_run_free(&res);
+}
+
+/* An init longer than 10 s. AWS stops it after 10 s and re-runs it inside the first
+ * invocation, under the function's timeout (lambda-runtime-environment.html).
+ * The timeout case: init 20 s, timeout 15 s, 1 s of work. The re-run init alone outlasts the
+ * timeout, so every request times out: 10 s of failed INIT, then 15 s of invocation, billed
+ * 10 s of INIT and 15 s of duration; the environment is reset, so the next request starts cold
+ * and times out again. (Before: it "completed" in 21 s, billed 11 s.) */
+static void test_init_longer_than_10s_times_out(void **state) {
+    (void)state;
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 300s\nworkload:\n  arrivals: {process: constant, rate: 1/min}\n"
+                   "  work: {cpu: 1s}\n"
+                   "lambda:\n  memory: 1769MB\n  timeout: 15s\n  cold_start: {init: 20s}\n");
+    double n = 5, gb = 1769.0 / 1024;
+    assert_double_near(metric(&res, "items"), n, 0);
+    assert_double_near(metric(&res, "invocations"), n, 0);
+    assert_double_near(metric(&res, "cold_starts"), n, 0);
+    assert_double_near(metric(&res, "suppressed_inits"), n, 0);
+    assert_double_near(metric(&res, "timeouts"), n, 0);
+    assert_double_near(metric(&res, "failed"), n, 0);
+    assert_double_near(metric(&res, "completed"), 0, 0);
+    assert_double_near(metric(&res, "duration_s.mean"), 15, 0);
+    assert_double_near(metric(&res, "cost_usd.compute"), n * 15 * gb * 0.0000166667, 1e-12);
+    assert_double_near(metric(&res, "cost_usd.init"), n * 10 * gb * 0.0000166667, 1e-12);
+    test_run_free(&res);
+}
+
+/* The billing case: init 12 s, timeout 60 s, 1 s of work. The first request waits 10 s of
+ * failed INIT, then runs 12 s of init and 1 s of work: done at 23 s, billed 10 s of INIT and
+ * 13 s of duration. The environment is initialised now: the next requests are warm (1 s). */
+static void test_init_longer_than_10s_billing(void **state) {
+    (void)state;
+    test_run res;
+    test_run_yaml(&res, "name: t\nhorizon: 300s\nworkload:\n  arrivals: {process: constant, rate: 1/min}\n"
+                   "  work: {cpu: 1s}\n"
+                   "lambda:\n  memory: 1769MB\n  timeout: 60s\n  cold_start: {init: 12s}\n");
+    double gb = 1769.0 / 1024;
+    assert_double_near(metric(&res, "cold_starts"), 1, 0);
+    assert_double_near(metric(&res, "suppressed_inits"), 1, 0);
+    assert_double_near(metric(&res, "completed"), 5, 0);
+    assert_double_near(metric(&res, "timeouts"), 0, 0);
+    assert_double_near(metric(&res, "latency_s.max"), 23, 1e-9);
+    assert_double_near(metric(&res, "latency_s.mean"), (23 + 4 * 1) / 5.0, 1e-9);
+    assert_double_near(metric(&res, "cost_usd.compute"), (13 + 4 * 1) * gb * 0.0000166667, 1e-12);
+    assert_double_near(metric(&res, "cost_usd.init"), 10 * gb * 0.0000166667, 1e-12);
+    test_run_free(&res);
+    /* An init of exactly 10 s is within the limit: billed as INIT, not re-run. */
+    test_run_yaml(&res, "name: t\nhorizon: 300s\nworkload:\n  arrivals: {process: constant, rate: 1/min}\n"
+                   "  work: {cpu: 1s}\n"
+                   "lambda:\n  memory: 1769MB\n  timeout: 60s\n  cold_start: {init: 10s}\n");
+    assert_double_near(metric(&res, "latency_s.max"), 11, 1e-9);
+    assert_double_near(metric(&res, "cost_usd.compute"), 5 * gb * 0.0000166667, 1e-12);
+    assert_double_near(metric(&res, "cost_usd.init"), 10 * gb * 0.0000166667, 1e-12);
+    test_run_free(&res);
+}
+
 int main(void) {
     sim_init();
     const struct CMUnitTest tests[] = {
@@ -251,6 +334,9 @@ int main(void) {
         cmocka_unit_test(test_warmup_excluded),
         cmocka_unit_test(test_provisioned_serves_first),
         cmocka_unit_test(test_routing_policies),
+        cmocka_unit_test(test_rate_limit_sync),
+        cmocka_unit_test(test_init_longer_than_10s_times_out),
+        cmocka_unit_test(test_init_longer_than_10s_billing),
     };
     return cmocka_run_group_tests_name("lambda", tests, NULL, NULL);
 }

@@ -474,6 +474,151 @@ static void test_sqs_batching(void **state) {
     run_free(&res);
 }
 
+/* Event source mappings invoke synchronously, so the request-rate limit (10 per second per
+ * unit of the concurrency cap) binds their batches too: reserved 2 allows 20 invocations per
+ * second. 100 one-message batches of 1 ms arrive at once: 20 pass at once (the bucket), the
+ * rest are throttled and retried by the pollers a second later, 20 a second: all are done after
+ * about 4 s, and rate throttles are counted. */
+static void test_sqs_rate_limit(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, yaml_of("10s", "{process: constant, rate: 0/s}",
+                           "  bursts: [{at: 0s, count: 100}]\n  work: {cpu: 1ms}\n",
+                           "  trigger: sqs\n  sqs: {batch_size: 1, max_concurrency: 2}\n"
+                           "  concurrency: {reserved: 2}\n"));
+    assert_double_near(metric(&res, "completed"), 100, 0);
+    assert_double_near(metric(&res, "invocations"), 100, 0);
+    assert_true(metric(&res, "rps_throttles") > 0);
+    assert_double_near(metric(&res, "rps_throttles"), metric(&res, "throttles"), 0);
+    double last = metric(&res, "latency_s.max");
+    if (last < 3.9 || last > 4.2) print_error("last message done after %g s\n", last);
+    assert_true(last >= 3.9 && last <= 4.2);
+    run_free(&res);
+}
+
+/* yaml with yaml_of's 1 KB items replaced by items of `size`. */
+static void with_item_size(char *out, size_t len, const char *yaml, const char *size) {
+    const char *at = strstr(yaml, "size: 1KB");
+    assert_non_null(at);
+    snprintf(out, len, "%.*ssize: %s%s", (int)(at - yaml), yaml, size, at + strlen("size: 1KB"));
+}
+
+/* The 6 MB synchronous payload limit of event source mappings. Bursts of 100 SQS messages of
+ * 256 KB every 10 s, batch_size 100 with a 1 s window: a batch of 100 would be a 25 MB
+ * invocation; AWS sends at most 6 MB, so each burst takes ceil(100 x 256 KB / 6 MB) = 5
+ * invocations (24 + 24 + 24 + 24 + 4). With 1 MB messages and batches of 10: ceil(10 / 6) = 2
+ * per burst (6 + 4). */
+static void test_sqs_payload_limit(void **state) {
+    (void)state;
+    struct {
+        const char *size;
+        int count, batch_size;
+        double per_burst;
+    } cases[] = {
+        {"256KB", 100, 100, 5}, /* ceil(100 x 0.25 / 6) */
+        {"1MB", 10, 10, 2},     /* ceil(10 x 1 / 6) */
+        {"1MB", 12, 100, 2},    /* ceil(12 / 6): two full 6 MB batches */
+        {"100KB", 50, 100, 1},  /* 4.9 MB: one batch */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char workload[256], lambda[256], yaml[4096];
+        snprintf(workload, sizeof workload,
+                 "  bursts: [{at: 0s, count: %d, every: 10s}]\n  work: {cpu: 1ms}\n",
+                 cases[i].count);
+        snprintf(lambda, sizeof lambda,
+                 "  trigger: sqs\n  sqs: {batch_size: %d, batch_window: 1s}\n",
+                 cases[i].batch_size);
+        with_item_size(yaml, sizeof yaml,
+                       yaml_of("100s", "{process: constant, rate: 0/s}", workload, lambda),
+                       cases[i].size);
+        run_result res;
+        run_yaml(&res, yaml);
+        assert_double_near(metric(&res, "items"), 10.0 * cases[i].count, 0);
+        assert_double_near(metric(&res, "completed"), 10.0 * cases[i].count, 0);
+        assert_double_near(metric(&res, "invocations"), 10 * cases[i].per_burst, 0);
+        run_free(&res);
+    }
+}
+
+/* Kinesis delivers each record's data base64-encoded (4 bytes per 3): two records of 2.5 MB are
+ * 5 MB of data but 6.67 MB of payload, so they take two invocations; through SQS, one. */
+static void test_kinesis_payload_base64(void **state) {
+    (void)state;
+    const char *lambdas[] = {"  trigger: kinesis\n  kinesis: {batch_size: 100, batch_window: 300s}\n",
+                             "  trigger: sqs\n  sqs: {batch_size: 100, batch_window: 300s}\n"};
+    const double invocations[] = {2, 1};
+    for (int i = 0; i < 2; i++) {
+        char yaml[4096];
+        with_item_size(yaml, sizeof yaml,
+                       yaml_of("1h", "{process: constant, rate: 0/s}",
+                               "  bursts: [{at: 0s, count: 2}]\n  work: {cpu: 1ms}\n", lambdas[i]),
+                       "2560KB");
+        run_result res;
+        run_yaml(&res, yaml);
+        assert_double_near(metric(&res, "completed"), 2, 0);
+        assert_double_near(metric(&res, "invocations"), invocations[i], 0);
+        run_free(&res);
+    }
+}
+
+/* The shard's 2 MB/s of reads is shared by its standard consumers. A producer writes 0.78 MB/s
+ * (8 records of 100 KB a second) to one shard for 10 minutes. With one other consumer Lambda
+ * reads 1 MB/s and keeps up; with three it reads 0.5 MB/s and falls behind by 0.28125 MB/s:
+ * 168.75 MB behind after 600 s, which takes 337.5 s to read, so the last record is about 337 s
+ * old when read (less the 5 s bucket, plus a batch), and the consumer is overloaded. Enhanced
+ * fan-out gives it 2 MB/s of its own. */
+static void test_kinesis_shared_reads(void **state) {
+    (void)state;
+    const char *lambda = "  trigger: kinesis\n  kinesis: {batch_size: 100, batch_window: 0s, "
+                         "other_consumers: %d, enhanced_fan_out: %s}\n";
+    struct {
+        int others;
+        const char *efo;
+        bool behind;
+    } cases[] = {{1, "false", false}, {3, "false", true}, {3, "true", false}};
+    for (size_t i = 0; i < 3; i++) {
+        char extra[256], yaml[4096];
+        snprintf(extra, sizeof extra, lambda, cases[i].others, cases[i].efo);
+        with_item_size(yaml, sizeof yaml,
+                       yaml_of("600s", "{process: constant, rate: 8/s}", "  work: {cpu: 1ms}\n",
+                               extra),
+                       "100KB");
+        run_result res;
+        run_yaml(&res, yaml);
+        assert_double_near(metric(&res, "completed"), 4800, 0);
+        double age = metric(&res, "iterator_age_s.max");
+        const report_section *sec = report_find_platform(&res.r, "lambda");
+        print_message("  others %d, efo %s: iterator age max %.1f s, overloaded %d\n",
+                      cases[i].others, cases[i].efo, age, sec->overload.overloaded);
+        if (cases[i].behind) {
+            assert_double_near(age, 337.5, 10);
+            assert_true(sec->overload.overloaded);
+        } else {
+            assert_true(age < 2);
+            assert_false(sec->overload.overloaded);
+        }
+        run_free(&res);
+    }
+}
+
+/* Enhanced fan-out pushes records as they are written: with batch_window 0 a record is
+ * processed at once instead of at the shard's next poll, a second after the last one. Records
+ * every 2.5 s wait up to a second for the poll without it (test_kinesis_poll_once_a_second has
+ * the exact times), nothing with it. */
+static void test_kinesis_enhanced_fan_out_push(void **state) {
+    (void)state;
+    run_result res;
+    run_yaml(&res, yaml_of("100s", "{process: constant, rate: 0.4/s}", "  work: {cpu: 1ms}\n",
+                           "  trigger: kinesis\n  kinesis: {batch_window: 0s}\n"));
+    assert_true(metric(&res, "latency_s.mean") > 0.25);
+    run_free(&res);
+    run_yaml(&res, yaml_of("100s", "{process: constant, rate: 0.4/s}", "  work: {cpu: 1ms}\n",
+                           "  trigger: kinesis\n  kinesis: {batch_window: 0s, enhanced_fan_out: true}\n"));
+    assert_double_near(metric(&res, "latency_s.mean"), 0.001, 1e-9);
+    assert_double_near(metric(&res, "invocations"), 40, 0);
+    run_free(&res);
+}
+
 /* ---------------------------------------------------------------- duplicates */
 
 /* Transient errors with retries produce duplicates (records processed by an attempt that failed
@@ -538,6 +683,11 @@ int main(void) {
         cmocka_unit_test(test_sqs_visibility_timeout_loader),
         cmocka_unit_test(test_sqs_poller_scaling),
         cmocka_unit_test(test_sqs_batching),
+        cmocka_unit_test(test_sqs_rate_limit),
+        cmocka_unit_test(test_sqs_payload_limit),
+        cmocka_unit_test(test_kinesis_payload_base64),
+        cmocka_unit_test(test_kinesis_shared_reads),
+        cmocka_unit_test(test_kinesis_enhanced_fan_out_push),
         cmocka_unit_test(test_duplicates_only_with_errors),
         cmocka_unit_test(test_stream_warmup),
     };

@@ -140,12 +140,16 @@ static void test_shipped_table(void **state)
     assert_double_near(p->glue_flex_usd_per_dpu_hour, 0.29, 0);
     /* EMR on EC2 */
     static const pricing_instance expect[] = {
-        {"m5.xlarge", 4, 16, 0.192, 0.048},   {"m5.2xlarge", 8, 32, 0.384, 0.096},
-        {"r5.xlarge", 4, 32, 0.252, 0.063},   {"r5.2xlarge", 8, 64, 0.504, 0.126},
-        {"r5.4xlarge", 16, 128, 1.008, 0.252},
+        {"m5.xlarge", 4, 16, 0.192, 0.048},     {"m5.2xlarge", 8, 32, 0.384, 0.096},
+        {"r5.xlarge", 4, 32, 0.252, 0.063},     {"r5.2xlarge", 8, 64, 0.504, 0.126},
+        {"r5.4xlarge", 16, 128, 1.008, 0.252},  {"m5.8xlarge", 32, 128, 1.536, 0.27},
+        {"m6g.xlarge", 4, 16, 0.154, 0.0385},   {"m7g.2xlarge", 8, 32, 0.3264, 0.0816},
+        {"c5.9xlarge", 36, 72, 1.53, 0.27},     {"c6g.4xlarge", 16, 32, 0.544, 0.136},
+        {"r6g.8xlarge", 32, 256, 1.6128, 0.27},
     };
-    assert_int_equal(p->n_instances, 5);
-    for (size_t i = 0; i < 5; i++) {
+    /* m5, m6g, m7g, c5, c6g, r5, r6g, four sizes each */
+    assert_int_equal(p->n_instances, 28);
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
         const pricing_instance *got = pricing_find_instance(p, expect[i].name);
         assert_non_null(got);
         assert_double_near(got->vcpu, expect[i].vcpu, 0);
@@ -154,14 +158,31 @@ static void test_shipped_table(void **state)
         assert_double_near(got->emr_usd_per_hour, expect[i].emr_usd_per_hour, 0);
     }
     assert_null(pricing_find_instance(p, "m5.large"));
-    char list[256];
+    char list[1024];
     pricing_list_instances(p, list, sizeof list);
-    assert_string_equal(list, "m5.xlarge, m5.2xlarge, r5.xlarge, r5.2xlarge, r5.4xlarge");
+    assert_non_null(strstr(list, "m5.xlarge, m5.2xlarge, m5.4xlarge, m5.8xlarge, m6g.xlarge"));
+    assert_double_near(p->emr_ebs_usd_per_gb_month, 0.08, 0);
     /* EMR Serverless */
     assert_double_near(p->emr_serverless_usd_per_vcpu_hour, 0.052624, 0);
     assert_double_near(p->emr_serverless_usd_per_gb_hour, 0.0057785, 0);
     assert_double_near(p->emr_serverless_storage_usd_per_gb_hour, 0.000111, 0);
     assert_double_near(p->emr_serverless_free_storage_gb, 20, 0);
+    /* The services around the compute, converted to per-unit rates */
+    assert_double_near(p->kinesis_usd_per_shard_hour, 0.015, 0);
+    assert_double_near(p->kinesis_usd_per_put_unit, 0.014 / 1e6, 1e-18);
+    assert_double_near(p->kinesis_put_unit_kb, 25, 1e-9);
+    assert_double_near(p->kinesis_od_usd_per_stream_hour, 0.04, 0);
+    assert_double_near(p->kinesis_od_usd_per_gb_written, 0.08, 0);
+    assert_double_near(p->kinesis_od_usd_per_gb_read, 0.04, 0);
+    assert_double_near(p->kinesis_od_record_rounding_kb, 1, 1e-9);
+    assert_double_near(p->kinesis_efo_usd_per_consumer_shard_hour, 0.015, 0);
+    assert_double_near(p->kinesis_efo_usd_per_gb, 0.013, 0);
+    assert_double_near(p->sqs_usd_per_request, 0.40 / 1e6, 1e-18);
+    assert_double_near(p->sqs_request_chunk_kb, 64, 1e-9);
+    assert_double_near(p->s3_usd_per_put, 0.005 / 1000, 1e-18);
+    assert_double_near(p->s3_usd_per_get, 0.0004 / 1000, 1e-18);
+    assert_double_near(p->sfn_usd_per_transition, 0.025 / 1000, 1e-18);
+    assert_double_near(p->logs_usd_per_gb, 0.50, 0);
     pricing_destroy(p);
 
     /* The same file by path: its name is the file's stem. */
@@ -225,7 +246,8 @@ static void test_broken_tables(void **state)
     snprintf(path, sizeof path, "%s/list.yaml", tmpdir);
     all = load_errors(path, SIM_ESCENARIO);
     assert_has(all, "list.yaml:1:1: error: a pricing table is a map of keys (region:, date:, "
-                    "lambda:, glue:, emr:), not a list");
+                    "lambda:, glue:, emr:, kinesis:, sqs:, s3:, step_functions:, "
+                    "cloudwatch_logs:), not a list");
     free(all);
     snprintf(path, sizeof path, "%s/two.yaml", tmpdir);
     all = load_errors(path, SIM_ESCENARIO);
@@ -346,8 +368,8 @@ static void test_scenario_table(void **state)
              "%semr: {instance_type: m5.large}\npricing: {table: %s}\n", SCENARIO_HEAD, SHIPPED);
     all = scenario_errors("emr.yaml", text);
     assert_has(all, "emr.yaml:5:22: error: emr.instance_type: 'm5.large' is not in pricing table "
-                    "aws-us-east-1; known types: m5.xlarge, m5.2xlarge, r5.xlarge, r5.2xlarge, "
-                    "r5.4xlarge\n");
+                    "aws-us-east-1; known types: m5.xlarge, m5.2xlarge, m5.4xlarge, m5.8xlarge, "
+                    "m6g.xlarge,");
     free(all);
 }
 

@@ -153,7 +153,7 @@ static const char FULL[] =
     "  sqs: {batch_size: 5, batch_window: 1s, max_concurrency: 2, max_receives: 9}\n"
     "glue:\n"
     "  version: \"3.0\"\n"
-    "  worker_type: G.8X\n"
+    "  worker_type: G.2X\n"
     "  workers: 2\n"
     "  execution_class: flex\n"
     "  trigger: {batch_items: 1000}\n"
@@ -266,8 +266,8 @@ static void test_full_scenario(void **state)
     const scn_glue *g = &s->glue;
     assert_true(g->present);
     assert_string_equal(g->version, "3.0");
-    assert_int_equal(g->worker_type, SCN_GLUE_G8X);
-    assert_double_near(g->dpu_per_worker, 8, 0);
+    assert_int_equal(g->worker_type, SCN_GLUE_G2X);
+    assert_double_near(g->dpu_per_worker, 2, 0);
     assert_int_equal(g->workers, 2);
     assert_int_equal(g->execution_class, SCN_EXEC_FLEX);
     assert_int_equal(g->trigger.every_us, 0);
@@ -766,6 +766,50 @@ static void test_path_variables(void **state)
     unsetenv("CAPSIM_TEST_REL");
 }
 
+/* What AWS accepts and refuses at the boundaries (tests/data/bad/ has one file per refusal). */
+static void test_aws_limits(void **state)
+{
+    (void)state;
+    write_file("limits.yaml", MIN);
+    const char *ok[] = {
+        "lambda.trigger=sqs", "lambda.sqs.batch_size=11", "lambda.sqs.batch_window=1s",
+        "glue.version=\"3.0\"", "glue.execution_class=flex", "glue.worker_type=G.2X",
+        "glue.timeout=10080min",
+    };
+    scenario *s = load_ok("limits.yaml", ok, sizeof ok / sizeof ok[0]);
+    assert_int_equal(s->glue.timeout_us, INT64_C(10080) * 60 * 1000000);
+    scenario_destroy(s);
+    const char *ten[] = {"lambda.trigger=sqs", "lambda.sqs.batch_size=10"};
+    s = load_ok("limits.yaml", ten, 2);
+    scenario_destroy(s);
+    /* Without an SQS trigger the sqs section is not read: no rule. */
+    const char *not_sqs[] = {"lambda.sqs.batch_size=100"};
+    s = load_ok("limits.yaml", not_sqs, 1);
+    scenario_destroy(s);
+
+    const char *bad[] = {
+        "lambda.trigger=sqs", "lambda.sqs.batch_size=11", "lambda.sqs.batch_window=999ms",
+        "glue.timeout=10081min",
+    };
+    char *all = load_errors(MIN, bad, sizeof bad / sizeof bad[0], SIM_ESCENARIO);
+    assert_has(all, "lambda.sqs.batch_size: 11 needs lambda.sqs.batch_window of at least 1s "
+                    "(it is 999ms)");
+    assert_has(all, "glue.timeout: 10081min is outside 1min..7d");
+    free(all);
+    const char *small[] = {"glue.worker_type=G.025X"};
+    all = load_errors(MIN, small, 1, SIM_ESCENARIO);
+    assert_has(all, "glue.worker_type: G.025X workers are for Glue streaming jobs only");
+    free(all);
+    const char *flex[] = {"glue.version=\"2.0\"", "glue.execution_class=flex"};
+    all = load_errors(MIN, flex, 2, SIM_ESCENARIO);
+    assert_has(all, "glue.execution_class: flex needs Glue 3.0 or later");
+    free(all);
+    const char *flex8[] = {"glue.worker_type=G.8X", "glue.execution_class=flex"};
+    all = load_errors(MIN, flex8, 2, SIM_ESCENARIO);
+    assert_has(all, "glue.execution_class: flex runs only on G.1X or G.2X workers");
+    free(all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -774,6 +818,7 @@ int main(void)
         cmocka_unit_test(test_override_errors_in_given_order),
         cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_data_files),
         cmocka_unit_test(test_path_variables),
+        cmocka_unit_test(test_aws_limits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
