@@ -14,7 +14,16 @@
  * gets a retirement time (keep-alive death, or max_lifetime); a timer is armed only if none is
  * pending (or the pending one is later). A timer that fires early (the environment was reused
  * since) re-arms itself. This keeps the calendar at about one entry per environment instead of
- * one stale entry per invocation (600,000 of them at 1,000/s with a 10-minute keep-alive). */
+ * one stale entry per invocation (600,000 of them at 1,000/s with a 10-minute keep-alive).
+ *
+ * In the common case — most-recently-used routing, a constant keep-alive, no max_lifetime —
+ * on-demand environments die in the order they went idle, which is the order of the idle list
+ * from its tail: the list itself is the timer queue (expire_fifo), and the loop compares its
+ * tail's death with the calendar and the next arrival. No keep-alive timer enters the calendar,
+ * which then holds little more than the running invocations (half the heap at a steady state,
+ * one level less to sift). On equal times an expiry goes first, then the calendar, then the
+ * arrival: an environment idle for exactly its keep-alive is gone for a request at that instant,
+ * as with the timers (armed long before, they came first among equal times). */
 #include "models/lambda.h"
 
 #include <math.h>
@@ -52,7 +61,7 @@ enum { ENV_FREE, ENV_BUSY, ENV_IDLE };
 static int idle_init(lambda_idle_set *set, scn_routing routing, int32_t capacity) {
     memset(set, 0, sizeof *set);
     set->routing = routing;
-    set->head = -1;
+    set->head = set->tail = -1;
     if (routing != SCN_ROUTING_MRU) {
         set->capacity = capacity > 0 ? capacity : 1;
         set->slots = malloc((size_t)set->capacity * sizeof *set->slots);
@@ -106,6 +115,7 @@ static void idle_add(lambda_sim *m, lambda_idle_set *set, int32_t e) {
         envs[e].prev = -1;
         envs[e].next = set->head;
         if (set->head >= 0) envs[set->head].prev = e;
+        else set->tail = e;
         set->head = e;
         break;
     case SCN_ROUTING_NEWEST:
@@ -130,6 +140,7 @@ static void idle_remove(lambda_sim *m, lambda_idle_set *set, int32_t e) {
         if (envs[e].prev >= 0) envs[envs[e].prev].next = envs[e].next;
         else set->head = envs[e].next;
         if (envs[e].next >= 0) envs[envs[e].next].prev = envs[e].prev;
+        else set->tail = envs[e].prev;
         break;
     case SCN_ROUTING_NEWEST: {
         int32_t i = envs[e].pos;
@@ -270,6 +281,7 @@ static int env_make_idle(lambda_sim *m, int32_t e) {
     } else {
         sim_time_us death = m->now_us + sample_us(&m->L->keep_alive, &m->rng_keep_alive);
         v->expire_us = death < v->retire_us ? death : v->retire_us;
+        if (m->expire_fifo) return SIM_OK; /* its place in the idle list is its timer */
     }
     return env_arm_timer(m, e);
 }
@@ -283,6 +295,13 @@ static int on_expire(lambda_sim *m, int32_t e) {
     if (m->now_us >= v->retire_us) return env_recycle(m, e);
     env_release(m, e);
     return SIM_OK;
+}
+
+/* expire_fifo: the least recently used idle on-demand environment dies now. */
+static void on_expire_fifo(lambda_sim *m) {
+    int32_t e = m->idle_ondemand.tail;
+    idle_remove(m, &m->idle_ondemand, e);
+    env_release(m, e);
 }
 
 /* ---------------------------------------------------------------- provisioned schedule */
@@ -576,6 +595,8 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     if (share > LAMBDA_MAX_VCPU) share = LAMBDA_MAX_VCPU;
     m->vcpu = share < (double)s->workload.work_threads ? share : (double)s->workload.work_threads;
     m->free_env = m->free_job = -1;
+    m->expire_fifo = L->routing == SCN_ROUTING_MRU && sim_dist_is_constant(&L->keep_alive.dist) &&
+                     !L->has_max_lifetime;
     double included_mb = s->pricing_table->lambda_ephemeral_included_mb;
     m->ephemeral_billed_mb =
         (double)L->ephemeral_mb > included_mb ? (uint64_t)((double)L->ephemeral_mb - included_mb) : 0;
@@ -639,7 +660,12 @@ static int replication_loop(lambda_sim *m) {
         sim_time_us next_arrival = workload_peek(&m->wl);
         sim_time_us next_event = sim_calendar_peek_time(&m->cal);
         if (next_arrival == SIM_TIME_NEVER && m->window_closed && m->pending == 0) break;
-        if (next_arrival < next_event) {
+        int32_t oldest = m->idle_ondemand.tail;
+        if (m->expire_fifo && oldest >= 0 && m->envs[oldest].expire_us <= next_event &&
+            m->envs[oldest].expire_us <= next_arrival) {
+            m->now_us = m->envs[oldest].expire_us;
+            on_expire_fifo(m);
+        } else if (next_arrival < next_event) {
             workload_next(&m->wl, &item);
             m->now_us = item.arrival_us;
             if (item.arrival_us >= m->warmup_us) {

@@ -72,6 +72,7 @@ typedef struct lambda_idle_set {
     scn_routing routing;
     int32_t count;
     int32_t head;     /* mru: most recently freed */
+    int32_t tail;     /* mru: least recently freed */
     int32_t *slots;   /* newest: max-heap on create_seq; random: array */
     int32_t capacity;
 } lambda_idle_set;
@@ -89,6 +90,7 @@ typedef struct lambda_sim {
     int32_t n_env_slots, free_env;
     uint64_t next_create_seq;
     lambda_idle_set idle_provisioned, idle_ondemand;
+    bool expire_fifo;         /* on-demand keep-alive expiries in idle order (lambda.c) */
     lambda_job *jobs;
     int32_t n_job_slots, free_job;
     int64_t busy, live, cap;

@@ -117,6 +117,12 @@ double sim_dist_sample(const sim_dist *d, sim_rng *rng)
     sim_assert_fail(__FILE__, __LINE__, "known sim_dist kind");
 }
 
+bool sim_dist_is_constant(const sim_dist *d)
+{
+    return d->kind == SIM_DIST_CONSTANT || (d->kind == SIM_DIST_UNIFORM && !(d->b > d->a)) ||
+           (d->kind == SIM_DIST_LOGNORMAL && !(d->b > 0.0));
+}
+
 double sim_dist_mean(const sim_dist *d)
 {
     switch (d->kind) {

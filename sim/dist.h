@@ -9,6 +9,7 @@
 #ifndef SIM_DIST_H
 #define SIM_DIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sim/rng.h"
@@ -42,6 +43,9 @@ int sim_dist_pareto(sim_dist *out, double min, double alpha);        /* min > 0,
 int sim_dist_empirical(sim_dist *out, const double *values, size_t n);
 
 double sim_dist_sample(const sim_dist *d, sim_rng *rng);
+/* True when every sample is the same value (a constant, or a degenerate uniform or lognormal):
+ * sampling then draws no random number. */
+bool sim_dist_is_constant(const sim_dist *d);
 double sim_dist_mean(const sim_dist *d);        /* +INFINITY when it does not exist */
 double sim_dist_cdf(const sim_dist *d, double x);
 double sim_dist_quantile(const sim_dist *d, double p); /* p in [0,1] */

@@ -189,7 +189,15 @@ static void test_constants_and_degenerate_laws(void **state)
         assert_double_rel(sim_dist_quantile(d, 0.5), 0.75, 1e-15);
         assert_double_rel(sim_dist_quantile(d, 1.0), 0.75, 1e-15);
         assert_false(isnan(sim_dist_cdf(d, 0.75)));
+        assert_true(sim_dist_is_constant(d));
     }
+    sim_dist e;
+    assert_int_equal(sim_dist_exponential(&e, 1.0), SIM_OK);
+    assert_false(sim_dist_is_constant(&e));
+    assert_int_equal(sim_dist_uniform(&e, 0.5, 0.75), SIM_OK);
+    assert_false(sim_dist_is_constant(&e));
+    assert_int_equal(sim_dist_lognormal_sigma(&e, 0.75, 0.1), SIM_OK);
+    assert_false(sim_dist_is_constant(&e));
     assert_int_equal(sim_dist_constant(&c, 0.0), SIM_OK);
     assert_double_near(sim_dist_sample(&c, rng), 0.0, 0.0);
 }
