@@ -497,7 +497,7 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         o->ephemeral_mb_ms += m->ephemeral_billed_mb * (run_ms + init_ms);
         sim_time_us billed_us = (sim_time_us)run_ms * SIM_US_PER_MS;
         sim_hist_add(m->duration_us, billed_us);
-        sim_moments_add(&o->duration_s, sim_time_to_s(billed_us));
+        sim_sums_add(&m->duration_s, sim_time_to_s(billed_us));
     }
     int rc = sim_calendar_schedule(&m->cal, m->now_us + init_us + exec_us, LAMBDA_EV_FINISH,
                                    (uint32_t)e, 0, NULL);
@@ -510,7 +510,7 @@ void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us, 
     m->out->completed++;
     m->out->duplicates += duplicate;
     sim_hist_add(m->latency_us, latency_us);
-    sim_moments_add(&m->out->latency_s, sim_time_to_s(latency_us));
+    sim_sums_add(&m->latency_s, sim_time_to_s(latency_us));
     sim_trend_add(&m->out->latency_trend, arrival_us, sim_time_to_s(latency_us));
 }
 
@@ -605,6 +605,8 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     sim_timeavg_init(&m->live_avg);
     sim_moments_init(&out->latency_s);
     sim_moments_init(&out->duration_s);
+    sim_sums_init(&m->latency_s);
+    sim_sums_init(&m->duration_s);
     sim_moments_init(&out->iterator_age_s);
     sim_trend_init(&out->latency_trend, m->warmup_us, m->end_us);
 
@@ -784,6 +786,8 @@ int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, la
         out->concurrency_max = m.busy_avg.max;
         out->environments_mean = sim_timeavg_mean(&m.live_avg);
         out->environments_max = m.live_avg.max;
+        sim_sums_to_moments(&m.latency_s, &out->latency_s);
+        sim_sums_to_moments(&m.duration_s, &out->duration_s);
         /* A replication with nothing completed has no latency (NaN: left out of the means). */
         static const double latency_p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
         bool lat = m.latency_us->n > 0, dur = m.duration_us->n > 0;

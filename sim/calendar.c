@@ -300,12 +300,11 @@ bool sim_calendar_pop(sim_calendar *cal, sim_event *out)
     return false;
 }
 
-sim_time_us sim_calendar_peek_time(sim_calendar *cal)
+sim_time_us sim_calendar_peek_time_slow_(sim_calendar *cal)
 {
     while (cal->size > 0) {
         entry_ top = cal->heap[0];
         uint32_t b = sim_cal_body_(top);
-        /* With nothing cancelled the top is live: no need to look at its body. */
         if (cal->cancelled == 0 || !cal->bodies[b].cancelled) return sim_cal_time_(top);
         sim_cal_remove_top_(cal);
         cal->cancelled--;

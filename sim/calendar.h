@@ -73,7 +73,15 @@ int sim_calendar_cancel(sim_calendar *cal, sim_event_handle handle);
 /* Removes the earliest pending (not cancelled) event into *out; false when none is left. */
 bool sim_calendar_pop(sim_calendar *cal, sim_event *out);
 /* Time of the earliest pending event, or SIM_TIME_NEVER when none. May discard cancelled tops. */
-sim_time_us sim_calendar_peek_time(sim_calendar *cal);
+sim_time_us sim_calendar_peek_time_slow_(sim_calendar *cal);
+static inline sim_time_us sim_calendar_peek_time(sim_calendar *cal)
+{
+    /* With nothing cancelled the top is live (the loop asks before every event). */
+    if (cal->cancelled == 0)
+        return cal->size > 0 ? (sim_time_us)((uint64_t)(cal->heap[0] >> 64) ^ (UINT64_C(1) << 63))
+                             : SIM_TIME_NEVER;
+    return sim_calendar_peek_time_slow_(cal);
+}
 /* Pending events, cancelled ones excluded. */
 size_t sim_calendar_pending(const sim_calendar *cal);
 

@@ -93,7 +93,7 @@ int sim_dist_empirical(sim_dist *out, const double *values, size_t n)
     return SIM_OK;
 }
 
-double sim_dist_sample(const sim_dist *d, sim_rng *rng)
+double sim_dist_sample_other_(const sim_dist *d, sim_rng *rng)
 {
     switch (d->kind) {
     case SIM_DIST_CONSTANT:

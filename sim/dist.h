@@ -42,7 +42,14 @@ int sim_dist_pareto(sim_dist *out, double min, double alpha);        /* min > 0,
 /* values must be sorted ascending, non-negative, n >= 1; the array is borrowed, not copied. */
 int sim_dist_empirical(sim_dist *out, const double *values, size_t n);
 
-double sim_dist_sample(const sim_dist *d, sim_rng *rng);
+/* A sample. The two laws the hot loop draws most (constants and exponentials) are inline. */
+double sim_dist_sample_other_(const sim_dist *d, sim_rng *rng);
+static inline double sim_dist_sample(const sim_dist *d, sim_rng *rng)
+{
+    if (d->kind == SIM_DIST_CONSTANT) return d->a;
+    if (d->kind == SIM_DIST_EXPONENTIAL) return d->a * sim_rng_exponential(rng);
+    return sim_dist_sample_other_(d, rng);
+}
 /* True when every sample is the same value (a constant, or a degenerate uniform or lognormal):
  * sampling then draws no random number. */
 bool sim_dist_is_constant(const sim_dist *d);

@@ -57,6 +57,24 @@ double sim_moments_variance(const sim_moments *m)
     return m->n < 2 ? 0.0 : m->m2 / (double)(m->n - 1);
 }
 
+void sim_sums_init(sim_sums *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void sim_sums_to_moments(const sim_sums *s, sim_moments *out)
+{
+    sim_moments_init(out);
+    if (s->n == 0) return;
+    double n = (double)s->n, mean_d = s->s1 / n;
+    out->n = s->n;
+    out->mean = s->shift + mean_d;
+    double m2 = s->s2 - s->s1 * mean_d;
+    out->m2 = m2 > 0.0 ? m2 : 0.0;
+    out->min = s->min;
+    out->max = s->max;
+}
+
 /* ---- histogram ---------------------------------------------------------------------------
  *
  * Layout: a value v in [0, 2^(SUB+1)) has bucket v (octaves 0 and 1 are exact). Above, with
@@ -72,13 +90,6 @@ double sim_moments_variance(const sim_moments *m)
 #define SIM_HIST_LAST_ ((size_t)(64 - SIM_HIST_SUB_BITS) * SIM_HIST_SUB - 1)
 
 _Static_assert(SIM_HIST_LAST_ < SIM_HIST_BUCKETS, "sim_hist buckets too few for int64");
-
-static inline size_t sim_hist_bucket_u_(uint64_t v)
-{
-    unsigned shift = (unsigned)(63 - SIM_HIST_SUB_BITS) -
-                     (unsigned)__builtin_clzll(v | (uint64_t)(SIM_HIST_EXACT_ - 1));
-    return ((size_t)shift << SIM_HIST_SUB_BITS) + (size_t)(v >> shift);
-}
 
 size_t sim_hist_bucket(int64_t value)
 {
@@ -111,10 +122,7 @@ void sim_hist_init(sim_hist *h)
 }
 
 /* Makes counts[lo..hi) cover [from, to), zeroing what it adds. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static void sim_hist_cover_(sim_hist *h, uint32_t from, uint32_t to)
+void sim_hist_cover_(sim_hist *h, uint32_t from, uint32_t to)
 {
     if (h->lo == h->hi) {
         memset(&h->counts[from], 0, (size_t)(to - from) * sizeof h->counts[0]);
@@ -130,18 +138,6 @@ static void sim_hist_cover_(sim_hist *h, uint32_t from, uint32_t to)
         memset(&h->counts[h->hi], 0, (size_t)(to - h->hi) * sizeof h->counts[0]);
         h->hi = to;
     }
-}
-
-void sim_hist_add(sim_hist *h, int64_t value)
-{
-    int64_t v = value < 0 ? 0 : value;
-    uint32_t b = (uint32_t)sim_hist_bucket_u_((uint64_t)v);
-    /* One unsigned compare for "outside [lo, hi)". */
-    if (__builtin_expect(b - h->lo >= h->hi - h->lo, 0)) sim_hist_cover_(h, b, b + 1);
-    h->counts[b]++;
-    h->min = (h->n == 0 || v < h->min) ? v : h->min;
-    h->max = (h->n == 0 || v > h->max) ? v : h->max;
-    h->n++;
 }
 
 void sim_hist_merge(sim_hist *dst, const sim_hist *src)
@@ -194,17 +190,6 @@ int64_t sim_hist_quantile(const sim_hist *h, double p)
 void sim_timeavg_init(sim_timeavg *t)
 {
     memset(t, 0, sizeof *t);
-}
-
-void sim_timeavg_set(sim_timeavg *t, sim_time_us now_us, int64_t level)
-{
-    if (t->open) {
-        t->area += (double)t->level * (double)(now_us - t->last_us);
-        t->last_us = now_us;
-        if (level > t->max) t->max = level;
-    }
-    /* While closed, last_us keeps the close time: it is the end of the window mean() reports. */
-    t->level = level;
 }
 
 void sim_timeavg_open(sim_timeavg *t, sim_time_us now_us)
