@@ -1,12 +1,12 @@
 /* sim/calendar.h — the event calendar: a priority queue of future events.
  *
- * An implicit 4-ary min-heap of 16-byte entries (time, sequence, body index) ordered by time
- * and, for equal times, by insertion sequence (FIFO), so a run is deterministic. The four
- * children of a node share one 64-byte cache line. Event bodies (kind, target, argument) live
- * in a pool with a free list: scheduling allocates nothing once the pool and heap have grown to
- * the run's working size. Cancellation is lazy: the body is marked and
- * skipped when it reaches the top, which keeps cancel O(1). A handle carries the body's
- * generation so cancelling an event that already fired (and whose body was reused) is detected.
+ * An implicit 4-ary min-heap of 32-byte entries (time, sequence, and the event's kind, target
+ * and argument) ordered by time and, for equal times, by insertion sequence (FIFO), so a run is
+ * deterministic. Events that can be cancelled also have a body (generation, cancelled mark) in a
+ * pool with a free list. Scheduling allocates nothing once the heap and pool have grown to the
+ * run's working size. Cancellation is lazy: the body is marked and the event skipped when it
+ * reaches the top, which keeps cancel O(1). A handle carries the body's generation so
+ * cancelling an event that already fired (and whose body was reused) is detected.
  *
  * The struct is public so a replication can embed it (caller-owned init/fini); treat the fields
  * as private. */
@@ -32,22 +32,26 @@ typedef struct sim_event_handle {
     uint32_t gen;
 } sim_event_handle;
 
-/* One 128-bit key, compared as an unsigned integer: the time (sign bit flipped, so unsigned
- * order is signed order) in the high 64 bits, then a 32-bit insertion sequence, then the body
- * index (unique, so no two keys are equal). */
-typedef unsigned __int128 sim_calendar_entry_;
-
-typedef struct sim_calendar_body_ {
+/* A pending event: one 128-bit key, compared as an unsigned integer — the time (sign bit
+ * flipped, so unsigned order is signed order) in the high 64 bits, then a 32-bit insertion
+ * sequence (unique among pending events), then the index of its body (UINT32_MAX: none) — and
+ * its payload. 32 bytes: two entries per cache line. */
+typedef struct sim_calendar_entry_ {
+    unsigned __int128 key;
     int32_t kind;
     uint32_t target;
     int64_t arg;
+} sim_calendar_entry_;
+
+/* What a handle names: only events scheduled with a handle have one. */
+typedef struct sim_calendar_body_ {
     uint32_t gen;       /* bumped each time the body is released */
     uint32_t next_free; /* free-list link; UINT32_MAX = end */
     bool cancelled;
 } sim_calendar_body_;
 
 typedef struct sim_calendar {
-    sim_calendar_entry_ *heap; /* 3 entries into a 64-byte aligned block (see calendar.c) */
+    sim_calendar_entry_ *heap; /* 1 entry into a 64-byte aligned block (see calendar.c) */
     void *heap_block;
     size_t size, capacity;
     sim_calendar_body_ *bodies;
@@ -78,7 +82,8 @@ static inline sim_time_us sim_calendar_peek_time(sim_calendar *cal)
 {
     /* With nothing cancelled the top is live (the loop asks before every event). */
     if (cal->cancelled == 0)
-        return cal->size > 0 ? (sim_time_us)((uint64_t)(cal->heap[0] >> 64) ^ (UINT64_C(1) << 63))
+        return cal->size > 0
+                   ? (sim_time_us)((uint64_t)(cal->heap[0].key >> 64) ^ (UINT64_C(1) << 63))
                              : SIM_TIME_NEVER;
     return sim_calendar_peek_time_slow_(cal);
 }
