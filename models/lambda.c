@@ -499,8 +499,10 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         sim_hist_add(m->duration_us, billed_us);
         sim_sums_add(&m->duration_s, sim_time_to_s(billed_us));
     }
+    /* The item's arrival travels with the event: the end of a direct invocation needs nothing
+     * else from the job (lambda_direct.c releases a sync job as soon as it starts). */
     int rc = sim_calendar_schedule(&m->cal, m->now_us + init_us + exec_us, LAMBDA_EV_FINISH,
-                                   (uint32_t)e, 0, NULL);
+                                   (uint32_t)e, j->arrival_us, NULL);
     return rc ? rc : 1;
 }
 
@@ -526,11 +528,15 @@ void lambda_item_dropped(lambda_sim *m, bool counted, bool to_dlq) {
     m->out->dlq += to_dlq;
 }
 
-static int on_finish(lambda_sim *m, int32_t e) {
+/* arrival_us: the job's arrival (the event's argument). */
+static int on_finish(lambda_sim *m, int32_t e, sim_time_us arrival_us) {
     lambda_env *v = &m->envs[e];
     int32_t job = v->job;
     lambda_outcome outcome = v->timed_out ? LAMBDA_TIMEOUT : v->failed ? LAMBDA_ERROR : LAMBDA_OK;
-    if (v->timed_out && m->jobs[job].counted) m->out->timeouts++;
+    bool stream = lambda_is_stream(m->L);
+    /* A direct job is counted by its arrival (lambda_job_from_item); a batch by its records. */
+    if (v->timed_out && (stream ? m->jobs[job].counted : arrival_us >= m->warmup_us))
+        m->out->timeouts++;
     m->busy--;
     sim_timeavg_set(&m->busy_avg, m->now_us, m->busy);
     v->job = -1;
@@ -539,12 +545,12 @@ static int on_finish(lambda_sim *m, int32_t e) {
     if (v->timed_out && !v->provisioned) env_release(m, e);
     else rc = env_make_idle(m, e);
     if (rc) return rc;
-    if (lambda_is_stream(m->L)) {
+    if (stream) {
         rc = lambda_stream_done(m, job, outcome);
         if (!rc) rc = lambda_stream_capacity_freed(m);
         return rc;
     }
-    rc = lambda_direct_done(m, job, outcome);
+    rc = lambda_direct_done(m, job, outcome, arrival_us);
     return rc ? rc : lambda_direct_capacity_freed(m);
 }
 
@@ -683,7 +689,7 @@ static int replication_loop(lambda_sim *m) {
             if (!sim_calendar_pop(&m->cal, &ev)) break;
             m->now_us = ev.time_us;
             switch (ev.kind) {
-            case LAMBDA_EV_FINISH: rc = on_finish(m, (int32_t)ev.target); break;
+            case LAMBDA_EV_FINISH: rc = on_finish(m, (int32_t)ev.target, ev.arg); break;
             case LAMBDA_EV_EXPIRE: rc = on_expire(m, (int32_t)ev.target); break;
             case LAMBDA_EV_PROVISION: rc = on_provision(m, &ev); break;
             case LAMBDA_EV_WINDOW_OPEN:

@@ -143,7 +143,9 @@ void lambda_item_dropped(lambda_sim *m, bool counted, bool to_dlq);
 int lambda_direct_init(lambda_sim *m);
 void lambda_direct_fini(lambda_sim *m);
 int lambda_direct_arrival(lambda_sim *m, const wl_item *item);
-int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome);
+/* An invocation of job (whose item arrived at arrival_us) ended. A sync job was already
+ * released when it started: only arrival_us is used. */
+int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome, sim_time_us arrival_us);
 int lambda_direct_event(lambda_sim *m, const sim_event *ev);
 int lambda_direct_capacity_freed(lambda_sim *m);
 
