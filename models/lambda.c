@@ -497,7 +497,7 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         o->ephemeral_mb_ms += m->ephemeral_billed_mb * (run_ms + init_ms);
         sim_time_us billed_us = (sim_time_us)run_ms * SIM_US_PER_MS;
         sim_hist_add(m->duration_us, billed_us);
-        sim_sums_add(&m->duration_s, sim_time_to_s(billed_us));
+        sim_sums_add(&m->duration_s, (double)billed_us);
     }
     /* The item's arrival travels with the event: the end of a direct invocation needs nothing
      * else from the job (lambda_direct.c releases a sync job as soon as it starts). */
@@ -512,7 +512,7 @@ void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us, 
     m->out->completed++;
     m->out->duplicates += duplicate;
     sim_hist_add(m->latency_us, latency_us);
-    sim_sums_add(&m->latency_s, sim_time_to_s(latency_us));
+    sim_sums_add(&m->latency_s, (double)latency_us);
     sim_trend_add(&m->out->latency_trend, arrival_us, sim_time_to_s(latency_us));
 }
 
@@ -792,8 +792,8 @@ int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, la
         out->concurrency_max = m.busy_avg.max;
         out->environments_mean = sim_timeavg_mean(&m.live_avg);
         out->environments_max = m.live_avg.max;
-        sim_sums_to_moments(&m.latency_s, &out->latency_s);
-        sim_sums_to_moments(&m.duration_s, &out->duration_s);
+        sim_sums_to_moments(&m.latency_s, 1e6, &out->latency_s); /* microseconds to seconds */
+        sim_sums_to_moments(&m.duration_s, 1e6, &out->duration_s);
         /* A replication with nothing completed has no latency (NaN: left out of the means). */
         static const double latency_p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
         bool lat = m.latency_us->n > 0, dur = m.duration_us->n > 0;

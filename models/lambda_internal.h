@@ -109,7 +109,7 @@ typedef struct lambda_sim {
     bool window_closed;
     int64_t pending;          /* triggers: work not finished (queued, waiting, running) */
     sim_hist *latency_us, *duration_us;
-    sim_sums latency_s, duration_s; /* become out->latency_s and out->duration_s at the end */
+    sim_sums latency_s, duration_s; /* in microseconds; out->latency_s, out->duration_s at the end */
     lambda_stream *stream;    /* Kinesis / SQS state (stream triggers) */
     lambda_direct_queue *queue; /* the async event queue (async, s3, eventbridge) */
     lambda_rep *out;

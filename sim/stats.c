@@ -62,17 +62,17 @@ void sim_sums_init(sim_sums *s)
     memset(s, 0, sizeof *s);
 }
 
-void sim_sums_to_moments(const sim_sums *s, sim_moments *out)
+void sim_sums_to_moments(const sim_sums *s, double divisor, sim_moments *out)
 {
     sim_moments_init(out);
     if (s->n == 0) return;
     double n = (double)s->n, mean_d = s->s1 / n;
     out->n = s->n;
-    out->mean = s->shift + mean_d;
+    out->mean = (s->shift + mean_d) / divisor;
     double m2 = s->s2 - s->s1 * mean_d;
-    out->m2 = m2 > 0.0 ? m2 : 0.0;
-    out->min = s->min;
-    out->max = s->max;
+    out->m2 = m2 > 0.0 ? m2 / (divisor * divisor) : 0.0;
+    out->min = s->min / divisor;
+    out->max = s->max / divisor;
 }
 
 /* ---- histogram ---------------------------------------------------------------------------

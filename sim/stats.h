@@ -60,8 +60,9 @@ static inline void sim_sums_add(sim_sums *s, double x)
     s->max = x > s->max ? x : s->max;
     s->n++;
 }
-/* The same observations as moments (n, mean, m2, min, max). */
-void sim_sums_to_moments(const sim_sums *s, sim_moments *out);
+/* The same observations, divided by `divisor` (1e6 for microseconds added, seconds wanted), as
+ * moments (n, mean, m2, min, max). */
+void sim_sums_to_moments(const sim_sums *s, double divisor, sim_moments *out);
 
 #define SIM_HIST_SUB_BITS 8
 #define SIM_HIST_SUB (1 << SIM_HIST_SUB_BITS)
