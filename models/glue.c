@@ -117,10 +117,11 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
 static void glue_hint(const scenario *s, double factor, char *buf, size_t len) {
     static const char *const worker[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X"};
     if (s->glue.job_type == SCN_GLUE_PYTHON_SHELL) {
+        bool small = s->glue.python_shell_dpu < 1.0;
         snprintf(buf, len,
                  "Python shell runs take longer than the trigger period; it needs about %.3gx "
-                 "its capacity: python_shell_dpu 1 (now %g), more concurrent runs, or a Spark "
-                 "job", factor, s->glue.python_shell_dpu);
+                 "its capacity: %smore concurrent runs, or a Spark job", factor,
+                 small ? "python_shell_dpu 1 (now 1/16), " : "");
         return;
     }
     snprintf(buf, len,
