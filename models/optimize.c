@@ -59,7 +59,7 @@ static bool goal_monotone(const goal *g, const char *key)
 /* ---------------------------------------------------------------- tasks */
 
 enum { T_LINES, T_WALK_START, T_WALK, T_DONE };
-enum { L_START, L_LOW, L_TOP, L_BISECT };
+enum { L_START, L_LOW, L_GALLOP, L_BISECT };
 #define THR_UNKNOWN (-1L)
 
 struct opt_task {
@@ -69,6 +69,7 @@ struct opt_task {
     long line;       /* the line being searched, counting down; -1 when all are */
     int phase, lphase;
     size_t lo, hi;   /* bracket on the search axis: lo does not meet the goals, hi does */
+    size_t step;     /* galloping: the next probe is lo + step */
     size_t start[2]; /* refinement: the walks' starting points */
     size_t n_starts, walk, cur;
 };
@@ -192,23 +193,33 @@ static size_t task_step(optimize_platform *pf, opt_task *t, size_t *idx, size_t 
                     t->line--;
                     continue;
                 }
-                t->lphase = L_TOP;
+                t->step = 1;
+                t->lphase = L_GALLOP;
             }
-            if (t->lphase == L_TOP) {
-                task_values(pf, t, line, ns - 1, idx);
+            /* Galloping: 1, 3, 7, 15, ... steps above the first lo, up to the largest value,
+             * until one meets the goals: an answer a few steps above the last line's costs a few
+             * points, and a line where nothing meets them (nor on any line below it) about log2
+             * of its length. */
+            while (t->lphase == L_GALLOP) {
+                size_t probe = t->lo + t->step < ns - 1 ? t->lo + t->step : ns - 1;
+                task_values(pf, t, line, probe, idx);
                 if (!pf->evals[p = point_of(pf, idx)]) {
                     need[0] = p;
                     return 1;
                 }
-                if (!meets(pf->evals[p])) {
+                if (meets(pf->evals[p])) {
+                    t->hi = probe;
+                    t->lphase = L_BISECT;
+                } else if (probe == ns - 1) {
                     t->thr[line] = (long)ns;
                     t->lphase = L_START;
                     t->line--;
-                    continue;
+                } else {
+                    t->lo = probe;
+                    t->step *= 2;
                 }
-                t->hi = ns - 1;
-                t->lphase = L_BISECT;
             }
+            if (t->lphase == L_START) continue;
             while (t->hi - t->lo > 1) {
                 size_t mid = t->lo + (t->hi - t->lo) / 2;
                 task_values(pf, t, line, mid, idx);
@@ -347,7 +358,8 @@ static int by_value_cmp(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* Decides which axes are bracketed, orders their values, and makes the tasks. */
+/* Decides which axes are bracketed, orders their values, and makes the tasks; goal_metrics
+ * (which goals the platform's results have) must be known. */
 static int platform_plan(optimize_platform *pf, const goal *goals, size_t n_goals)
 {
     size_t n = pf->n_axes;
@@ -359,7 +371,7 @@ static int platform_plan(optimize_platform *pf, const goal *goals, size_t n_goal
         a->axis = &pf->grid->axes[j];
         bool bracket = is_capacity_key(a->axis->key) && a->axis->n_values > 1;
         for (size_t g = 0; g < n_goals && bracket; g++)
-            if (!goals[g].platform[0] || !strcmp(goals[g].platform, pf->name))
+            if (pf->goal_metrics[g]) /* goals the platform's results have: the others do not bind */
                 bracket = goal_monotone(&goals[g], a->axis->key);
         by_value *v = bracket ? calloc(a->axis->n_values, sizeof *v) : NULL;
         if (bracket && !v) return SIM_ENOMEM;
@@ -410,10 +422,6 @@ static int platform_plan(optimize_platform *pf, const goal *goals, size_t n_goal
             rest /= axis_len(pf, j);
         }
     }
-    pf->evals = calloc(pf->n_points, sizeof *pf->evals);
-    pf->pending = calloc(pf->n_points, sizeof *pf->pending);
-    pf->goal_metrics = calloc(n_goals ? n_goals : 1, sizeof *pf->goal_metrics);
-    if (!pf->evals || !pf->pending || !pf->goal_metrics) return SIM_ENOMEM;
     return SIM_OK;
 }
 
@@ -493,8 +501,13 @@ int optimize_create(const scenario *base_scn, const char *file, const char *cons
         rc = SIM_ESCENARIO;
         goto done;
     }
-    for (size_t k = 0; k < o->n_platforms && !rc; k++)
-        rc = platform_plan(&o->platforms[k], goals, n_goals);
+    for (size_t k = 0; k < o->n_platforms && !rc; k++) {
+        optimize_platform *pf = &o->platforms[k];
+        pf->evals = calloc(pf->n_points, sizeof *pf->evals);
+        pf->pending = calloc(pf->n_points, sizeof *pf->pending);
+        pf->goal_metrics = calloc(n_goals ? n_goals : 1, sizeof *pf->goal_metrics);
+        if (!pf->evals || !pf->pending || !pf->goal_metrics) rc = SIM_ENOMEM;
+    }
 done:
     free(args);
     free(numbers);
@@ -638,6 +651,8 @@ static int record(optimize *o, size_t k, size_t point, const report *r)
     optimize_platform *pf = &o->platforms[k];
     const report_section *sec = section_of(r, pf);
     if (!sec) return SIM_EINVAL;
+    for (size_t g = 0; g < o->n_goals; g++) pf->goal_metrics[g] |= goal_applies(&o->goals[g], sec);
+    if (report_section_find(sec, o->objective)) pf->has_objective = true;
     optimize_eval *e = calloc(1, sizeof *e);
     if (!e || !(e->goal_values = calloc(o->n_goals ? o->n_goals : 1, sizeof *e->goal_values))) {
         free(e);
@@ -674,18 +689,11 @@ static int edit_distance(const char *a, const char *b)
     return row[n];
 }
 
-/* After the first round: every goal's metric, and the objective's, must be in the results of a
- * platform it applies to; which platform has which is kept for the output. */
+/* After the probe (the first point of each platform, recorded): every goal's metric, and the
+ * objective's, must be in the results of a platform it applies to. */
 static int check_metrics(optimize *o, const batch *b, sim_diag *diag)
 {
     size_t errors = sim_diag_count(diag);
-    for (size_t i = 0; i < b->n; i++) {
-        optimize_platform *pf = &o->platforms[b->refs[i].platform];
-        const report_section *sec = section_of(&b->reports[i], pf);
-        for (size_t g = 0; sec && g < o->n_goals; g++)
-            pf->goal_metrics[g] |= goal_applies(&o->goals[g], sec);
-        if (sec && report_section_find(sec, o->objective)) pf->has_objective = true;
-    }
     /* the closest metric name any platform has, for "did you mean" */
     for (size_t g = 0; g <= o->n_goals; g++) {
         bool objective = g == o->n_goals;
@@ -747,6 +755,21 @@ static int search(optimize *o, point_runner_fn run, void *ctx, sim_diag *diag)
     size_t *idx = calloc(max_axes, sizeof *idx), *need = calloc(2 * max_axes + 1, sizeof *need);
     batch b = {0};
     int rc = o->order && idx && need ? SIM_OK : SIM_ENOMEM;
+    /* The probe: the first point of each platform's grid says which goals its results have, so
+     * that a goal on a metric a platform does not report (cold starts for Glue) does not stop
+     * its capacity keys from being bracketed, and a misspelt metric is found at once. */
+    for (size_t k = 0; k < o->n_platforms && !rc; k++) {
+        o->platforms[k].pending[0] = true;
+        rc = batch_add(&b, o, k, 0, false, 0);
+    }
+    if (!rc) rc = batch_run(&b, run, ctx);
+    for (size_t i = 0; i < b.n && !rc; i++)
+        rc = record(o, b.refs[i].platform, b.refs[i].point, &b.reports[i]);
+    if (!rc) rc = check_metrics(o, &b, diag);
+    if (!rc) o->n_rounds++;
+    batch_clear(&b);
+    for (size_t k = 0; k < o->n_platforms && !rc; k++)
+        rc = platform_plan(&o->platforms[k], o->goals, o->n_goals);
     while (!rc) {
         for (size_t k = 0; k < o->n_platforms && !rc; k++) {
             optimize_platform *pf = &o->platforms[k];
@@ -761,7 +784,6 @@ static int search(optimize *o, point_runner_fn run, void *ctx, sim_diag *diag)
         }
         if (rc || b.n == 0) break;
         rc = batch_run(&b, run, ctx);
-        if (!rc && o->n_rounds == 0) rc = check_metrics(o, &b, diag);
         for (size_t i = 0; i < b.n && !rc; i++)
             rc = record(o, b.refs[i].platform, b.refs[i].point, &b.reports[i]);
         o->n_rounds++;

@@ -9,20 +9,27 @@
  * Glue's is never needed. A platform of the scenario that no --vary names is one point, its
  * setting as written. The answer is the best configuration over every platform searched.
  *
+ * Probe. The first point of each platform's grid runs first: it says which goals the platform's
+ * results have (a goal on cold starts does not bind Glue), and a metric that no platform
+ * reports is an error at once (exit 3), not after a search.
+ *
  * Search. Some keys are capacity: more of them makes a performance goal (latency_s, throttles,
  * failed items, iterator age, ...: a goal that a metric stays below a bound) easier to meet —
  * lambda.memory (shorter runs, up to the vCPU limit), lambda.concurrency.provisioned (fewer
  * cold starts), reserved and account_limit (fewer throttles), kinesis.shards and
  * parallelization_factor, sqs.max_concurrency, glue.workers, glue.max_concurrent_runs,
- * emr.core_nodes, emr.serverless.workers. When every goal is of that kind and every value of
- * such a key is a number, the key is searched by bracketing, its values taken in increasing
+ * emr.core_nodes, emr.serverless.workers (cold starts fall with memory and provisioned
+ * concurrency only). When every goal the platform's results have is of that kind for the key,
+ * and every value of the key is a number, the key is searched by bracketing, its values taken in increasing
  * order; every other key (worker or instance type, batch size, trigger period, a schedule) has
  * every value tried. For each combination of the tried keys:
  *   1. Frontier: the longest capacity axis is searched, for each setting of the other capacity
  *      axes taken from the most capacity down, for the smallest value that meets the goals:
  *      first the smallest value not ruled out (monotonicity: never below the answer of a
- *      setting with more capacity), then the largest (nothing meets the goals on this line, nor
- *      on any line with less capacity, if it does not), then bisection between them.
+ *      setting with more capacity), then values 1, 3, 7, 15, ... steps above it up to the
+ *      largest (galloping: answers that move a little from line to line cost a few points;
+ *      when even the largest does not meet the goals, nor does any line with less capacity),
+ *      then bisection between the last that did not and the first that did.
  *   2. Refinement: from the two best points of the frontier, a walk to the best neighbour (one
  *      step up or down one capacity axis, among points not ruled out) as long as it improves
  *      the objective: cost is not monotone in capacity (provisioned concurrency that is well
@@ -162,9 +169,9 @@ void optimize_destroy(optimize *o);
 int optimize_validate(const optimize *o, int threads, sim_diag *diag, size_t *n_bad, char *bad,
                       size_t bad_len);
 
-/* Runs the search and the confirmation, every batch through run(ctx, ...). Returns 0, the
- * runner's error, or SIM_ESCENARIO when a goal's or the objective's metric is reported by no
- * platform searched (found from the first round; in diag). */
+/* Runs the probe, the search and the confirmation, every batch through run(ctx, ...). Returns
+ * 0, the runner's error, or SIM_ESCENARIO when a goal's or the objective's metric is reported
+ * by no platform searched (found by the probe; in diag). */
 int optimize_run(optimize *o, point_runner_fn run, void *ctx, sim_diag *diag);
 
 /* The value of axis `axis` at point `point` of platform pf. */
