@@ -41,10 +41,12 @@ static int print_load_error(const char *file, int rc, sim_diag *diag)
     }
 }
 
-/* How the search's batches run: here on threads, or on MPI ranks. The bar's total grows by each
- * batch (the search does not know its length in advance), so its ETA is for the batch at hand. */
+/* How the search's batches run: here on threads, or on MPI ranks. The search does not know its
+ * length in advance: the bar's total is the optimizer's estimate (optimize_estimate_points),
+ * raised when the points simulated pass it, so its percent and ETA are rough. */
 typedef struct runner {
     const cli_options *opt;
+    const optimize *o;
     sim_progress *progress;
     const point_spec *last; /* the batch being run, to name a failing point */
     size_t failed;
@@ -61,7 +63,10 @@ static int run_batch(void *ctx, const point_spec *points, size_t n, report *repo
                      size_t *failed)
 {
     runner *r = ctx;
-    sim_progress_expect(r->progress, n);
+    uint64_t total = sim_progress_total(r->progress), done = sim_progress_done(r->progress);
+    uint64_t want = optimize_estimate_points(r->o);
+    if (want < done + n) want = done + n;
+    if (want > total) sim_progress_expect(r->progress, want - total);
     r->last = points;
     int rc = cli_mpi_size() > 1
                  ? cli_mpi_run_points(points, n, reports, progress_point, r->progress, failed)
@@ -131,7 +136,7 @@ int cli_cmd_optimize(const cli_options *opt)
 
     sim_progress progress;
     sim_progress_init(&progress);
-    runner run = {opt, &progress, NULL, 0};
+    runner run = {opt, o, &progress, NULL, 0};
     cli_progress_bar *bar =
         opt->quiet ? NULL : cli_progress_start(&progress, stderr, &optimize_progress_style);
     rc = optimize_run(o, run_batch, &run, &diag);

@@ -528,6 +528,26 @@ size_t optimize_grid_points(const optimize *o)
     return n;
 }
 
+size_t optimize_estimate_points(const optimize *o)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < o->n_platforms; k++) {
+        const optimize_platform *pf = &o->platforms[k];
+        if (!pf->tasks) return 0; /* not planned yet: no idea */
+        if (pf->search_axis >= pf->n_axes) { /* every point */
+            n += pf->n_points;
+            continue;
+        }
+        size_t ns = axis_len(pf, pf->search_axis), log2n = 0, bracketed = 0;
+        while (((size_t)1 << log2n) < ns) log2n++;
+        for (size_t j = 0; j < pf->n_axes; j++) bracketed += pf->axes[j].bracketed;
+        size_t per_task = 2 * pf->n_lines + 2 * log2n + 2 * bracketed;
+        size_t task_points = pf->n_points / pf->n_tasks;
+        n += pf->n_tasks * (per_task < task_points ? per_task : task_points);
+    }
+    return n + 2 * (size_t)o->confirm_runs;
+}
+
 /* "lambda.memory=64MB, lambda.concurrency.provisioned=4" */
 static void describe(char *buf, size_t len, const optimize_platform *pf, size_t point)
 {

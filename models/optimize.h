@@ -178,5 +178,9 @@ int optimize_run(optimize *o, point_runner_fn run, void *ctx, sim_diag *diag);
 const char *optimize_value(const optimize_platform *pf, size_t point, size_t axis);
 /* The number of points of every platform's grid. */
 size_t optimize_grid_points(const optimize *o);
+/* A rough guess of the points the search and confirmation will simulate, for a progress bar:
+ * 0 until the probe has run, then per combination of tried keys about two points
+ * per line, two per bisection step and two per bracketed axis for the walk, at most the grid. */
+size_t optimize_estimate_points(const optimize *o);
 
 #endif
