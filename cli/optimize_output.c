@@ -33,6 +33,13 @@ static void point_text(char *buf, size_t len, const optimize_platform *pf, size_
                                pf->grid->axes[j].key, optimize_value(pf, point, j));
 }
 
+/* "lambda with lambda.memory=1536MB, ..." or "glue as in the scenario". */
+static void config_text(char *buf, size_t len, const optimize_platform *pf, size_t point)
+{
+    int at = snprintf(buf, len, "%s%s", pf->name, pf->n_axes ? " with " : " ");
+    if (at > 0 && (size_t)at < len) point_text(buf + at, len - (size_t)at, pf, point);
+}
+
 /* A shell word: as it is when it has only safe characters, else in single quotes. */
 static void shell_word(FILE *f, const char *w)
 {
@@ -323,13 +330,12 @@ static void table_runner_up(FILE *f, const optimize *o)
     }
     const optimize_candidate *r = &o->candidates[o->runner_up];
     const optimize_platform *pf = &o->platforms[r->platform];
-    point_text(where, sizeof where, pf, r->search->point);
+    config_text(where, sizeof where, pf, r->search->point);
     double mean, ci;
     paired_difference(b, r, &mean, &ci);
     format_metric(v, sizeof v, o->objective, r->objective_mean);
     format_metric(d, sizeof d, o->objective, mean);
-    size_t at = (size_t)snprintf(text, sizeof text, "%s with %s: %s %s", pf->name, where,
-                                 o->objective, v);
+    size_t at = (size_t)snprintf(text, sizeof text, "%s: %s %s", where, o->objective, v);
     if (r->n_runs < 2) {
         snprintf(text + at, sizeof text - at, "; %s %s in the search run (not confirmed: "
                  "--confirm-runs 0)", d, is_cost(o) ? "more" : "higher");
@@ -381,7 +387,8 @@ static char *render_table(const optimize *o, const scenario *s)
         at += (size_t)snprintf(text + at, sizeof text - at, "%s%s; ", gt, only);
     }
     if (at < sizeof text)
-        snprintf(text + at, sizeof text - at, "and every item completed, no platform overloaded");
+        snprintf(text + at, sizeof text - at, "%severy item completed, no platform overloaded",
+                 o->n_goals ? "and " : "");
     cli_print_wrapped(f, "goals: ", text, WIDTH);
     fprintf(f, "objective: %s, the lowest\n\n", o->objective);
 
@@ -416,10 +423,9 @@ static char *render_table(const optimize *o, const scenario *s)
         const optimize_candidate *c = &o->candidates[i];
         if (c->verdict == GOAL_MET) continue;
         char where[900], why[256];
-        point_text(where, sizeof where, &o->platforms[c->platform], c->search->point);
+        config_text(where, sizeof where, &o->platforms[c->platform], c->search->point);
         confirm_failure(why, sizeof why, o, c);
-        snprintf(text, sizeof text, "%s with %s met the goals in the search run, but %s",
-                 o->platforms[c->platform].name, where, why);
+        snprintf(text, sizeof text, "%s met the goals in the search run, but %s", where, why);
         cli_print_wrapped(f, "not confirmed: ", text, WIDTH);
     }
     if (o->best >= 0) {
@@ -428,12 +434,13 @@ static char *render_table(const optimize *o, const scenario *s)
         if (found) {
             char where[900], why[256], v[48];
             const optimize_eval *e = eval_of(o, r);
-            point_text(where, sizeof where, &o->platforms[r.platform], r.point);
+            config_text(where, sizeof where, &o->platforms[r.platform], r.point);
             why_not(why, sizeof why, o, e);
             format_metric(v, sizeof v, o->objective, e->objective);
-            snprintf(text, sizeof text, "%s with %s: %s %s, but %s", o->platforms[r.platform].name,
-                     where, o->objective, v, why);
-            cli_print_wrapped(f, "next cheaper, missing a goal: ", text, WIDTH);
+            snprintf(text, sizeof text, "%s: %s %s, but %s", where, o->objective, v, why);
+            cli_print_wrapped(f, is_cost(o) ? "next cheaper, missing a goal: "
+                                            : "next better, missing a goal: ",
+                              text, WIDTH);
         }
     }
     /* each platform */
