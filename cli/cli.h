@@ -45,6 +45,8 @@ typedef struct cli_options {
     size_t n_varies;
     const char **files;     /* merge: the FILE arguments (owned array) */
     size_t n_files;
+    const char **goals;     /* optimize: the --goal arguments, in order (owned array) */
+    size_t n_goals;
 } cli_options;
 
 /* Parses argv[2..] for `command`. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing why. */
@@ -63,6 +65,8 @@ int cli_cmd_cost(const cli_options *opt);
 /* `capsim sweep` (cmd_sweep.c) and `capsim merge` (cmd_merge.c); return an exit code. */
 int cli_cmd_sweep(const cli_options *opt);
 int cli_cmd_merge(const cli_options *opt);
+/* `capsim optimize` (cmd_optimize.c); returns an exit code. */
+int cli_cmd_optimize(const cli_options *opt);
 
 /* Writers: render the report into a malloc'ed string (NULL when out of memory). */
 char *cli_render_json(const scenario *s, const report *r);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/mpi.h"
 #include "cli/progress.h"
 #include "cli/sweep.h"
 #include "models/sweep.h"
@@ -57,6 +58,43 @@ static bool parse_shard(const char *text, size_t *index, size_t *count)
     *index = v[0];
     *count = v[1];
     return true;
+}
+
+/* Runs points[0..n) of the sweep into reports: here on threads (sweep_run), or, under mpiexec
+ * with several ranks, on the other ranks (cli/mpi.h), each point sent as its KEY=VALUE
+ * overrides. Either way reports[i] is point points[i]'s, so the output is the same. */
+static int run_points(const cli_options *opt, const sweep *sw, const size_t *points, size_t n,
+                      report *reports, sim_progress *progress, size_t *failed)
+{
+    if (cli_mpi_size() <= 1)
+        return sweep_run(sw, opt->file, opt->overrides, opt->n_overrides, points, n,
+                         opt->threads, reports, sweep_progress_point, progress, failed);
+    point_spec *specs = calloc(n ? n : 1, sizeof *specs);
+    int rc = specs ? SIM_OK : SIM_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
+        specs[i].platforms = POINT_ALL;
+        if (!(specs[i].overrides = calloc(sw->n_axes, sizeof *specs[i].overrides))) {
+            rc = SIM_ENOMEM;
+            break;
+        }
+        for (size_t a = 0; a < sw->n_axes && !rc; a++) {
+            const sweep_axis *x = &sw->axes[a];
+            const char *v = x->values[sweep_point_value(sw, points[i], a)].text;
+            size_t len = strlen(x->key) + strlen(v) + 2;
+            if (!(specs[i].overrides[a] = malloc(len))) rc = SIM_ENOMEM;
+            else snprintf(specs[i].overrides[a], len, "%s=%s", x->key, v);
+            specs[i].n_overrides += !rc;
+        }
+    }
+    size_t at = 0;
+    if (!rc) rc = cli_mpi_run_points(specs, n, reports, sweep_progress_point, progress, &at);
+    *failed = rc && at < n ? points[at] : 0;
+    for (size_t i = 0; specs && i < n; i++) {
+        for (size_t a = 0; a < specs[i].n_overrides; a++) free(specs[i].overrides[a]);
+        free(specs[i].overrides);
+    }
+    free(specs);
+    return rc;
 }
 
 /* FNV-1a 64 of the effective scenario (file and overrides, defaults filled in), as hex: shards
@@ -204,8 +242,7 @@ int cli_cmd_sweep(const cli_options *opt)
     cli_progress_bar *bar =
         opt->quiet ? NULL : cli_progress_start(&progress, stderr, &sweep_progress_style);
     size_t failed = 0;
-    rc = sweep_run(sw, opt->file, opt->overrides, opt->n_overrides, points, n, opt->threads,
-                   reports, sweep_progress_point, &progress, &failed);
+    rc = run_points(opt, sw, points, n, reports, &progress, &failed);
     cli_progress_stop(bar);
     if (rc) {
         char point[1024];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/mpi.h"
 #include "cli/progress.h"
 #include "models/pricing.h"
 #include "models/run.h"
@@ -130,8 +131,18 @@ static int print_version(void) {
     return cli_emit(NULL, NULL, text); /* exit 4 when stdout fails */
 }
 
-int main(int argc, char **argv) {
-    sim_init();
+/* The ranks above 0 of an MPI run (cli/mpi.h) parse the same command line, then simulate the
+ * points rank 0 sends them until it says stop; rank 0 reports any problem. */
+static int mpi_worker(int argc, char **argv) {
+    cli_options opt;
+    memset(&opt, 0, sizeof opt);
+    if (argc >= 2 && cli_command_status(argv[1]) == 1) cli_parse(argc, argv, argv[1], &opt);
+    int code = cli_mpi_serve(&opt);
+    cli_options_fini(&opt);
+    return code;
+}
+
+static int run_command(int argc, char **argv) {
     if (argc < 2) {
         cli_print_help(stderr, NULL);
         return CLI_EXIT_USAGE;
@@ -165,8 +176,17 @@ int main(int argc, char **argv) {
         else if (strcmp(command, "schema") == 0) code = cmd_schema();
         else if (strcmp(command, "sweep") == 0) code = cli_cmd_sweep(&opt);
         else if (strcmp(command, "merge") == 0) code = cli_cmd_merge(&opt);
+        else if (strcmp(command, "optimize") == 0) code = cli_cmd_optimize(&opt);
         else code = cmd_run(&opt);
     }
     cli_options_fini(&opt);
+    return code;
+}
+
+int main(int argc, char **argv) {
+    sim_init();
+    if (cli_mpi_start(&argc, &argv) > 0) return mpi_worker(argc, argv);
+    int code = run_command(argc, argv);
+    cli_mpi_finish();
     return code;
 }

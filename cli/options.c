@@ -14,7 +14,8 @@
 #include "cli/cli.h"
 #include "sim/error.h"
 
-enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8, CMD_SWEEP = 16, CMD_MERGE = 32 };
+enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8, CMD_SWEEP = 16, CMD_MERGE = 32,
+       CMD_OPTIMIZE = 64 };
 
 typedef struct cli_command {
     const char *name;
@@ -44,7 +45,10 @@ static const cli_command commands[] = {
     {"sweep", CMD_SWEEP,
      "capsim sweep FILE --vary KEY=V1,V2,... [--vary KEY=...]... [--zip] [--shard I/N] [options]",
      "run the scenario at each value of the varied keys (several --vary: a grid)", true},
-    {"optimize", 0, "capsim optimize FILE ...", "search the cheapest configuration (planned)", true},
+    {"optimize", CMD_OPTIMIZE,
+     "capsim optimize FILE --vary KEY=V1,V2,... [--vary ...]... --goal 'METRIC<=VALUE'...\n"
+     "                       [--objective METRIC] [--confirm-runs K] [options]",
+     "find the cheapest configuration (of the --vary values) that meets every goal", true},
     {"plot", 0, "capsim plot FILE -o DIR", "run, then write plots (planned)", true},
     {"report", 0, "capsim report FILE -o DIR", "run, then write an HTML report (planned)", true},
     {"lesson", 0, "capsim lesson [TOPIC]", "list or run the lessons (planned)", false},
@@ -53,7 +57,7 @@ static const cli_command commands[] = {
 };
 
 typedef enum opt_id { OPT_SEED, OPT_REPS, OPT_THREADS, OPT_SET, OPT_FORMAT, OPT_OUT, OPT_QUIET,
-                      OPT_HELP, OPT_VARY,
+                      OPT_HELP, OPT_VARY, OPT_GOAL,
                       OPT_VALUE /* recorded as text for the command (cli_option_value) */ } opt_id;
 
 typedef struct cli_option {
@@ -66,29 +70,40 @@ typedef struct cli_option {
 } cli_option;
 
 static const cli_option options[] = {
-    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
+    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE,
      "random seed (overrides the scenario's)"},
-    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
+    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE,
      "independent replications (overrides the scenario's)"},
-    {OPT_THREADS, 'j', "threads", "N", CMD_RUN | CMD_SWEEP,
+    {OPT_THREADS, 'j', "threads", "N", CMD_RUN | CMD_SWEEP | CMD_OPTIMIZE,
      "threads for replications and sweep points (default: all cores); results do not depend on it"},
-    {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
+    {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE,
      "override a scenario key by its dotted path, e.g. --set lambda.memory=2048MB (repeatable)"},
     /* capsim sweep: */
-    {OPT_VARY, 0, "vary", "KEY=V1,V2,...", CMD_SWEEP,
+    {OPT_VARY, 0, "vary", "KEY=V1,V2,...", CMD_SWEEP | CMD_OPTIMIZE,
      "vary a key over values: a list (lambda.memory=512MB,1GB), ranges A..B:xK (multiply) or "
-     "A..B:+S (add), e.g. lambda.memory=128MB..3008MB:x2 (repeatable: a grid)"},
+     "A..B:+S (add), e.g. lambda.memory=128MB..3008MB:x2 (repeatable: a grid; optimize: the "
+     "candidate values of a platform's keys)"},
     {OPT_VALUE, 0, "zip", NULL, CMD_SWEEP,
      "pair the --vary lists value by value (they must be as long) instead of forming a grid"},
     {OPT_VALUE, 0, "shard", "I/N", CMD_SWEEP,
      "run only the points p with p mod N = I-1 and write them as a shard file (JSON, whatever "
      "--format says) for capsim merge"},
-    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST | CMD_SWEEP | CMD_MERGE,
-     "output format (default table)"},
-    {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE,
+    /* capsim optimize: */
+    {OPT_GOAL, 0, "goal", "'METRIC OP VALUE'", CMD_OPTIMIZE,
+     "a goal every platform with the metric must meet, e.g. 'latency_s.p99<=2s', "
+     "'throttle_ratio<=0.1%', 'lambda.cold_start_ratio<0.01' (OP: <= < >= >; repeatable)"},
+    {OPT_VALUE, 0, "objective", "METRIC", CMD_OPTIMIZE,
+     "the metric to make lowest among the configurations meeting the goals (default "
+     "cost_usd.per_month)"},
+    {OPT_VALUE, 0, "confirm-runs", "K", CMD_OPTIMIZE,
+     "run the best and the runner-up K more times with seeds SEED+1..SEED+K to tell them apart "
+     "(default 3; 0: no confirmation)"},
+    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST | CMD_SWEEP | CMD_MERGE |
+     CMD_OPTIMIZE, "output format (default table; optimize: table or json)"},
+    {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE,
      "write the output into DIR (made if missing) instead of stdout: run writes results.{txt,json,csv}, sweep and "
-     "merge sweep.{txt,json,csv}, a shard sweep.shard-I-of-N.json"},
-    {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN | CMD_SWEEP | CMD_MERGE,
+     "merge sweep.{txt,json,csv}, a shard sweep.shard-I-of-N.json, optimize optimize.{txt,json}"},
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE,
      "print nothing but errors and the data"},
     /* capsim cost (RESULTS-FORMAT.md): a month of usage. Lambda on-demand: */
     {OPT_VALUE, 0, "requests", "N", CMD_COST,
@@ -135,7 +150,8 @@ static const cli_option options[] = {
     {OPT_VALUE, 0, "pricing", "TABLE", CMD_COST,
      "pricing table: a name in the pricing directory or a path (default aws-us-east-1)"},
     {OPT_HELP, 'h', "help", NULL,
-     CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA | CMD_SWEEP | CMD_MERGE, "show this help"},
+     CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE,
+     "show this help"},
 };
 _Static_assert(sizeof options / sizeof options[0] <= CLI_MAX_OPTIONS, "raise CLI_MAX_OPTIONS");
 
@@ -308,6 +324,13 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
             if (add_text(&opt->varies, &opt->n_varies, value))
                 return usage_error(command, "%s", "out of memory");
             break;
+        case OPT_GOAL:
+            if (!strpbrk(value, "<>"))
+                return usage_error(command, "--goal needs METRIC OP VALUE with OP one of <= < >= >, "
+                                   "like 'latency_s.p99<=2s', not '%s'", value);
+            if (add_text(&opt->goals, &opt->n_goals, value))
+                return usage_error(command, "%s", "out of memory");
+            break;
         case OPT_FORMAT:
             if (strcmp(value, "table") == 0) opt->format = CLI_FORMAT_TABLE;
             else if (strcmp(value, "json") == 0) opt->format = CLI_FORMAT_JSON;
@@ -346,6 +369,9 @@ void cli_options_fini(cli_options *opt) {
     free(opt->files);
     opt->files = NULL;
     opt->n_files = 0;
+    free(opt->goals);
+    opt->goals = NULL;
+    opt->n_goals = 0;
 }
 
 const char *cli_option_value(const cli_options *opt, const char *long_name) {

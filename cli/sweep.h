@@ -66,6 +66,13 @@ char *cli_sweep_shard_text(const cli_sweep *sw);
 /* The identity object of sw (new reference; NULL when out of memory). */
 json_t *cli_sweep_identity(const cli_sweep *sw);
 
+/* A report's sections (workload, then each platform) as a lossless JSON list, as in a shard
+ * file's points (new reference; NULL when out of memory). MPI ranks send reports this way. */
+json_t *cli_report_sections_json(const report *r);
+/* Reads such a list into r (report_init'ed). Returns 0; -1 when damaged (why goes to stderr as
+ * WHAT: error: ...); -2 when out of memory. */
+int cli_report_sections_read(json_t *sections, const char *what, report *r);
+
 /* Reads a shard file written by cli_sweep_shard_text into *out (zeroed first; free with
  * cli_sweep_fini). Returns CLI_EXIT_OK, CLI_EXIT_IO (cannot read), CLI_EXIT_SCENARIO (not a
  * shard file, or a damaged one: why goes to stderr as FILE[:LINE:COL]: error: ...) or
