@@ -663,7 +663,7 @@ static char *render_json(const optimize *o, const scenario *s)
                                   (json_int_t)optimize_grid_points(o), "sweep_grid", o->sweep_points,
                                   "rounds", (json_int_t)o->n_rounds, "confirmation_runs",
                                   (json_int_t)o->n_confirm_runs, "points", json_incref(simulated)));
-    text = cli_sweep_dump_json(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    text = cli_json_text(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 done:
     json_decref(goals);
     json_decref(platforms);
