@@ -29,6 +29,8 @@ static bool parse_quantity(scn_walk *w, scn_quantity q, yaml_node_t *node, const
         sim_time_us us = 0;
         rc = units_parse_duration(scn_text(node), &us, msg, sizeof msg);
         *out = sim_time_to_s(us);
+        if (!rc && !scn_check_time_limit(w, node, path, us, scn_text(node)))
+            return false;
     } else {
         rc = units_parse_size_mb(scn_text(node), out, msg, sizeof msg);
     }
@@ -104,6 +106,11 @@ static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path
             v = sim_time_to_s(us);
         } else {
             rc = units_parse_size_mb(t, &v, msg, sizeof msg);
+        }
+        if (!rc && d->quantity == SCN_QTY_DURATION && v * 1e6 > (double)SIM_TIME_LIMIT_US) {
+            snprintf(msg, sizeof msg, "'%s' is beyond capsim's time limit of " SCN_TIME_LIMIT_TEXT,
+                     t);
+            rc = SIM_ERANGE;
         }
         if (rc) {
             sim_diag_error(scn_diag(w), resolved, lineno, 0, path, "%s (a bare number is in %s)", msg,

@@ -150,6 +150,12 @@ const char *scn_node_kind(yaml_node_t *node);
 void scn_report_yaml_error(sim_diag *diag, const char *file, int line_base, int col_base,
                            const char *path, const yaml_parser_t *p, const char *text, size_t len);
 
+/* Every duration and time a scenario gives is at most SIM_TIME_LIMIT_US (sim/time.h), so no sum
+ * the simulator forms can overflow; this is how messages and the reference write it. */
+#define SCN_TIME_LIMIT_TEXT "36525d (100 years)"
+/* True when us is within SIM_TIME_LIMIT_US; else reports "TEXT is beyond capsim's time limit". */
+bool scn_check_time_limit(scn_walk *w, yaml_node_t *node, const char *path, sim_time_us us,
+                          const char *text);
 /* A bound of f's range (base units) as the range messages print it: "128MB", "1s", "0/s", "1". */
 void scn_format_bound(char *buf, size_t len, const scn_field *f, double v);
 /* "a.b" + "c" -> "a.b.c" into buf (keys at the top level have no prefix). */

@@ -281,6 +281,15 @@ static bool in_range(scn_walk *w, const scn_field *f, yaml_node_t *node, const c
     return false;
 }
 
+bool scn_check_time_limit(scn_walk *w, yaml_node_t *node, const char *path, sim_time_us us,
+                          const char *text)
+{
+    if (us <= SIM_TIME_LIMIT_US)
+        return true;
+    scn_error(w, node, path, "%s is beyond capsim's time limit of " SCN_TIME_LIMIT_TEXT, text);
+    return false;
+}
+
 /* "sync | async | s3" */
 static const char *enum_list(const scn_field *f, char *buf, size_t len)
 {
@@ -336,7 +345,7 @@ static void apply_scalar(scn_walk *w, const scn_field *f, yaml_node_t *node, voi
     case SCN_T_DURATION: {
         sim_time_us us;
         rc = units_parse_duration(t, &us, msg, sizeof msg);
-        if (!rc && in_range(w, f, node, path, (double)us, t))
+        if (!rc && in_range(w, f, node, path, (double)us, t) && scn_check_time_limit(w, node, path, us, t))
             *(sim_time_us *)slot = us;
         break;
     }

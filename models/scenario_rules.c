@@ -639,6 +639,7 @@ static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NU
 static const char *const root_rules[] = {
     "At least one platform is needed: `lambda`, `glue` or `emr` (an empty `lambda: {}` takes "
     "every default). Each platform present is simulated on the same workload.",
+    "`warmup` + `horizon` is at most " SCN_TIME_LIMIT_TEXT ", capsim's time limit.",
     NULL};
 
 static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path)
@@ -647,6 +648,14 @@ static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *pa
     if (map && !s->lambda.present && !s->glue.present && !s->emr.present)
         scn_error(w, map, NULL, "at least one platform is needed: add a lambda, glue or emr "
                   "section (an empty `lambda: {}` takes every default)");
+    /* Each is within the limit already (so the sum cannot overflow); the simulated span too. */
+    if (map && s->warmup_us + s->horizon_us > SIM_TIME_LIMIT_US) {
+        char a[64], b[64];
+        units_format_duration(a, sizeof a, s->warmup_us);
+        units_format_duration(b, sizeof b, s->horizon_us);
+        scn_error_key(w, "horizon", map, "warmup %s + horizon %s is beyond capsim's time limit "
+                      "of " SCN_TIME_LIMIT_TEXT, a, b);
+    }
 }
 
 static const char *const arrivals_rules[] = {

@@ -26,8 +26,8 @@ static const char *const AZURE_COLUMNS[] = {"HashOwner", "HashApp", "HashFunctio
 #define N_AZURE_COLUMNS 4
 #define AZURE_FUNCTION_COLUMN 2
 
-/* Arrival times beyond this cannot become int64 microseconds (sim_time_from_s saturates). */
-#define MAX_TIMESTAMP_S 9.2e12
+/* capsim's time limit (sim/time.h), in seconds: no arrival can be later. */
+#define MAX_TIMESTAMP_S ((double)SIM_TIME_LIMIT_US / 1e6)
 
 void scn_trace_data_free(scn_trace *t)
 {
@@ -107,7 +107,8 @@ static bool read_timestamps(scn_walk *w, yaml_node_t *file_node, const char *fil
         if (v < 0 || v >= MAX_TIMESTAMP_S) {
             sim_diag_error(scn_diag(w), t->path, lineno, 0, file_path,
                            v < 0 ? "'%s' is negative: the trace starts at 0 seconds"
-                                 : "'%s' seconds is beyond the simulator's time range", s);
+                                 : "'%s' seconds is beyond capsim's time limit of "
+                                   SCN_TIME_LIMIT_TEXT, s);
             continue;
         }
         /* Sorted input lets replay stream the times without sorting per replication; an
