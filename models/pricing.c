@@ -10,10 +10,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "models/scenario_internal.h"
 #include "sim/error.h"
@@ -340,12 +343,21 @@ int pricing_check_readable(const char *name_or_path, const char *base_dir, char 
     char *path = pricing_resolve(name_or_path, base_dir);
     if (!path)
         return SIM_ENOMEM;
-    FILE *f = fopen(path, "r");
+    /* Non-blocking: a FIFO without a writer would wait forever; only regular files are
+     * tables (a pipe or device is refused like a data file, scenario_limits.c). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     int rc = SIM_OK;
-    if (f) {
-        fclose(f);
-    } else {
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(why, why_len, "cannot read '%s': %s", path,
+                 S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file");
+        rc = SIM_EIO;
+    } else if (fd < 0) {
         int err = errno;
+        if (err == ENOMEM) {
+            free(path);
+            return SIM_ENOMEM;
+        }
         if (pricing_is_path(name_or_path)) {
             snprintf(why, why_len, "cannot read '%s': %s", path, strerror(err));
         } else {
@@ -356,6 +368,8 @@ int pricing_check_readable(const char *name_or_path, const char *base_dir, char 
         }
         rc = SIM_EIO;
     }
+    if (fd >= 0)
+        close(fd);
     free(path);
     return rc;
 }
@@ -408,6 +422,12 @@ int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *
     if (err == ENOMEM) {
         free(path);
         return SIM_ENOMEM;
+    }
+    if (err == EFBIG) {
+        sim_diag_error(diag, path, 0, 0, NULL, "pricing table '%s' is larger than 16 MB, capsim's "
+                       "limit for a YAML file", name_or_path);
+        free(path);
+        return SIM_ESCENARIO;
     }
     if (err) {
         char tables[512] = "";

@@ -68,9 +68,8 @@ static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path
         scn_oom(w);
         return false;
     }
-    FILE *fp = fopen(resolved, "r");
+    FILE *fp = scn_open_data_file(w, file_node, path, resolved);
     if (!fp) {
-        scn_error(w, file_node, path, "cannot read '%s': %s", resolved, strerror(errno));
         free(resolved);
         return false;
     }
@@ -78,9 +77,15 @@ static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path
     char *line = NULL, msg[256];
     size_t line_cap = 0;
     int lineno = 0;
-    bool oom = false;
-    while (getline(&line, &line_cap, fp) >= 0) {
+    int64_t total = 0;
+    bool oom = false, stopped = false;
+    ssize_t got;
+    while ((got = getline(&line, &line_cap, fp)) >= 0) {
         lineno++;
+        if (!scn_data_line_ok(w, resolved, lineno, path, line, (size_t)got, &total)) {
+            stopped = true;
+            break;
+        }
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
@@ -132,6 +137,10 @@ static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path
     }
     bool read_error = ferror(fp);
     int saved = errno;
+    if (!oom && !stopped && !read_error && !feof(fp)) { /* getline could not grow its buffer */
+        scn_oom(w);
+        oom = true;
+    }
     free(line);
     fclose(fp);
     bool ok = !oom && sim_diag_count(scn_diag(w)) == before;

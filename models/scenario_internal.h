@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <yaml.h>
@@ -203,6 +204,41 @@ bool scn_dist_kind_doc(size_t i, const char **example, const char **rule);
 void scn_trace_load(scn_walk *w, yaml_node_t *map, const char *path, scn_trace *t);
 /* Frees the loaded data (not the table's fields); leaves t with no data. */
 void scn_trace_data_free(scn_trace *t);
+
+/* ---- limits on the YAML itself (scenario_limits.c) ---- */
+/* Lists and maps nested deeper than this are refused before a document is built. */
+#define SCN_MAX_DEPTH 64
+/* A document (file and overrides together), or one override's value, may stand for at most
+ * this many nodes once every alias is expanded. */
+#define SCN_MAX_NODES 100000
+/* Streams text and reports the first list or map nested deeper than SCN_MAX_DEPTH at its
+ * position (line_base > 0: an override, `FILE:line_base:col_base+COL`). Returns 0 (also for text
+ * that is not valid YAML: loading it reports that), SIM_ESCENARIO after reporting, SIM_ENOMEM. */
+int scn_yaml_check_depth(sim_diag *diag, const char *file, int line_base, int col_base,
+                         const char *path, const char *text, size_t len);
+/* The byte offset of a libyaml mark (0-based line and column) in text, at most len. */
+int scn_text_offset(const char *text, size_t len, size_t line, size_t column);
+typedef struct scn_yaml_measure_out {
+    int64_t nodes;            /* nodes reachable from the root, aliases expanded (<= limit+1) */
+    yaml_node_t *big_node;    /* a deepest node that alone passes the limit, or NULL */
+    yaml_node_t *cycle_node;  /* a node that contains an alias to itself, or NULL */
+    yaml_node_t *nul_node;    /* the first string holding a NUL character, or NULL */
+} scn_yaml_measure_out;
+/* Measures what node `root` of doc stands for, in time linear in the document's real nodes.
+ * Returns 0 or SIM_ENOMEM. */
+int scn_yaml_measure(yaml_document_t *doc, int root, int64_t limit, scn_yaml_measure_out *out);
+
+/* Data files (traces, empirical tables) are at most this large: 512 MB, room for a day of the
+ * Azure Functions trace (about 150 MB) several times over. */
+#define SCN_MAX_DATA_FILE_BYTES (512 << 20)
+/* Opens a data file for reading, refusing (with an error at node, key_path) what is not a
+ * regular file ("is a directory", FIFOs, devices, sockets) or is larger than
+ * SCN_MAX_DATA_FILE_BYTES. NULL after reporting (or after scn_oom). */
+FILE *scn_open_data_file(scn_walk *w, yaml_node_t *node, const char *key_path, const char *file);
+/* For each line read (n bytes) from a data file: false after reporting FILE:LINENO when the line
+ * holds a NUL byte or the bytes read so far (*total) pass the limit (the file grew). */
+bool scn_data_line_ok(scn_walk *w, const char *file, int lineno, const char *key_path,
+                      const char *line, size_t n, int64_t *total);
 
 /* ---- --set overrides (scenario_override.c) ---- */
 /* The file name of positions in overrides. */

@@ -757,13 +757,10 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
         scn_oom(w);
         return;
     }
-    FILE *fp = fopen(t->path, "r");
     snprintf(sub, sizeof sub, "%s.file", path);
-    if (!fp) {
-        scn_error(w, scn_map_get(w, map, "file"), sub, "cannot read '%s': %s", t->path,
-                  strerror(errno));
+    FILE *fp = scn_open_data_file(w, scn_map_get(w, map, "file"), sub, t->path);
+    if (!fp)
         return;
-    }
     fclose(fp);
     /* Reading the file against a pick that is already wrong would only add noise. */
     if (picks_ok)
