@@ -4,6 +4,7 @@
  * Errors go to stderr, data to stdout (or files with -o); the exit code says what kind of
  * failure it was (cli.h). A scenario is loaded and checked completely before anything runs, and
  * every problem is printed, compiler style, before exiting 3. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,23 @@ static int cmd_run(const cli_options *opt) {
     return code;
 }
 
+/* Every write to stdout is checked, help and version included: a full disk or a closed pipe
+ * is exit 4, like any output (`capsim --help > /dev/full`). */
+static int stdout_checked(int code) {
+    if ((fflush(stdout) != 0 || ferror(stdout)) && code == CLI_EXIT_OK) {
+        fprintf(stderr, "capsim: cannot write to standard output: %s\n", strerror(errno));
+        return CLI_EXIT_IO;
+    }
+    return code;
+}
+
+static int run_main(int argc, char **argv);
+
 int main(int argc, char **argv) {
+    return stdout_checked(run_main(argc, argv));
+}
+
+static int run_main(int argc, char **argv) {
     sim_init();
     if (argc < 2) {
         cli_print_help(stderr, NULL);

@@ -53,6 +53,7 @@ static const char *const ON_FAILURE_NAMES[] = {"dlq", "drop", NULL};
 static const char *const GLUE_WORKER_NAMES[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X", NULL};
 static const double GLUE_DPU_PER_WORKER[] = {0.25, 1, 2, 4, 8}; /* AWS-REFERENCE.md, Glue */
 static const char *const EXEC_CLASS_NAMES[] = {"standard", "flex", NULL};
+#define GLUE_MAX_WORKERS 299 /* G.1X; also the DPUs of a job run (check_glue) */
 static const char *const GLUE_VERSIONS[] = {"0.9", "1.0", "2.0", "3.0", "4.0", "5.0", NULL};
 static const char *const DEPLOYMENT_NAMES[] = {"ec2", "serverless", NULL};
 static const char *const EMR_MODE_NAMES[] = {"persistent", "transient", NULL};
@@ -352,7 +353,10 @@ static const scn_field glue_fields[] = {
      * from batch jobs, so it is accepted as a small worker, with the 3.0+ rule of check_glue. */
     {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = GLUE_WORKER_NAMES,
      .def = "G.1X", .help = "worker size: 0.25, 1, 2, 4 or 8 DPU per worker"},
-    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10",
+    /* AWS Glue API, NumberOfWorkers: "The maximum number of workers you can define are 299 for
+     * G.1X, and 149 for G.2X" (about 300 DPUs either way); check_glue applies that DPU bound to
+     * the other types (not documented for them: capsim's choice). */
+    {"workers", SCN_T_INT, S(glue.workers), NO, RANGE(2, GLUE_MAX_WORKERS), .def = "10",
      .help = "workers per job run"},
     {"execution_class", SCN_T_ENUM, S(glue.execution_class), NO, .names = EXEC_CLASS_NAMES,
      .def = "standard", .help = "flex runs on spare capacity at a lower price"},
@@ -374,12 +378,20 @@ static const scn_field glue_fields[] = {
 };
 static const scn_section glue_section = SECTION_OF(glue_fields, check_glue);
 
+/* EMR documents no maximum for an instance group's InstanceCount (the account's EC2 quotas
+ * bound it) nor for a Serverless job's workers (the application's maximum capacity does): 1,000
+ * is capsim's bound, far above the clusters AWS's examples use, so a typo cannot bill billions. */
+#define EMR_MAX_NODES 1000
+
 /* EMR Serverless: 4 vCPU / 16 GB workers are its default driver and executor size. */
 static const scn_field serverless_fields[] = {
-    {"vcpu", SCN_T_NUMBER, S(emr.sl_vcpu), NO, ABOVE(0), .def = "4", .help = "vCPUs per worker"},
-    {"memory", SCN_T_SIZE_GB, S(emr.sl_memory_gb), NO, ABOVE(0), .def = "16GB",
+    /* Worker sizes EMR Serverless supports: 1 to 32 vCPUs, up to 244 GB (EMR Serverless User
+     * Guide, "Supported worker configurations"). */
+    {"vcpu", SCN_T_NUMBER, S(emr.sl_vcpu), NO, ABOVE_UPTO(0, 32), .def = "4",
+     .help = "vCPUs per worker"},
+    {"memory", SCN_T_SIZE_GB, S(emr.sl_memory_gb), NO, ABOVE_UPTO(0, 244), .def = "16GB",
      .help = "memory per worker"},
-    {"workers", SCN_T_INT, S(emr.sl_workers), NO, ATLEAST(1), .def = "10",
+    {"workers", SCN_T_INT, S(emr.sl_workers), NO, RANGE(1, EMR_MAX_NODES), .def = "10",
      .help = "workers per job run"},
     /* About 1.5 min for a cold application (unconfirmed; AWS-REFERENCE.md has no number). */
     {"startup", SCN_T_DIST_DURATION, S(emr.sl_startup), NO, .def = "90s",
@@ -397,7 +409,7 @@ static const scn_field emr_fields[] = {
     /* m5.xlarge: the smallest general-purpose type in the pricing table. */
     {"instance_type", SCN_T_STRBUF, S(emr.instance_type), NO, .cap = sizeof(((scn_emr *)0)->instance_type),
      .def = "m5.xlarge", .help = "EC2 instance type, priced from the pricing table"},
-    {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, ATLEAST(1), .def = "2",
+    {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, RANGE(1, EMR_MAX_NODES), .def = "2",
      .help = "core nodes, plus one primary node"},
     /* "5-10 minutes is the common figure" (unconfirmed, AWS-REFERENCE.md), per the header. */
     {"provisioning", SCN_T_DIST_DURATION, S(emr.provisioning), NO,
@@ -862,6 +874,7 @@ static void check_trigger(scn_walk *w, yaml_node_t *map, void *base, const char 
 static const char *const glue_rules[] = {
     "`version` may be written quoted or not (`\"4.0\"` or `4.0`).",
     "Worker types `G.025X`, `G.4X` and `G.8X` need version 3.0 or later.",
+    "`workers` x the worker type's DPUs <= 299 (AWS: at most 299 G.1X or 149 G.2X workers).",
     "`startup` defaults to `" GLUE_STARTUP_BEFORE_2 "` before version 2.0, and to `"
     GLUE_STARTUP_FROM_2 "` from 2.0.",
     NULL};
@@ -880,6 +893,15 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
         snprintf(sub, sizeof sub, "%s.worker_type", path);
         scn_error_key(w, sub, map, "%s needs Glue 3.0 or later (version is \"%s\")",
                       GLUE_WORKER_NAMES[g->worker_type], g->version);
+    }
+    if (map && scn_section_ok(w) && (double)g->workers * g->dpu_per_worker > GLUE_MAX_WORKERS) {
+        char sub[SCN_PATH_LEN];
+        snprintf(sub, sizeof sub, "%s.workers", path);
+        scn_error_key(w, sub, map, "%lld %s workers are %g DPUs; a job run has at most %d DPUs "
+                      "(%lld %s workers)", (long long)g->workers, GLUE_WORKER_NAMES[g->worker_type],
+                      (double)g->workers * g->dpu_per_worker, GLUE_MAX_WORKERS,
+                      (long long)(GLUE_MAX_WORKERS / g->dpu_per_worker),
+                      GLUE_WORKER_NAMES[g->worker_type]);
     }
     if (!scn_map_get(w, map, "startup")) {
         /* The defaults and their sources are above check_glue. */

@@ -91,4 +91,10 @@ check "a 20 MB scenario through a pipe: exit 3 naming the limit" \
   bash -c "[ $? = 3 ] && grep -qF 'larger than 16 MB' '$tmp/err'"
 expect 4 "cannot read: Is a directory" validate "$tmp"
 
+# ---- every write is checked, help and version included
+for args in --help --version "run --help" "help validate"; do
+  "$capsim" $args >/dev/full 2>"$tmp/err"
+  check "capsim $args >/dev/full: exit 4" bash -c "[ $? = 4 ] && grep -qF 'cannot write to standard output' '$tmp/err'"
+done
+
 finish
