@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "models/run.h"
 #include "sim/error.h"
+#include "sim/interrupt.h"
 
 /* Loads opt->file with its overrides; prints diagnostics and returns an exit code. */
 static int load(const cli_options *opt, scenario **out) {
@@ -66,14 +67,24 @@ static int cmd_schema(void) {
 }
 
 static int cmd_run(const cli_options *opt) {
+    cli_interrupt_install(); /* Ctrl-C: stop, write nothing, exit 130 (interrupt.c) */
     scenario *s = NULL;
     int code = load(opt, &s);
-    if (code) return code;
+    if (code || (code = cli_interrupted())) {
+        scenario_destroy(s);
+        return code;
+    }
     report r;
     report_init(&r);
     int rc = run_scenario(s, opt->threads, &r);
-    if (!opt->quiet) sim_diag_print(&r.warnings, stderr);
-    if (rc) {
+    if (rc == SIM_EINTERRUPTED || sim_interrupt_pending()) {
+        code = cli_interrupted();
+    } else if (!opt->quiet) {
+        sim_diag_print(&r.warnings, stderr);
+    }
+    if (code) {
+        /* interrupted: nothing is written */
+    } else if (rc) {
         fprintf(stderr, "capsim: %s: simulation failed: %s\n", opt->file, sim_strerror(rc));
         code = CLI_EXIT_RUNTIME;
     } else {

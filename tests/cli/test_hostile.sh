@@ -97,4 +97,31 @@ for args in --help --version "run --help" "help validate"; do
   check "capsim $args >/dev/full: exit 4" bash -c "[ $? = 4 ] && grep -qF 'cannot write to standard output' '$tmp/err'"
 done
 
+# ---- Ctrl-C: "capsim: interrupted", exit 130 (143 for SIGTERM), nothing left in -o DIR
+cat >"$tmp/long.yaml" <<'YAML'
+name: long
+horizon: 3650d
+workload:
+  arrivals: {process: poisson, rate: 500/s}
+  work: {cpu: {dist: exponential, mean: 100ms}}
+lambda: {}
+emr: {}
+YAML
+set -m # job control: a background job gets SIGINT as from a terminal (not ignored)
+for sig in INT TERM; do
+  want=130; [ $sig = TERM ] && want=143
+  mkdir -p "$tmp/out-$sig"
+  "$capsim" run "$tmp/long.yaml" -o "$tmp/out-$sig" -j 2 -r 4 >"$tmp/out" 2>"$tmp/err" &
+  pid=$!
+  sleep 1 # any time works: the signal may come during loading or the run
+  kill -$sig $pid
+  wait $pid
+  rc=$?
+  check "SIG$sig: exit $want (got $rc)" [ $rc = $want ]
+  check "SIG$sig: says interrupted" grep -qx "capsim: interrupted" "$tmp/err"
+  check "SIG$sig: -o DIR holds no file" bash -c "[ -z \"\$(ls -A '$tmp/out-$sig')\" ]"
+  check "SIG$sig: nothing on stdout" bash -c "[ ! -s '$tmp/out' ]"
+done
+set +m
+
 finish
