@@ -499,6 +499,7 @@ int cli_emit(const char *dir, const char *name, const char *text) {
         fprintf(stderr, "capsim: cannot write %s: %s\n", path, strerror(errno));
         return CLI_EXIT_IO;
     }
+    errno = 0;
     cli_interrupt_guard_file(tmp); /* a second Ctrl-C removes it (interrupt.c) */
     fchmod(fd, 0644); /* mkstemp makes 0600; results are ordinary files */
     FILE *f = fdopen(fd, "w");
@@ -509,8 +510,10 @@ int cli_emit(const char *dir, const char *name, const char *text) {
         cli_interrupt_guard_file(NULL);
         return CLI_EXIT_OK;
     }
-    if (!stop) fprintf(stderr, "capsim: cannot write %s: %s\n", path, strerror(errno));
+    bool oom = !stop && errno == ENOMEM; /* fdopen or a stream buffer: not an I/O error */
+    if (oom) fprintf(stderr, "capsim: out of memory while writing %s\n", path);
+    else if (!stop) fprintf(stderr, "capsim: cannot write %s: %s\n", path, strerror(errno));
     unlink(tmp);
     cli_interrupt_guard_file(NULL);
-    return stop ? stop : CLI_EXIT_IO;
+    return stop ? stop : oom ? CLI_EXIT_RUNTIME : CLI_EXIT_IO;
 }

@@ -146,6 +146,10 @@ const char *scn_text(yaml_node_t *node);
 bool scn_is_null(yaml_node_t *node);
 /* "a map", "a list", "a single value" or "nothing", for messages. */
 const char *scn_node_kind(yaml_node_t *node);
+/* True when a failed libyaml call ran out of memory. libyaml 0.2.5 sometimes fails without
+ * setting an error (yaml_strdup of a tag in the loader, e.g.): only allocation fails that way. */
+#define SCN_YAML_OOM(parser) \
+    ((parser)->error == YAML_MEMORY_ERROR || (parser)->error == YAML_NO_ERROR)
 /* Reports a libyaml failure at its problem mark: `file:line:col: error: YAML syntax: ...`; for
  * an override (line_base > 0) at `--set:line_base:col_base+col`. */
 void scn_report_yaml_error(sim_diag *diag, const char *file, int line_base, int col_base,

@@ -36,7 +36,7 @@ int scn_yaml_check_depth(sim_diag *diag, const char *file, int line_base, int co
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
             /* Not valid YAML: the document load reports it, with the same position. */
-            rc = p.error == YAML_MEMORY_ERROR ? SIM_ENOMEM : SIM_OK;
+            rc = SCN_YAML_OOM(&p) ? SIM_ENOMEM : SIM_OK;
             break;
         }
         yaml_event_type_t type = ev.type;

@@ -459,7 +459,7 @@ static void apply_default(scn_walk *w, const scn_field *f, void *base, const cha
     yaml_parser_set_input_string(&p, (const unsigned char *)f->def, strlen(f->def));
     if (!yaml_parser_load(&p, &doc)) {
         /* A broken default is a bug in the tables, not in the user's file. */
-        if (p.error == YAML_MEMORY_ERROR)
+        if (SCN_YAML_OOM(&p))
             w->oom = true;
         else
             sim_diag_error(w->diag, w->s->file, 0, 0, path, "internal: bad default '%s'", f->def);
@@ -780,7 +780,7 @@ static int walk_text(scenario *holder, const char *dir, const char *text, size_t
         return SIM_ENOMEM;
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     if (!yaml_parser_load(&p, &doc)) {
-        rc = p.error == YAML_MEMORY_ERROR ? SIM_ENOMEM : SIM_ESCENARIO;
+        rc = SCN_YAML_OOM(&p) ? SIM_ENOMEM : SIM_ESCENARIO;
         if (rc == SIM_ESCENARIO)
             scn_report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
         yaml_parser_delete(&p);
@@ -789,6 +789,11 @@ static int walk_text(scenario *holder, const char *dir, const char *text, size_t
     /* A second document ("---") would be silently ignored: refuse it. */
     yaml_document_t extra;
     if (!yaml_parser_load(&p, &extra)) {
+        if (SCN_YAML_OOM(&p)) {
+            yaml_parser_delete(&p);
+            yaml_document_delete(&doc);
+            return SIM_ENOMEM;
+        }
         scn_report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
     } else {
         yaml_node_t *r = yaml_document_get_root_node(&extra);

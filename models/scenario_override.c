@@ -136,7 +136,7 @@ int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_di
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)value, strlen(value));
     if (!yaml_parser_load(&p, &vdoc)) {
-        int rc = p.error == YAML_MEMORY_ERROR ? SIM_ENOMEM : SIM_OK;
+        int rc = SCN_YAML_OOM(&p) ? SIM_ENOMEM : SIM_OK;
         if (!rc)
             scn_report_yaml_error(diag, SCN_OVERRIDE_SOURCE, index + 1, value_col0, key, &p,
                                   value, strlen(value));

@@ -578,7 +578,8 @@ static void provisioned_set(scn_walk *w, const scn_field *f, yaml_node_t *node, 
             scn_error_key(w, sub, node, "the window must end after it starts (from %s, to %s)", a, b);
         }
     }
-    qsort(L->provisioned_schedule, n, sizeof *L->provisioned_schedule, cmp_window_from);
+    if (n > 1) /* an empty list has no array: qsort must not see NULL */
+        qsort(L->provisioned_schedule, n, sizeof *L->provisioned_schedule, cmp_window_from);
     for (size_t i = 1; i < n; i++) {
         const scn_provisioned_window *p = &L->provisioned_schedule[i - 1], *c = p + 1;
         if (c->from_us < p->to_us) {
