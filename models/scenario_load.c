@@ -1,9 +1,11 @@
 /* models/scenario_load.c — reads a scenario file into a checked `scenario` (scenario.h).
  *
- * Steps: read the file; parse it with libyaml's document API (yaml_parser_load), which keeps the
- * line and column of every node, so even a range error found late can point at its line; graft
- * the `--set KEY=VALUE` overrides into the same document (so they get exactly the checks the file
- * gets, see scenario_override.c); then walk the document with the field tables of
+ * Steps: read the file (at most 16 MB); stream it once to refuse deep nesting before anything
+ * is built (scenario_limits.c); parse it with libyaml's document API (yaml_parser_load), which
+ * keeps the line and column of every node, so even a range error found late can point at its
+ * line; graft the `--set KEY=VALUE` overrides into the same document (so they get exactly the
+ * checks the file gets, see scenario_override.c); measure it with aliases expanded and refuse
+ * NUL in strings (scenario_limits.c); then walk the document with the field tables of
  * scenario_rules.c. The walk never stops at the first problem: every error is recorded in the
  * sim_diag and the load fails at the end. Also here: scenario_destroy and the key positions.
  *
@@ -348,7 +350,8 @@ static void apply_scalar(scn_walk *w, const scn_field *f, yaml_node_t *node, voi
     case SCN_T_DURATION: {
         sim_time_us us;
         rc = units_parse_duration(t, &us, msg, sizeof msg);
-        if (!rc && in_range(w, f, node, path, (double)us, t) && scn_check_time_limit(w, node, path, us, t))
+        if (!rc && in_range(w, f, node, path, (double)us, t) &&
+            scn_check_time_limit(w, node, path, us, t))
             *(sim_time_us *)slot = us;
         break;
     }
