@@ -17,7 +17,8 @@
     X(RUNTIME, 1, "simulation or runtime failure")                        \
     X(USAGE, 2, "usage error (unknown command or option, bad argument)")   \
     X(SCENARIO, 3, "invalid scenario (every problem is printed as FILE:LINE:COL)") \
-    X(IO, 4, "I/O error (cannot read the scenario or write an output)")
+    X(IO, 4, "I/O error (cannot read the scenario or write an output)")             \
+    X(INTERRUPTED, 130, "interrupted (Ctrl-C; 143 for SIGTERM): nothing was written")
 
 enum cli_exit {
 #define CLI_X_(name, code, text) CLI_EXIT_##name = code,
@@ -85,10 +86,18 @@ void cli_format_count(char *buf, size_t len, double v);
 void cli_print_wrapped(FILE *f, const char *first, const char *text, int width);
 
 /* Writes text to stdout (dir == NULL) or atomically to dir/name (temporary file, then rename).
- * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why. */
+ * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why, or cli_interrupted()'s code (nothing
+ * written) when a stop was requested before the rename. */
 int cli_emit(const char *dir, const char *name, const char *text);
 /* Makes the output folder dir and its missing parents (mkdir -p; an existing folder is fine).
  * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why (outdir.c). */
 int cli_out_dir_create(const char *dir);
+
+/* Ctrl-C and SIGTERM (interrupt.c). Installs the handlers that turn a signal into a stop request
+ * (a second one exits at once, removing the temporary file cli_interrupt_guard_file names). */
+void cli_interrupt_install(void);
+void cli_interrupt_guard_file(const char *tmp_path); /* NULL: none */
+/* 0, or after printing "capsim: interrupted" the exit code: 128 + the signal. */
+int cli_interrupted(void);
 
 #endif

@@ -4,6 +4,7 @@
  * Errors go to stderr, data to stdout (or files with -o); the exit code says what kind of
  * failure it was (cli.h). A scenario is loaded and checked completely before anything runs, and
  * every problem is printed, compiler style, before exiting 3. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "models/pricing.h"
 #include "models/run.h"
 #include "sim/error.h"
+#include "sim/interrupt.h"
 
 /* Loads opt->file with its overrides; prints diagnostics and returns an exit code. */
 static int load(const cli_options *opt, scenario **out) {
@@ -68,9 +70,13 @@ static int cmd_schema(void) {
 }
 
 static int cmd_run(const cli_options *opt) {
+    cli_interrupt_install(); /* Ctrl-C: stop, write nothing, exit 130 (interrupt.c) */
     scenario *s = NULL;
     int code = load(opt, &s);
-    if (code) return code;
+    if (code || (code = cli_interrupted())) {
+        scenario_destroy(s);
+        return code;
+    }
     /* The output folder is made once the scenario is known good, before the simulation: a
      * folder that cannot be made fails now, not after a long run. */
     if (opt->out_dir && (code = cli_out_dir_create(opt->out_dir))) {
@@ -87,8 +93,14 @@ static int cmd_run(const cli_options *opt) {
         opt->quiet ? NULL : cli_progress_start(&progress, stderr, &cli_progress_style_sim);
     int rc = run_scenario(s, opt->threads, &progress, &r);
     cli_progress_stop(bar);
-    if (!opt->quiet) sim_diag_print(&r.warnings, stderr);
-    if (rc) {
+    if (rc == SIM_EINTERRUPTED || sim_interrupt_pending()) {
+        code = cli_interrupted();
+    } else if (!opt->quiet) {
+        sim_diag_print(&r.warnings, stderr);
+    }
+    if (code) {
+        /* interrupted: nothing is written */
+    } else if (rc) {
         fprintf(stderr, "capsim: %s: simulation failed: %s\n", opt->file, sim_strerror(rc));
         code = CLI_EXIT_RUNTIME;
     } else {
@@ -183,10 +195,20 @@ static int run_command(int argc, char **argv) {
     return code;
 }
 
+/* Every write to stdout is checked, help and version included: a full disk or a closed pipe
+ * is exit 4, like any output (`capsim --help > /dev/full`). */
+static int stdout_checked(int code) {
+    if ((fflush(stdout) != 0 || ferror(stdout)) && code == CLI_EXIT_OK) {
+        fprintf(stderr, "capsim: cannot write to standard output: %s\n", strerror(errno));
+        return CLI_EXIT_IO;
+    }
+    return code;
+}
+
 int main(int argc, char **argv) {
     sim_init();
     if (cli_mpi_start(&argc, &argv) > 0) return mpi_worker(argc, argv);
-    int code = run_command(argc, argv);
+    int code = stdout_checked(run_command(argc, argv));
     cli_mpi_finish();
     return code;
 }

@@ -195,7 +195,7 @@ void cli_print_help(FILE *out, const char *command) {
         for (size_t i = 0; i < COUNT(commands); i++)
             fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
         fprintf(out, "\n`capsim COMMAND --help` lists a command's options.\n\nexit codes:\n");
-#define CLI_X_(name, code, text) fprintf(out, "  %d  %s\n", code, text);
+#define CLI_X_(name, code, text) fprintf(out, "  %-3d  %s\n", code, text);
         CLI_EXIT_MAP(CLI_X_)
 #undef CLI_X_
         fprintf(out, "\nScenario format: docs/scenario-guide.md, scenarios/SCHEMA.md; results: docs/results.md.\n");

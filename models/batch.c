@@ -16,6 +16,7 @@
 #include "models/workload.h"
 #include "sim/calendar.h"
 #include "sim/error.h"
+#include "sim/interrupt.h"
 
 enum { EV_TICK, EV_FLUSH, EV_JOB_END, EV_PROGRESS /* publish progress; changes nothing */ };
 
@@ -206,7 +207,9 @@ static int replication_loop(batch_sim *m) {
     wl_item item;
     sim_event ev;
     int rc = SIM_OK;
+    uint32_t steps = 0;
     for (;;) {
+        if (SIM_INTERRUPT_POLL(steps)) return SIM_EINTERRUPTED; /* Ctrl-C (sim/interrupt.h) */
         sim_time_us next_arrival = workload_peek(&m->wl);
         sim_time_us next_event = sim_calendar_peek_time(&m->cal);
         if (next_arrival == SIM_TIME_NEVER && next_event == SIM_TIME_NEVER) break;

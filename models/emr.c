@@ -70,7 +70,10 @@ static int run_persistent(void *platform, const batch_job *job, batch_outcome *o
     sim_time_us begin_us = e->cluster_free_us > job->start_us ? e->cluster_free_us : job->start_us;
     out->delay_us = begin_us - job->start_us;
     out->queue_us = out->delay_us;
+    /* The queue's end is chained job after job without a calendar event per sum, so it is
+     * checked here (sim/time.h): begin <= SIM_TIME_EVENT_MAX_US, processing <= the limit. */
     out->end_us = begin_us + processing_time(e, job);
+    if (out->end_us > SIM_TIME_EVENT_MAX_US) return SIM_ETIME;
     e->cluster_free_us = out->end_us;
     return SIM_OK; /* billed for the horizon, not per job */
 }

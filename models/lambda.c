@@ -28,6 +28,7 @@
 #include "models/lambda_internal.h"
 #include "models/overload.h"
 #include "sim/error.h"
+#include "sim/interrupt.h"
 #include "sim/rng.h"
 
 enum { ENV_FREE, ENV_BUSY, ENV_IDLE };
@@ -651,7 +652,9 @@ static int replication_loop(lambda_sim *m) {
     sim_event ev;
     bool stream = lambda_is_stream(m->L);
     int rc = SIM_OK;
+    uint32_t steps = 0;
     for (;;) {
+        if (SIM_INTERRUPT_POLL(steps)) return SIM_EINTERRUPTED; /* Ctrl-C (sim/interrupt.h) */
         sim_time_us next_arrival = workload_peek(&m->wl);
         sim_time_us next_event = sim_calendar_peek_time(&m->cal);
         if (next_arrival == SIM_TIME_NEVER && m->window_closed && m->pending == 0) break;

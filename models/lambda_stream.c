@@ -607,6 +607,10 @@ static int kinesis_arrival(lambda_sim *m, const wl_item *w) {
                           need_records_us;
     sh->mb_busy_us =
         (sh->mb_busy_us > t - SHARD_BUCKET_US ? sh->mb_busy_us : t - SHARD_BUCKET_US) + need_mb_us;
+    /* The buckets chain the writes' durations without a calendar event per sum (sim/time.h):
+     * each sum is at most SIM_TIME_EVENT_MAX_US plus one duration, then checked. */
+    if (sh->records_busy_us > SIM_TIME_EVENT_MAX_US || sh->mb_busy_us > SIM_TIME_EVENT_MAX_US)
+        return SIM_ETIME;
     sh->last_write_us = t;
     it->ready_us = t;
     if (t <= m->now_us && sh->unwritten.n == 0) {

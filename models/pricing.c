@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,11 +468,20 @@ int pricing_check_readable(const char *name_or_path, const char *base_dir, char 
     int rc = pricing_resolve(name_or_path, base_dir, &path, why, why_len);
     if (rc)
         return rc;
-    FILE *f = fopen(path, "r");
-    if (f) {
-        fclose(f);
-    } else {
+    /* Non-blocking: a FIFO without a writer would wait forever; only regular files are
+     * tables (a pipe or device is refused like a data file, scenario_limits.c). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(why, why_len, "cannot read '%s': %s", path,
+                 S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file");
+        rc = SIM_EIO;
+    } else if (fd < 0) {
         int err = errno;
+        if (err == ENOMEM) {
+            free(path);
+            return SIM_ENOMEM;
+        }
         if (pricing_is_path(name_or_path)) {
             snprintf(why, why_len, "cannot read '%s': %s", path, strerror(err));
         } else {
@@ -482,6 +492,8 @@ int pricing_check_readable(const char *name_or_path, const char *base_dir, char 
         }
         rc = SIM_EIO;
     }
+    if (fd >= 0)
+        close(fd);
     free(path);
     return rc;
 }
@@ -546,6 +558,12 @@ int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *
     if (err == ENOMEM) {
         free(path);
         return SIM_ENOMEM;
+    }
+    if (err == EFBIG) {
+        sim_diag_error(diag, path, 0, 0, NULL, "pricing table '%s' is larger than 16 MB, capsim's "
+                       "limit for a YAML file", name_or_path);
+        free(path);
+        return SIM_ESCENARIO;
     }
     if (err) {
         char tables[512] = "";

@@ -58,6 +58,7 @@ static const char *const GLUE_WORKER_NAMES[] = {"G.025X", "G.1X", "G.2X", "G.4X"
 static const double GLUE_DPU_PER_WORKER[] = {0.25, 1, 2, 4, 8}; /* AWS-REFERENCE.md, Glue */
 static const char *const EXEC_CLASS_NAMES[] = {"standard", "flex", NULL};
 static const char *const GLUE_JOB_TYPE_NAMES[] = {"spark", "python_shell", NULL};
+#define GLUE_MAX_WORKERS 299 /* G.1X; also the DPUs of a job run (check_glue) */
 static const char *const GLUE_VERSIONS[] = {"0.9", "1.0", "2.0", "3.0", "4.0", "5.0", NULL};
 static const char *const DEPLOYMENT_NAMES[] = {"ec2", "serverless", NULL};
 static const char *const EMR_MODE_NAMES[] = {"persistent", "transient", NULL};
@@ -391,8 +392,11 @@ static const scn_field glue_fields[] = {
     {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = GLUE_WORKER_NAMES,
      .def = "G.1X", .applies = uses_spark,
      .help = "worker size: 1, 2, 4 or 8 DPU per worker (G.025X: streaming only)"},
-    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10", .applies = uses_spark,
-     .help = "workers per job run (the most, with auto_scaling)"},
+    /* AWS Glue API, NumberOfWorkers: "The maximum number of workers you can define are 299 for
+     * G.1X, and 149 for G.2X" (about 300 DPUs either way); check_glue applies that DPU bound to
+     * the other types (not documented for them: capsim's choice). */
+    {"workers", SCN_T_INT, S(glue.workers), NO, RANGE(2, GLUE_MAX_WORKERS), .def = "10",
+     .applies = uses_spark, .help = "workers per job run (the most, with auto_scaling)"},
     {"execution_class", SCN_T_ENUM, S(glue.execution_class), NO, .names = EXEC_CLASS_NAMES,
      .def = "standard", .help = "flex runs on spare capacity at a lower price"},
     /* AWS's default is off: a run started at the limit fails (Job.JobRunQueuingEnabled,
@@ -423,12 +427,20 @@ static const scn_field glue_fields[] = {
 };
 static const scn_section glue_section = SECTION_OF(glue_fields, check_glue);
 
+/* EMR documents no maximum for an instance group's InstanceCount (the account's EC2 quotas
+ * bound it) nor for a Serverless job's workers (the application's maximum capacity does): 1,000
+ * is capsim's bound, far above the clusters AWS's examples use, so a typo cannot bill billions. */
+#define EMR_MAX_NODES 1000
+
 /* EMR Serverless: 4 vCPU / 16 GB workers are its default driver and executor size. */
 static const scn_field serverless_fields[] = {
-    {"vcpu", SCN_T_NUMBER, S(emr.sl_vcpu), NO, ABOVE(0), .def = "4", .help = "vCPUs per worker"},
-    {"memory", SCN_T_SIZE_GB, S(emr.sl_memory_gb), NO, ABOVE(0), .def = "16GB",
+    /* Worker sizes EMR Serverless supports: 1 to 32 vCPUs, up to 244 GB (EMR Serverless User
+     * Guide, "Supported worker configurations"). */
+    {"vcpu", SCN_T_NUMBER, S(emr.sl_vcpu), NO, ABOVE_UPTO(0, 32), .def = "4",
+     .help = "vCPUs per worker"},
+    {"memory", SCN_T_SIZE_GB, S(emr.sl_memory_gb), NO, ABOVE_UPTO(0, 244), .def = "16GB",
      .help = "memory per worker"},
-    {"workers", SCN_T_INT, S(emr.sl_workers), NO, ATLEAST(1), .def = "10",
+    {"workers", SCN_T_INT, S(emr.sl_workers), NO, RANGE(1, EMR_MAX_NODES), .def = "10",
      .help = "workers per job run"},
     /* About 1.5 min for a cold application (unconfirmed; AWS-REFERENCE.md has no number). */
     {"startup", SCN_T_DIST_DURATION, S(emr.sl_startup), NO, .def = "90s",
@@ -452,7 +464,7 @@ static const scn_field emr_fields[] = {
     /* m5.xlarge: the smallest general-purpose type in the pricing table. */
     {"instance_type", SCN_T_STRBUF, S(emr.instance_type), NO, .cap = sizeof(((scn_emr *)0)->instance_type),
      .def = "m5.xlarge", .help = "EC2 instance type, priced from the pricing table"},
-    {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, ATLEAST(1), .def = "2",
+    {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, RANGE(1, EMR_MAX_NODES), .def = "2",
      .help = "core nodes, plus one primary node"},
     /* Task nodes: compute only, the usual place for Spot instances (the primary and core nodes
      * hold the cluster and HDFS). */
@@ -688,7 +700,8 @@ static void provisioned_set(scn_walk *w, const scn_field *f, yaml_node_t *node, 
             scn_error_key(w, sub, node, "the window must end after it starts (from %s, to %s)", a, b);
         }
     }
-    qsort(L->provisioned_schedule, n, sizeof *L->provisioned_schedule, cmp_window_from);
+    if (n > 1) /* an empty list has no array: qsort must not see NULL */
+        qsort(L->provisioned_schedule, n, sizeof *L->provisioned_schedule, cmp_window_from);
     for (size_t i = 1; i < n; i++) {
         const scn_provisioned_window *p = &L->provisioned_schedule[i - 1], *c = p + 1;
         if (c->from_us < p->to_us) {
@@ -761,6 +774,7 @@ static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NU
 static const char *const root_rules[] = {
     "At least one platform is needed: `lambda`, `glue` or `emr` (an empty `lambda: {}` takes "
     "every default). Each platform present is simulated on the same workload.",
+    "`warmup` + `horizon` is at most " SCN_TIME_LIMIT_TEXT ", capsim's time limit.",
     NULL};
 
 static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path)
@@ -769,6 +783,14 @@ static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *pa
     if (map && !s->lambda.present && !s->glue.present && !s->emr.present)
         scn_error(w, map, NULL, "at least one platform is needed: add a lambda, glue or emr "
                   "section (an empty `lambda: {}` takes every default)");
+    /* Each is within the limit already (so the sum cannot overflow); the simulated span too. */
+    if (map && s->warmup_us + s->horizon_us > SIM_TIME_LIMIT_US) {
+        char a[64], b[64];
+        units_format_duration(a, sizeof a, s->warmup_us);
+        units_format_duration(b, sizeof b, s->horizon_us);
+        scn_error_key(w, "horizon", map, "warmup %s + horizon %s is beyond capsim's time limit "
+                      "of " SCN_TIME_LIMIT_TEXT, a, b);
+    }
 }
 
 static const char *const arrivals_rules[] = {
@@ -873,11 +895,9 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
     yaml_node_t *file_node = scn_map_get(w, map, "file");
     if (!(t->path = scn_data_path(w, file_node, sub, t->file)))
         return;
-    FILE *fp = fopen(t->path, "r");
-    if (!fp) {
-        scn_error(w, file_node, sub, "cannot read '%s': %s", t->path, strerror(errno));
+    FILE *fp = scn_open_data_file(w, file_node, sub, t->path);
+    if (!fp)
         return;
-    }
     fclose(fp);
     /* Reading the file against a pick that is already wrong would only add noise. */
     if (picks_ok)
@@ -1011,6 +1031,7 @@ static const char *const glue_rules[] = {
     "takes no `worker_type`, `workers`, `auto_scaling` or Flex; `python_shell_dpu` is for "
     "Python shell jobs only.",
     "`auto_scaling` needs version 3.0 or later.",
+    "`workers` x the worker type's DPUs <= 299 (AWS: at most 299 G.1X or 149 G.2X workers).",
     "`startup` defaults to `" GLUE_STARTUP_BEFORE_2 "` before version 2.0, and to `"
     GLUE_STARTUP_FROM_2 "` from 2.0.",
     NULL};
@@ -1069,6 +1090,16 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
                  g->worker_type != SCN_GLUE_G025X)
             scn_error_key(w, sub, map, "flex runs only on G.1X or G.2X workers (worker_type is "
                           "%s)", GLUE_WORKER_NAMES[g->worker_type]);
+    }
+    if (map && scn_section_ok(w) && g->job_type == SCN_GLUE_SPARK &&
+        (double)g->workers * g->dpu_per_worker > GLUE_MAX_WORKERS) {
+        char workers_path[SCN_PATH_LEN];
+        snprintf(workers_path, sizeof workers_path, "%s.workers", path);
+        scn_error_key(w, workers_path, map, "%lld %s workers are %g DPUs; a job run has at most %d DPUs "
+                      "(%lld %s workers)", (long long)g->workers, GLUE_WORKER_NAMES[g->worker_type],
+                      (double)g->workers * g->dpu_per_worker, GLUE_MAX_WORKERS,
+                      (long long)(GLUE_MAX_WORKERS / g->dpu_per_worker),
+                      GLUE_WORKER_NAMES[g->worker_type]);
     }
     if (!scn_map_get(w, map, "startup")) {
         /* The defaults and their sources are above check_glue. */

@@ -4,10 +4,14 @@
 set -euo pipefail
 CAPSIM_PACKAGES=(gcc make cmake pkg-config libgsl-dev libyaml-dev libjansson-dev libcmocka-dev gnuplot-nox
                  parallel)
+# Only for `./test.sh --fuzz` and `./test.sh --tsan` (and CI): clang with its sanitizer and
+# libFuzzer runtimes, and LLVM's OpenMP runtime with Archer, its ThreadSanitizer annotations.
+CAPSIM_CLANG_PACKAGES=(clang libclang-rt-14-dev libomp-14-dev)
 
-capsim_install_deps() {
+# capsim_install_packages PACKAGE...: installs those that are missing.
+capsim_install_packages() {
   local missing=()
-  for p in "${CAPSIM_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -20,3 +24,6 @@ capsim_install_deps() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+capsim_install_deps() { capsim_install_packages "${CAPSIM_PACKAGES[@]}"; }
+capsim_install_clang_deps() { capsim_install_packages "${CAPSIM_CLANG_PACKAGES[@]}"; }
