@@ -43,13 +43,14 @@ static int glue_run(void *platform, const batch_job *job, batch_outcome *out) {
         sim_time_us billed_run_us = run_us;
         if (!GLUE_STARTUP_BILLED) billed_run_us = out->killed ? run_us - startup_us : processing_us;
         if (billed_run_us < 0) billed_run_us = 0;
-        g->billed_dpu_s += cost_glue_billed_s(g->G->version, sim_time_to_s(billed_run_us)) * g->dpus;
+        out->billed_units = cost_glue_billed_s(g->G->version, sim_time_to_s(billed_run_us)) * g->dpus;
+        g->billed_dpu_s += out->billed_units;
     }
     return SIM_OK;
 }
 
 int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                  sim_hist *pool, sim_progress *progress) {
+                  sim_hist *pool, sim_progress *progress, sim_series *series) {
     const scn_glue *G = &s->glue;
     glue_sim g = {
         .G = G,
@@ -64,6 +65,7 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
         .run = glue_run,
         .platform = &g,
         .progress = progress,
+        .series = series,
     };
     int rc = batch_simulate(s, replication, &cfg, out, pool);
     gsl_rng_free(g.rng_startup);
