@@ -14,26 +14,9 @@
 #include "models/run.h"
 #include "sim/error.h"
 
-/* Loads opt->file with its overrides; prints diagnostics and returns an exit code. */
-static int load(const cli_options *opt, scenario **out) {
-    sim_diag diag;
-    sim_diag_init(&diag);
-    int rc = scenario_load_file(opt->file, opt->overrides, opt->n_overrides, &diag, out);
-    sim_diag_print(&diag, stderr);
-    sim_diag_fini(&diag);
-    switch (rc) {
-    case SIM_OK: return CLI_EXIT_OK;
-    case SIM_ESCENARIO: return CLI_EXIT_SCENARIO;
-    case SIM_EIO: return CLI_EXIT_IO;
-    default:
-        fprintf(stderr, "capsim: %s: %s\n", opt->file, sim_strerror(rc));
-        return CLI_EXIT_RUNTIME;
-    }
-}
-
 static int cmd_validate(const cli_options *opt) {
     scenario *s = NULL;
-    int code = load(opt, &s);
+    int code = cli_load_scenario(opt, &s);
     if (code) return code;
     char *buf = NULL;
     size_t len = 0;
@@ -68,7 +51,7 @@ static int cmd_schema(void) {
 
 static int cmd_run(const cli_options *opt) {
     scenario *s = NULL;
-    int code = load(opt, &s);
+    int code = cli_load_scenario(opt, &s);
     if (code) return code;
     /* The output folder is made once the scenario is known good, before the simulation: a
      * folder that cannot be made fails now, not after a long run. */
@@ -165,6 +148,8 @@ int main(int argc, char **argv) {
         else if (strcmp(command, "schema") == 0) code = cmd_schema();
         else if (strcmp(command, "sweep") == 0) code = cli_cmd_sweep(&opt);
         else if (strcmp(command, "merge") == 0) code = cli_cmd_merge(&opt);
+        else if (strcmp(command, "plot") == 0) code = cli_cmd_plot(&opt);
+        else if (strcmp(command, "report") == 0) code = cli_cmd_report(&opt);
         else code = cmd_run(&opt);
     }
     cli_options_fini(&opt);

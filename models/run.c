@@ -72,7 +72,7 @@ static void warn_batch_items(const scenario *s, const char *platform,
 
 /* Runs one batch platform over the replications and adds its section to r. */
 static int run_batch_platform(const scenario *s, int threads, sim_progress *progress,
-                              sim_series *series, const pricing_table *table,
+                              sim_series *series, sim_hist *latency_us, const pricing_table *table,
                               batch_platform_simulate simulate,
                               batch_platform_summarize summarize, const char *platform,
                               const scn_batch_trigger *trigger, report *r) {
@@ -87,6 +87,7 @@ static int run_batch_platform(const scenario *s, int threads, sim_progress *prog
     }
     if (!rc) rc = summarize(s, reps, n, pool, r);
     if (!rc) warn_batch_items(s, platform, trigger, reps, n, r);
+    if (!rc && latency_us) *latency_us = *pool;
     free(reps);
     free(pool);
     return rc;
@@ -185,16 +186,19 @@ int run_scenario_with(const scenario *s, const run_options *opt, report *r) {
         rc = sim_replicate((uint32_t)n, threads, lambda_one, &run, reps, sizeof *reps);
         for (size_t i = 0; i < n && !rc; i++) rc = lambda_bill(s, table, &reps[i]);
         if (!rc) rc = lambda_summarize(s, reps, n, pool, r);
+        if (!rc && series) *series->lambda_latency_us = pool->latency_us;
         free(reps);
         free(pool);
         if (!rc) note_lambda_timeouts(s, r);
     }
     /* Platforms appear in the report in this order: lambda, glue, emr. */
     if (!rc && s->glue.present)
-        rc = run_batch_platform(s, threads, progress, series ? &series->glue : NULL, table,
+        rc = run_batch_platform(s, threads, progress, series ? &series->glue : NULL,
+                                series ? series->glue_latency_us : NULL, table,
                                 glue_simulate, glue_summarize, "glue", &s->glue.trigger, r);
     if (!rc && s->emr.present)
-        rc = run_batch_platform(s, threads, progress, series ? &series->emr : NULL, table,
+        rc = run_batch_platform(s, threads, progress, series ? &series->emr : NULL,
+                                series ? series->emr_latency_us : NULL, table,
                                 emr_simulate, emr_summarize, "emr", &s->emr.trigger, r);
     if (!rc) {
         report_compare(r);

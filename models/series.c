@@ -2,6 +2,7 @@
 #include "models/series.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/error.h"
@@ -15,7 +16,18 @@ void run_series_fini(run_series *rs) {
     sim_series_fini(&rs->lambda);
     sim_series_fini(&rs->glue);
     sim_series_fini(&rs->emr);
+    free(rs->lambda_latency_us);
+    free(rs->glue_latency_us);
+    free(rs->emr_latency_us);
+    rs->lambda_latency_us = rs->glue_latency_us = rs->emr_latency_us = NULL;
     rs->lambda_on = rs->glue_on = rs->emr_on = false;
+}
+
+/* A new empty histogram in *h; false when out of memory. */
+static bool hist_new(sim_hist **h) {
+    if (!(*h = malloc(sizeof **h))) return false;
+    sim_hist_init(*h);
+    return true;
 }
 
 sim_time_us run_series_width(const scenario *s, sim_time_us width_us) {
@@ -36,6 +48,10 @@ int run_series_prepare(run_series *rs, const scenario *s) {
         rs->glue_on = true;
     if (!rc && s->emr.present && !(rc = sim_series_init(&rs->emr, 0, end, w, BATCH_SERIES_COLS)))
         rs->emr_on = true;
+    if (!rc && ((rs->lambda_on && !hist_new(&rs->lambda_latency_us)) ||
+                (rs->glue_on && !hist_new(&rs->glue_latency_us)) ||
+                (rs->emr_on && !hist_new(&rs->emr_latency_us))))
+        rc = SIM_ENOMEM;
     if (rc) run_series_fini(rs);
     return rc;
 }

@@ -28,6 +28,7 @@
 #include "models/report.h"
 #include "models/scenario.h"
 #include "sim/series.h"
+#include "sim/stats.h"
 
 /* Buckets when run_series.width_us is 0: (warmup + horizon) / RUN_SERIES_BUCKETS, rounded up to
  * a whole millisecond. */
@@ -71,11 +72,14 @@ enum batch_series_col {
     BATCH_SERIES_COLS
 };
 
-/* What a run records. The caller sets width_us (0: the default) and calls run_series_fini. */
+/* What a run records. The caller sets width_us (0: the default) and calls run_series_fini.
+ * With the tables come each platform's latencies pooled over all items of all replications (the
+ * histogram the percentiles of the results are read from), for latency distributions. */
 typedef struct run_series {
     sim_time_us width_us;
     bool lambda_on, glue_on, emr_on; /* which tables were recorded */
     sim_series lambda, glue, emr;
+    sim_hist *lambda_latency_us, *glue_latency_us, *emr_latency_us; /* owned; NULL: absent */
 } run_series;
 
 void run_series_init(run_series *rs, sim_time_us width_us);
