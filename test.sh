@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/deps.sh
-capsim_install_deps
+capsim_install_deps --tests
 preset=dev
 [ "${1:-}" = "--asan" ] && preset=asan
 cmake --preset "$preset" >/dev/null

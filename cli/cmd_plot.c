@@ -35,8 +35,6 @@ int cli_plot_run(const cli_options *opt, cli_plot_run_result *out) {
     }
     int code = cli_load_scenario(opt, &out->s);
     if (code) return code;
-    /* The folder is made once the scenario is known good, before the simulation. */
-    if ((code = cli_out_dir_create(opt->out_dir))) return code;
     sim_time_us width = run_series_width(out->s, out->series.width_us);
     sim_time_us span = out->s->warmup_us + out->s->horizon_us;
     if (span / width + (span % width != 0) > SIM_SERIES_MAX_BUCKETS) {
@@ -45,6 +43,8 @@ int cli_plot_run(const cli_options *opt, cli_plot_run_result *out) {
                 sim_time_to_s(span));
         return CLI_EXIT_USAGE;
     }
+    /* The folder is made once the scenario and options are known good, before the run. */
+    if ((code = cli_out_dir_create(opt->out_dir))) return code;
     sim_progress progress;
     sim_progress_init(&progress);
     cli_progress_bar *bar =

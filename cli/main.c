@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/plot.h"
 #include "cli/progress.h"
 #include "models/pricing.h"
 #include "models/run.h"
@@ -101,7 +102,7 @@ static int print_version(void) {
     pricing_table *p = NULL;
     int rc = pricing_load(PRICING_DEFAULT_TABLE, &diag, &p);
     sim_diag_fini(&diag);
-    char text[2048];
+    char text[4096];
     if (rc == SIM_OK)
         snprintf(text, sizeof text, "capsim %s (pricing %s, %s)\npricing tables: %s\n",
                  CAPSIM_VERSION, p->name, p->date, pricing_dir());
@@ -109,6 +110,8 @@ static int print_version(void) {
         snprintf(text, sizeof text, "capsim %s (pricing table %s %s in %s; set "
                  "CAPSIM_PRICING_DIR to the folder of the tables)\n", CAPSIM_VERSION,
                  PRICING_DEFAULT_TABLE, rc == SIM_EIO ? "not found" : "unreadable", pricing_dir());
+    size_t used = strlen(text);
+    snprintf(text + used, sizeof text - used, "plot templates: %s\n", cli_plot_template_dir());
     pricing_destroy(p);
     return cli_emit(NULL, NULL, text); /* exit 4 when stdout fails */
 }
