@@ -32,6 +32,8 @@ set format y2 "$%g"
 set border 11
 set grid xtics ytics lc rgb "#e5e5e5"
 set key center right opaque box lc rgb "#cccccc" font ",9"
-set offsets graph 0.03, graph 0.03, 0, 0
+stats data using 1 nooutput name "X"
+span = X_max > X_min ? X_max - X_min : 1
+set xrange [(X_min >= 0 && X_min - 0.05 * span < 0) ? 0 : X_min - 0.05 * span : X_max + 0.05 * span]
 plot data using 1:(100*$2) with linespoints lw 2 pt 7 ps 1.3 lc rgb "#2171b5" title "cold-start share", \
      '' using 1:3 axes x1y2 with linespoints lw 1.5 dt 2 pt 5 ps 1.1 lc rgb "#e6550d" title "cost per month"
