@@ -159,6 +159,14 @@ static void test_series_agree_with_results(void **state) {
     assert_true(invocations <= report_value(lam, "invocations", NAN) + 1e-9);
     assert_double_rel(run_series_at_end(L, L->n_buckets, LAMBDA_SERIES_COLD_STARTS),
                       report_value(lam, "cold_starts", NAN), 1e-12);
+    /* The pooled latencies: every completed item of every replication, p99 as reported. */
+    assert_non_null(rs.lambda_latency_us);
+    assert_double_rel((double)rs.lambda_latency_us->n / 3.0, report_value(lam, "completed", NAN),
+                      1e-12);
+    assert_double_near(sim_time_to_s(sim_hist_quantile(rs.lambda_latency_us, 0.99)),
+                       report_value(lam, "latency_s.p99", NAN), 0.0);
+    assert_double_rel((double)rs.glue_latency_us->n / 3.0,
+                      report_value(report_find_platform(&r, "glue"), "completed", NAN), 1e-12);
     /* Nothing counts during the warmup. */
     assert_double_near(run_series_at_end(L, 4, LAMBDA_SERIES_INVOCATIONS), 0.0, 0.0);
     /* Cost: grows, and ends at the total; provisioned concurrency accrues from the warmup on. */
