@@ -491,6 +491,8 @@ int cli_plot_write_set(const scenario *s, const report *r, const run_series *ser
                        const char *dir, bool quiet, cli_plot_set *out) {
     cli_plot_set local, *set = out ? out : &local;
     memset(set, 0, sizeof *set);
+    static const run_series nothing_recorded;
+    if (!series) series = &nothing_recorded;
     int code = CLI_EXIT_OK;
     const report_section *lambda = report_find_platform(r, "lambda");
     if (lambda && series->lambda_on) {

@@ -44,7 +44,8 @@ typedef struct cli_plot_set {
  * concurrency over time; its queue and the age of the item next in line (async, Kinesis, SQS);
  * items waiting for a Glue or EMR job; the cost accrued over time; the latency distribution
  * (CDF) per platform; the cost breakdown per platform. series is what run_scenario_with
- * recorded for s (its tables and latency histograms); r the report of the same run.
+ * recorded for s (its tables and latency histograms; NULL: nothing was recorded, and only the
+ * cost breakdown is drawn); r the report of the same run.
  * quiet: no "wrote" lines on stderr (errors and the no-gnuplot note still go there).
  * out (may be NULL) receives what was written, for a report. Returns a CLI exit code:
  * CLI_EXIT_OK (also when gnuplot is missing), CLI_EXIT_IO (a file could not be written or a
