@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/deps.sh
-capsim_install_deps
+capsim_install_deps --tests
 preset=dev
 case "${1:-}" in
   --asan) preset=asan ;;

@@ -1,6 +1,8 @@
 /* bench/bench_main.c — the simulator benchmark: simulated invocations per CPU-second.
  *
- * Usage: capsim_bench SCENARIO [--set KEY=VALUE]...
+ * Usage: capsim_bench SCENARIO [--set KEY=VALUE]... [--series]
+ * --series records the time series `capsim plot` draws (models/series.h, default buckets), to
+ * measure what recording costs; without it nothing is recorded, as in `capsim run`.
  * Runs the scenario's Lambda model on one thread, replication by replication, and prints
  * invocations and items, CPU seconds (CLOCK_PROCESS_CPUTIME_ID), invocations and items per
  * CPU-second (stream triggers batch many items per invocation) and the peak resident memory
@@ -14,6 +16,7 @@
 
 #include "models/lambda.h"
 #include "models/run.h"
+#include "models/series.h"
 #include "sim/error.h"
 
 static double cpu_seconds(void) {
@@ -25,17 +28,21 @@ static double cpu_seconds(void) {
 int main(int argc, char **argv) {
     sim_init();
     if (argc < 2) {
-        fprintf(stderr, "usage: capsim_bench SCENARIO [--set KEY=VALUE]...\n");
+        fprintf(stderr, "usage: capsim_bench SCENARIO [--set KEY=VALUE]... [--series]\n");
         return 2;
     }
     const char **overrides = calloc((size_t)argc, sizeof *overrides);
     size_t n_overrides = 0;
-    for (int i = 2; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--set") != 0) {
+    bool record = false;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--series") == 0) {
+            record = true;
+        } else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
+            overrides[n_overrides++] = argv[++i];
+        } else {
             fprintf(stderr, "capsim_bench: unexpected argument '%s'\n", argv[i]);
             return 2;
         }
-        overrides[n_overrides++] = argv[i + 1];
     }
     sim_diag diag;
     sim_diag_init(&diag);
@@ -51,6 +58,10 @@ int main(int argc, char **argv) {
     if (!pool || !rep) return 1;
     sim_hist_init(&pool->latency_us);
     sim_hist_init(&pool->duration_us);
+    run_series series;
+    run_series_init(&series, 0);
+    if (record && run_series_prepare(&series, s)) return 1;
+    sim_series *table = record && series.lambda_on ? &series.lambda : NULL;
     uint64_t invocations = 0, cold = 0, items = 0;
     /* A live progress counter, as `capsim run` has, so that its cost is in the measure. */
     sim_progress progress;
@@ -58,7 +69,7 @@ int main(int argc, char **argv) {
     double t0 = cpu_seconds();
     for (uint32_t r = 0; r < (uint32_t)s->replications; r++) {
         memset(rep, 0, sizeof *rep);
-        if ((rc = lambda_simulate(s, r, rep, pool, &progress))) {
+        if ((rc = lambda_simulate_series(s, r, rep, pool, &progress, table))) {
             fprintf(stderr, "capsim_bench: %s\n", sim_strerror(rc));
             return 1;
         }
@@ -85,6 +96,9 @@ int main(int argc, char **argv) {
                 (unsigned long long)sim_progress_done(&progress), (unsigned long long)expected_us);
         return 1;
     }
+    if (table) printf("series            %u buckets of %.3f s\n", table->n_buckets,
+                      sim_time_to_s(table->width_us));
+    run_series_fini(&series);
     free(rep);
     free(pool);
     scenario_destroy(s);

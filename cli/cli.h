@@ -68,6 +68,12 @@ int cli_cmd_sweep(const cli_options *opt);
 int cli_cmd_merge(const cli_options *opt);
 /* `capsim optimize` (cmd_optimize.c); returns an exit code. */
 int cli_cmd_optimize(const cli_options *opt);
+/* `capsim plot` (cmd_plot.c) and `capsim report` (cmd_report.c); return an exit code. */
+int cli_cmd_plot(const cli_options *opt);
+int cli_cmd_report(const cli_options *opt);
+
+/* Loads opt->file with its overrides; prints diagnostics and returns an exit code (main.c). */
+int cli_load_scenario(const cli_options *opt, scenario **out);
 
 /* Writers: render the report into a malloc'ed string (NULL when out of memory). */
 char *cli_render_json(const scenario *s, const report *r);

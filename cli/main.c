@@ -11,32 +11,16 @@
 
 #include "cli/cli.h"
 #include "cli/mpi.h"
+#include "cli/plot.h"
 #include "cli/progress.h"
 #include "models/pricing.h"
 #include "models/run.h"
 #include "sim/error.h"
 #include "sim/interrupt.h"
 
-/* Loads opt->file with its overrides; prints diagnostics and returns an exit code. */
-static int load(const cli_options *opt, scenario **out) {
-    sim_diag diag;
-    sim_diag_init(&diag);
-    int rc = scenario_load_file(opt->file, opt->overrides, opt->n_overrides, &diag, out);
-    sim_diag_print(&diag, stderr);
-    sim_diag_fini(&diag);
-    switch (rc) {
-    case SIM_OK: return CLI_EXIT_OK;
-    case SIM_ESCENARIO: return CLI_EXIT_SCENARIO;
-    case SIM_EIO: return CLI_EXIT_IO;
-    default:
-        fprintf(stderr, "capsim: %s: %s\n", opt->file, sim_strerror(rc));
-        return CLI_EXIT_RUNTIME;
-    }
-}
-
 static int cmd_validate(const cli_options *opt) {
     scenario *s = NULL;
-    int code = load(opt, &s);
+    int code = cli_load_scenario(opt, &s);
     if (code) return code;
     char *buf = NULL;
     size_t len = 0;
@@ -72,7 +56,7 @@ static int cmd_schema(void) {
 static int cmd_run(const cli_options *opt) {
     cli_interrupt_install(); /* Ctrl-C: stop, write nothing, exit 130 (interrupt.c) */
     scenario *s = NULL;
-    int code = load(opt, &s);
+    int code = cli_load_scenario(opt, &s);
     if (code || (code = cli_interrupted())) {
         scenario_destroy(s);
         return code;
@@ -131,7 +115,7 @@ static int print_version(void) {
     pricing_table *p = NULL;
     int rc = pricing_load(PRICING_DEFAULT_TABLE, &diag, &p);
     sim_diag_fini(&diag);
-    char text[2048];
+    char text[4096];
     if (rc == SIM_OK)
         snprintf(text, sizeof text, "capsim %s (pricing %s, %s)\npricing tables: %s\n",
                  CAPSIM_VERSION, p->name, p->date, pricing_dir());
@@ -139,6 +123,8 @@ static int print_version(void) {
         snprintf(text, sizeof text, "capsim %s (pricing table %s %s in %s; set "
                  "CAPSIM_PRICING_DIR to the folder of the tables)\n", CAPSIM_VERSION,
                  PRICING_DEFAULT_TABLE, rc == SIM_EIO ? "not found" : "unreadable", pricing_dir());
+    size_t used = strlen(text);
+    snprintf(text + used, sizeof text - used, "plot templates: %s\n", cli_plot_template_dir());
     pricing_destroy(p);
     return cli_emit(NULL, NULL, text); /* exit 4 when stdout fails */
 }
@@ -189,6 +175,8 @@ static int run_command(int argc, char **argv) {
         else if (strcmp(command, "sweep") == 0) code = cli_cmd_sweep(&opt);
         else if (strcmp(command, "merge") == 0) code = cli_cmd_merge(&opt);
         else if (strcmp(command, "optimize") == 0) code = cli_cmd_optimize(&opt);
+        else if (strcmp(command, "plot") == 0) code = cli_cmd_plot(&opt);
+        else if (strcmp(command, "report") == 0) code = cli_cmd_report(&opt);
         else code = cmd_run(&opt);
     }
     cli_options_fini(&opt);

@@ -80,13 +80,14 @@ static int glue_run(void *platform, const batch_job *job, batch_outcome *out) {
         double billed_s = G->job_type == SCN_GLUE_PYTHON_SHELL
                               ? cost_glue_python_shell_billed_s(sim_time_to_s(billed_run_us))
                               : cost_glue_billed_s(G->version, sim_time_to_s(billed_run_us));
-        g->billed_dpu_s += billed_s * dpus;
+        out->billed_units = billed_s * dpus;
+        g->billed_dpu_s += out->billed_units;
     }
     return SIM_OK;
 }
 
 int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                  sim_hist *pool, sim_progress *progress) {
+                  sim_hist *pool, sim_progress *progress, sim_series *series) {
     const scn_glue *G = &s->glue;
     glue_sim g = {
         .G = G,
@@ -104,6 +105,7 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
         .run = glue_run,
         .platform = &g,
         .progress = progress,
+        .series = series,
     };
     int rc = batch_simulate(s, replication, &cfg, out, pool);
     gsl_rng_free(g.rng_startup);

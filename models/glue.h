@@ -31,7 +31,7 @@ enum { GLUE_USAGE_DPU_HOURS, GLUE_USAGE_COUNT };
  * its latencies (microseconds) into *pool and its simulated time and items into *progress (may
  * be NULL). 0, SIM_ENOMEM. */
 int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                  sim_hist *pool, sim_progress *progress);
+                  sim_hist *pool, sim_progress *progress, sim_series *series);
 
 /* Adds the glue section (and the workload section if none yet). 0 or SIM_ENOMEM. */
 int glue_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,

@@ -968,3 +968,32 @@ int lambda_stream_capacity_freed(lambda_sim *m) {
     st->blocked = false;
     return sqs_dispatch(m);
 }
+
+void lambda_stream_backlog(const lambda_sim *m, int64_t *waiting, sim_time_us *stored_us) {
+    const lambda_stream *st = m->stream;
+    int64_t n = 0;
+    sim_time_us oldest = SIM_TIME_NEVER;
+    if (m->L->trigger == SCN_TRIGGER_KINESIS) {
+        for (int32_t s = 0; s < st->n_shards; s++) {
+            const kin_shard *sh = &st->shards[s];
+            n += sh->waiting.n + sh->unwritten.n;
+            if (sh->waiting.n > 0 && st->items[sh->waiting.head].ready_us < oldest)
+                oldest = st->items[sh->waiting.head].ready_us;
+            /* Not yet written (the producer is throttled): waiting since the write request. */
+            if (sh->unwritten.n > 0 && st->items[sh->unwritten.head].arrival_us < oldest)
+                oldest = st->items[sh->unwritten.head].arrival_us;
+        }
+        for (int32_t id = 0; id < st->n_shards * st->lanes_per_shard; id++) {
+            const kin_lane *lane = &st->lanes[id];
+            if (lane->state != LANE_THROTTLED) continue;
+            n += lane->batch.items.n;
+            if (st->items[lane->batch.items.head].ready_us < oldest)
+                oldest = st->items[lane->batch.items.head].ready_us;
+        }
+    } else {
+        n = st->queue.n;
+        if (n > 0) oldest = st->items[st->queue.head].arrival_us;
+    }
+    *waiting = n;
+    *stored_us = oldest;
+}
