@@ -63,6 +63,8 @@ int cli_cmd_cost(const cli_options *opt);
 /* `capsim sweep` (cmd_sweep.c) and `capsim merge` (cmd_merge.c); return an exit code. */
 int cli_cmd_sweep(const cli_options *opt);
 int cli_cmd_merge(const cli_options *opt);
+/* `capsim lesson [TOPIC]` (cmd_lesson.c): list the lessons, or run one; returns an exit code. */
+int cli_cmd_lesson(const cli_options *opt);
 
 /* Writers: render the report into a malloc'ed string (NULL when out of memory). */
 char *cli_render_json(const scenario *s, const report *r);

@@ -165,6 +165,7 @@ int main(int argc, char **argv) {
         else if (strcmp(command, "schema") == 0) code = cmd_schema();
         else if (strcmp(command, "sweep") == 0) code = cli_cmd_sweep(&opt);
         else if (strcmp(command, "merge") == 0) code = cli_cmd_merge(&opt);
+        else if (strcmp(command, "lesson") == 0) code = cli_cmd_lesson(&opt);
         else code = cmd_run(&opt);
     }
     cli_options_fini(&opt);

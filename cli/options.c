@@ -14,14 +14,16 @@
 #include "cli/cli.h"
 #include "sim/error.h"
 
-enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8, CMD_SWEEP = 16, CMD_MERGE = 32 };
+enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8, CMD_SWEEP = 16, CMD_MERGE = 32,
+       CMD_LESSON = 64 };
 
 typedef struct cli_command {
     const char *name;
     unsigned bit;           /* 0: listed but not in this version */
     const char *synopsis;
     const char *summary;
-    int takes_file;         /* 1: a scenario FILE argument is required; 2: one or more FILEs */
+    int takes_file;         /* 1: a scenario FILE argument is required; 2: one or more FILEs;
+                               3: one optional argument (lesson's TOPIC, in opt->file) */
 } cli_command;
 
 static const cli_command commands[] = {
@@ -44,7 +46,8 @@ static const cli_command commands[] = {
     {"optimize", 0, "capsim optimize FILE ...", "search the cheapest configuration (planned)", true},
     {"plot", 0, "capsim plot FILE -o DIR", "run, then write plots (planned)", true},
     {"report", 0, "capsim report FILE -o DIR", "run, then write an HTML report (planned)", true},
-    {"lesson", 0, "capsim lesson [TOPIC]", "list or run the lessons (planned)", false},
+    {"lesson", CMD_LESSON, "capsim lesson [TOPIC] [-s N] [-r N] [-j N] [--format table|json] [-o DIR]",
+     "list the lessons, or run one and answer its question with the numbers", 3},
     {"merge", CMD_MERGE, "capsim merge FILE... [--format table|json|csv] [-o DIR]",
      "combine the shard files of a sweep (--shard) into the whole sweep's output", 2},
 };
@@ -63,11 +66,11 @@ typedef struct cli_option {
 } cli_option;
 
 static const cli_option options[] = {
-    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
+    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_LESSON,
      "random seed (overrides the scenario's)"},
-    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
+    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_LESSON,
      "independent replications (overrides the scenario's)"},
-    {OPT_THREADS, 'j', "threads", "N", CMD_RUN | CMD_SWEEP,
+    {OPT_THREADS, 'j', "threads", "N", CMD_RUN | CMD_SWEEP | CMD_LESSON,
      "threads for replications and sweep points (default: all cores); results do not depend on it"},
     {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
      "override a scenario key by its dotted path, e.g. --set lambda.memory=2048MB (repeatable)"},
@@ -80,12 +83,13 @@ static const cli_option options[] = {
     {OPT_VALUE, 0, "shard", "I/N", CMD_SWEEP,
      "run only the points p with p mod N = I-1 and write them as a shard file (JSON, whatever "
      "--format says) for capsim merge"},
-    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST | CMD_SWEEP | CMD_MERGE,
-     "output format (default table)"},
-    {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE,
+    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST | CMD_SWEEP | CMD_MERGE | CMD_LESSON,
+     "output format (default table; lesson: table or json)"},
+    {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_LESSON,
      "write the output into DIR (made if missing) instead of stdout: run writes results.{txt,json,csv}, sweep and "
-     "merge sweep.{txt,json,csv}, a shard sweep.shard-I-of-N.json"},
-    {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN | CMD_SWEEP | CMD_MERGE,
+     "merge sweep.{txt,json,csv}, a shard sweep.shard-I-of-N.json, lesson lesson.{txt,json} and "
+     "each run's and sweep's CSV"},
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_LESSON,
      "print nothing but errors and the data"},
     /* capsim cost (RESULTS-FORMAT.md): a month of usage. Lambda on-demand: */
     {OPT_VALUE, 0, "requests", "N", CMD_COST,
@@ -121,7 +125,8 @@ static const cli_option options[] = {
     {OPT_VALUE, 0, "pricing", "TABLE", CMD_COST,
      "pricing table: a name in the pricing directory or a path (default aws-us-east-1)"},
     {OPT_HELP, 'h', "help", NULL,
-     CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA | CMD_SWEEP | CMD_MERGE, "show this help"},
+     CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA | CMD_SWEEP | CMD_MERGE | CMD_LESSON,
+     "show this help"},
 };
 _Static_assert(sizeof options / sizeof options[0] <= CLI_MAX_OPTIONS, "raise CLI_MAX_OPTIONS");
 
