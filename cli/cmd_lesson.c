@@ -250,15 +250,19 @@ static int sweep_function(const lpart *p, const lesson_ref *ref, lesson_value *o
                 }
             }
         } else {
+            /* argmin/argmax: the point's value as written (a text: "1769MB", not a rounding
+             * of it); ties go to the lowest value of the axis. */
             bool arg = !strncmp(fn, "arg", 3), lowest = !strcmp(fn + (arg ? 3 : 0), "min");
-            double best = NAN, at = NAN;
+            double best = NAN;
+            const char *at = NULL;
             for (size_t k = 0; k < n; k++)
                 if (!isnan(y[k]) && (isnan(best) || (lowest ? y[k] < best : y[k] > best))) {
                     best = y[k];
-                    at = pts[k].x;
+                    at = pts[k].p->values[0];
                 }
-            out->number = arg ? at : best;
-            out->axis = arg;
+            out->number = best;
+            if (arg)
+                out->text = at ? at : "n/a";
         }
     }
     free(pts);
@@ -420,6 +424,7 @@ static void format_number(char *buf, size_t len, double v, lesson_format f, cons
         return;
     case LESSON_FMT_TIMES:
         if (a >= 9.95) snprintf(buf, len, "%.0fx", v);
+        else if (a >= 0.995) snprintf(buf, len, "%.1fx", v);
         else snprintf(buf, len, "%.2gx", v);
         return;
     case LESSON_FMT_AXIS:
@@ -461,6 +466,8 @@ static void format_metric(char *buf, size_t len, const char *path, double v)
     }
 }
 
+static const char *display_path(const char *file);
+
 /* ---------------------------------------------------------------- filling the answer */
 
 static int fill_answer(lesson_ctx *L, lpart *p)
@@ -491,13 +498,24 @@ static int fill_answer(lesson_ctx *L, lpart *p)
         }
         format_value(text, sizeof text, &v, seg->format, p);
         fputs(text, f);
-        if (v.gap[0]) {
+        if (v.gap[0]) { /* each missing rate said once */
+            bool said = false;
+            for (size_t k = 0; k < json_array_size(p->values) && !said; k++)
+                said = json_object_get(json_array_get(p->values, k), "gap") &&
+                       !strcmp(json_string_value(json_object_get(
+                                   json_array_get(p->values, k), "gap")), v.gap);
             L->n_gaps++;
-            if (!L->opt->quiet)
-                fprintf(stderr, "capsim lesson: %s: {%s}: gap: %s\n", p->entry->file, seg->text,
+            if (!said && !L->opt->quiet)
+                fprintf(stderr, "capsim lesson: %s: gap: %s\n", display_path(p->entry->file),
                         v.gap);
         }
-        json_t *item = json_pack("{s:s, s:s, s:o, s:s}", "expr", seg->text, "format",
+        /* "expr": the expression alone, without its ":FORMAT" */
+        char expr[512];
+        snprintf(expr, sizeof expr, "%s", seg->text);
+        char *colon = strrchr(expr, ':');
+        if (colon && seg->format != LESSON_FMT_DEFAULT)
+            *colon = '\0';
+        json_t *item = json_pack("{s:s, s:s, s:o, s:s}", "expr", expr, "format",
                                  lesson_format_name(seg->format), "value",
                                  v.text ? json_string(v.text)
                                  : isfinite(v.number) && !v.gap[0] ? json_real(v.number)

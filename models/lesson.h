@@ -19,8 +19,9 @@
  *                                            the file (list items as [i]): a rate the table lacks
  *                                            is a gap, rendered as such, not an error
  *   FUNC(PLATFORM.PATH[, PLATFORM.PATH])     over the points of a one-axis sweep: min, max,
- *                                            argmin, argmax (the axis value where the metric is
- *                                            lowest/highest), crossing (the axis value where the
+ *                                            argmin, argmax (the value, as written, of the point
+ *                                            where the metric is lowest/highest: a text; ties
+ *                                            go to the lowest), crossing (the axis value where the
  *                                            two metrics' lines cross, by linear interpolation
  *                                            between neighbouring points; none: n/a)
  * RUN is the name of one of lesson.runs, or the scenario's name when it has none.
