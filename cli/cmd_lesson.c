@@ -14,8 +14,8 @@
  * that reproduces each run, the sweep's own table; then the answer. `--format json` gives the
  * same as one object, with each run's and the sweep's results as `capsim run` and `capsim
  * sweep` print them and every quoted number with the expression it came from (the tests check
- * each against an independent run). -o DIR writes lesson.txt or lesson.json and each run's and
- * the sweep's results as CSV. */
+ * each against an independent run). -o DIR writes both, lesson.txt and lesson.json, and each
+ * run's and the sweep's results as CSV. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1120,18 +1120,29 @@ int cli_cmd_lesson(const cli_options *opt)
             code = fill_answer(&L, &L.parts[i]);
     if (code)
         goto done;
-    text = opt->format == CLI_FORMAT_JSON ? render_json(&L) : render_table(&L);
-    if (!text) {
-        fprintf(stderr, "capsim: out of memory while writing the lesson\n");
-        code = CLI_EXIT_RUNTIME;
+    if (!opt->out_dir) {
+        text = opt->format == CLI_FORMAT_JSON ? render_json(&L) : render_table(&L);
+        code = text ? cli_emit(NULL, NULL, text) : CLI_EXIT_RUNTIME;
+        if (!text)
+            fprintf(stderr, "capsim: out of memory while writing the lesson\n");
         goto done;
     }
-    if (opt->out_dir && (code = write_data(&L)))
+    /* -o DIR: the lesson as text and as JSON, and the runs' data. */
+    if ((code = write_data(&L)))
         goto done;
-    const char *name = opt->format == CLI_FORMAT_JSON ? "lesson.json" : "lesson.txt";
-    code = cli_emit(opt->out_dir, name, text);
-    if (!code && opt->out_dir && !opt->quiet)
-        fprintf(stderr, "capsim: wrote %s/%s\n", opt->out_dir, name);
+    for (int k = 0; k < 2 && !code; k++) {
+        const char *name = k ? "lesson.json" : "lesson.txt";
+        free(text);
+        text = k ? render_json(&L) : render_table(&L);
+        if (!text) {
+            fprintf(stderr, "capsim: out of memory while writing the lesson\n");
+            code = CLI_EXIT_RUNTIME;
+            break;
+        }
+        code = cli_emit(opt->out_dir, name, text);
+        if (!code && !opt->quiet)
+            fprintf(stderr, "capsim: wrote %s/%s\n", opt->out_dir, name);
+    }
 done:
     free(text);
     for (size_t i = 0; i < L.n_parts; i++)

@@ -87,8 +87,8 @@ static const cli_option options[] = {
      "output format (default table; lesson: table or json)"},
     {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_LESSON,
      "write the output into DIR (made if missing) instead of stdout: run writes results.{txt,json,csv}, sweep and "
-     "merge sweep.{txt,json,csv}, a shard sweep.shard-I-of-N.json, lesson lesson.{txt,json} and "
-     "each run's and sweep's CSV"},
+     "merge sweep.{txt,json,csv}, a shard sweep.shard-I-of-N.json, lesson lesson.txt, lesson.json "
+     "and each run's and sweep's CSV"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_LESSON,
      "print nothing but errors and the data"},
     /* capsim cost (RESULTS-FORMAT.md): a month of usage. Lambda on-demand: */

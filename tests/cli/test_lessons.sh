@@ -4,8 +4,7 @@
 # answer, and each number it quotes is the one its runs produced — lesson_check.py re-runs each
 # run and sweep with `capsim run` / `capsim sweep` and evaluates each placeholder itself. A
 # lesson whose data is not here (an environment variable of its paths is unset) is skipped with
-# a line. The quoted-number check runs with -r 1 to keep the test short (the same code as the
-# default; the table is also printed once with the scenarios' own replications).
+# a line.
 # Usage: test_lessons.sh BUILD/capsim SRCDIR
 source "$(dirname "$0")/lib.sh" "$@"
 export CAPSIM_SCENARIOS_DIR="$src/scenarios"
@@ -37,26 +36,26 @@ check "lesson --format csv: exit 2" test $? -eq 2
 "$capsim" lesson --help >"$tmp/help" 2>&1
 check "lesson --help" grep -q "^usage: capsim lesson" "$tmp/help"
 
-# Every lesson.
+# Every lesson, with -r 1 to keep the test short (the same code as the scenarios' own
+# replications, which test_scenarios_run.sh runs): -o writes the lesson as text and as JSON.
 for t in $(cut -d' ' -f1 "$tmp/list"); do
   missing=""
   for f in $(grep -l "^  topic: $t\$" "$src"/scenarios/*.yaml); do missing="$missing$(unset_vars "$f")"; done
   if [ -n "$missing" ]; then echo "skipped: lesson $t: $missing not set"; continue; fi
-  if ! "$capsim" lesson "$t" -q -j 2 >"$tmp/$t.txt" 2>"$tmp/err"; then
+  if ! "$capsim" lesson "$t" -q -j 2 -r 1 -o "$tmp/$t" >"$tmp/out" 2>"$tmp/err"; then
     fail=$((fail + 1)); echo "FAIL: capsim lesson $t" >&2; sed 's/^/  /' "$tmp/err" >&2; continue
   fi
   pass=$((pass + 1))
-  check "$t: the answer" grep -q "^answer" "$tmp/$t.txt"
-  check "$t: numbers in the answer" bash -c "sed -n '/^answer/,\$p' '$tmp/$t.txt' | grep -qE '[0-9]'"
-  check "$t: the command of each run" grep -qE "^  [a-z0-9-]+: capsim run( |\$)|^  sweep: capsim sweep( |\$)" "$tmp/$t.txt"
-  check "$t: fits 80 columns" python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' "$tmp/$t.txt"
-  # The quoted numbers, against independent runs.
-  "$capsim" lesson "$t" -q -j 2 -r 1 --format json >"$tmp/$t.json" 2>"$tmp/err" &&
-    "$capsim" lesson "$t" -q -j 2 -r 1 >"$tmp/$t.r1.txt" 2>>"$tmp/err"
-  check "$t: -r 1 and --format json run" test $? -eq 0
+  txt="$tmp/$t/lesson.txt"
+  check "$t: nothing on stdout with -o" test ! -s "$tmp/out"
+  check "$t: the answer" grep -q "^answer" "$txt"
+  check "$t: numbers in the answer" bash -c "sed -n '/^answer/,\$p' '$txt' | grep -qE '[0-9]'"
+  check "$t: the command of each run" grep -qE "^  [a-z0-9-]+: capsim run( |\$)|^  sweep: capsim sweep( |\$)" "$txt"
+  check "$t: fits 80 columns" python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' "$txt"
   check "$t: at least three quoted numbers" \
-    test "$(python3 -c 'import json,sys; print(sum(len(p["values"]) for p in json.load(open(sys.argv[1]))["parts"]))' "$tmp/$t.json")" -ge 3
-  if python3 "$src/tests/cli/lesson_check.py" "$capsim" "$src" "$tmp/$t.json" "$tmp/$t.r1.txt" \
+    test "$(python3 -c 'import json,sys; print(sum(len(p["values"]) for p in json.load(open(sys.argv[1]))["parts"]))' "$tmp/$t/lesson.json")" -ge 3
+  # The quoted numbers, against independent runs.
+  if python3 "$src/tests/cli/lesson_check.py" "$capsim" "$src" "$tmp/$t/lesson.json" "$txt" \
        -r 1 >"$tmp/check" 2>&1; then
     pass=$((pass + 1))
   else
@@ -64,15 +63,18 @@ for t in $(cut -d' ' -f1 "$tmp/list"); do
   fi
 done
 
-# -o DIR: the lesson and each run's CSV (plots come with capsim plot).
-"$capsim" lesson parallel-fanout -q -r 1 -o "$tmp/dir/fanout" >"$tmp/out.txt" 2>&1
-check "-o: exit 0" test $? -eq 0
-check "-o: lesson.txt" grep -q "^answer" "$tmp/dir/fanout/lesson.txt"
-check "-o: a run's CSV" grep -q "^platform,metric,value,ci95" "$tmp/dir/fanout/log-split.one-file.csv"
-check "-o: nothing on stdout" test ! -s "$tmp/out.txt"
-"$capsim" lesson memory-cpu -q -r 1 -o "$tmp/dir/memory" --format json >/dev/null 2>&1
-check "-o: lesson.json and the sweep's CSV" \
-  bash -c "test -s '$tmp/dir/memory/lesson.json' && test -s '$tmp/dir/memory/memory-cpu.sweep.csv'"
+# To stdout: the table, or JSON with --format json (the same lesson as in the folder).
+"$capsim" lesson parallel-fanout -q -r 1 >"$tmp/stdout.txt" 2>&1
+check "stdout: the table" cmp -s "$tmp/stdout.txt" "$tmp/parallel-fanout/lesson.txt"
+"$capsim" lesson parallel-fanout -q -r 1 --format json >"$tmp/stdout.json" 2>&1
+check "stdout: --format json" cmp -s "$tmp/stdout.json" "$tmp/parallel-fanout/lesson.json"
+
+# -o DIR: the lesson and each run's and sweep's CSV (plots come with capsim plot).
+check "-o: a run's CSV" grep -q "^platform,metric,value,ci95" "$tmp/parallel-fanout/log-split.one-file.csv"
+check "-o: the scenario's own run" test -s "$tmp/timeout/timeout-20min.csv"
+check "-o: the sweep's CSV" test -s "$tmp/memory-cpu/memory-cpu.sweep.csv"
+"$capsim" lesson timeout -r 1 -o "$tmp/said" >/dev/null 2>"$tmp/err"
+check "-o: says what it wrote" grep -q "wrote $tmp/said/lesson.json" "$tmp/err"
 
 # Same answer for any -j.
 "$capsim" lesson choose-service -q -r 1 -j 1 >"$tmp/j1" 2>&1
