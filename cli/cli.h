@@ -74,6 +74,8 @@ int cli_cmd_report(const cli_options *opt);
 
 /* Loads opt->file with its overrides; prints diagnostics and returns an exit code (main.c). */
 int cli_load_scenario(const cli_options *opt, scenario **out);
+/* `capsim lesson [TOPIC]` (cmd_lesson.c): list the lessons, or run one; returns an exit code. */
+int cli_cmd_lesson(const cli_options *opt);
 
 /* Writers: render the report into a malloc'ed string (NULL when out of memory). */
 char *cli_render_json(const scenario *s, const report *r);

@@ -137,11 +137,9 @@ static void describe_point(char *buf, size_t len, const sweep *sw, size_t point)
                                sw->axes[a].values[sweep_point_value(sw, point, a)].text);
 }
 
-/* The writers' view of the sweep: its identity, and the points run with their reports (moved
- * out of reports[], which is left empty). */
-static int build_result(const cli_options *opt, const scenario *s, const sweep *sw,
-                        const size_t *points, size_t n, report *reports, size_t shard_index,
-                        size_t shard_count, cli_sweep *out)
+int cli_sweep_build(const char *const *sets, size_t n_sets, const scenario *s, const sweep *sw,
+                    const size_t *points, size_t n, report *reports, size_t shard_index,
+                    size_t shard_count, cli_sweep *out)
 {
     memset(out, 0, sizeof *out);
     int rc = scenario_digest(s, &out->digest);
@@ -155,12 +153,12 @@ static int build_result(const cli_options *opt, const scenario *s, const sweep *
     out->n_points = sw->n_points;
     out->shard_index = shard_index;
     out->shard_count = shard_count;
-    out->sets = calloc(opt->n_overrides ? opt->n_overrides : 1, sizeof *out->sets);
+    out->sets = calloc(n_sets ? n_sets : 1, sizeof *out->sets);
     out->axes = calloc(sw->n_axes, sizeof *out->axes);
     out->points = calloc(n ? n : 1, sizeof *out->points);
     if (rc || !out->scenario || !out->sets || !out->axes || !out->points) return SIM_ENOMEM;
-    for (size_t i = 0; i < opt->n_overrides; i++, out->n_sets++)
-        if (!(out->sets[i] = strdup(opt->overrides[i]))) return SIM_ENOMEM;
+    for (size_t i = 0; i < n_sets; i++, out->n_sets++)
+        if (!(out->sets[i] = strdup(sets[i]))) return SIM_ENOMEM;
     for (size_t a = 0; a < sw->n_axes; a++, out->n_axes++) {
         const sweep_axis *x = &sw->axes[a];
         cli_sweep_axis *y = &out->axes[a];
@@ -252,7 +250,8 @@ int cli_cmd_sweep(const cli_options *opt)
         code = CLI_EXIT_RUNTIME;
         goto done;
     }
-    if (build_result(opt, base, sw, points, n, reports, shard_index, shard_count, &result))
+    if (cli_sweep_build(opt->overrides, opt->n_overrides, base, sw, points, n, reports,
+                        shard_index, shard_count, &result))
         goto oom;
     text = shard_count ? cli_sweep_shard_text(&result) : cli_sweep_render(&result, opt->format);
     if (!text) goto oom;

@@ -177,6 +177,7 @@ static int run_command(int argc, char **argv) {
         else if (strcmp(command, "optimize") == 0) code = cli_cmd_optimize(&opt);
         else if (strcmp(command, "plot") == 0) code = cli_cmd_plot(&opt);
         else if (strcmp(command, "report") == 0) code = cli_cmd_report(&opt);
+        else if (strcmp(command, "lesson") == 0) code = cli_cmd_lesson(&opt);
         else code = cmd_run(&opt);
     }
     cli_options_fini(&opt);

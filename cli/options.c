@@ -15,14 +15,15 @@
 #include "sim/error.h"
 
 enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8, CMD_SWEEP = 16, CMD_MERGE = 32,
-       CMD_OPTIMIZE = 64, CMD_PLOT = 128, CMD_REPORT = 256 };
+       CMD_OPTIMIZE = 64, CMD_PLOT = 128, CMD_REPORT = 256, CMD_LESSON = 512 };
 
 typedef struct cli_command {
     const char *name;
     unsigned bit;           /* 0: listed but not in this version */
     const char *synopsis;
     const char *summary;
-    int takes_file;         /* 1: a scenario FILE argument is required; 2: one or more FILEs */
+    int takes_file;         /* 1: a scenario FILE argument is required; 2: one or more FILEs;
+                               3: one optional argument (lesson's TOPIC, in opt->file) */
     const char *details;    /* more, for the command's own --help (NULL: none) */
 } cli_command;
 
@@ -67,7 +68,8 @@ static const cli_command commands[] = {
      "table, the verdict with its notes and warnings, the plots (their CSV, PNG and SVG files "
      "are written beside it), every metric per platform, the effective scenario and its "
      "lesson. Without gnuplot the page says so and lists the data files."},
-    {"lesson", 0, "capsim lesson [TOPIC]", "list or run the lessons (planned)", false, NULL},
+    {"lesson", CMD_LESSON, "capsim lesson [TOPIC] [-s N] [-r N] [-j N] [--format table|json] [-o DIR]",
+     "list the lessons, or run one and answer its question with the numbers", 3, NULL},
     {"merge", CMD_MERGE, "capsim merge FILE... [--format table|json|csv] [-o DIR]",
      "combine the shard files of a sweep (--shard) into the whole sweep's output", 2, NULL},
 };
@@ -86,11 +88,14 @@ typedef struct cli_option {
 } cli_option;
 
 static const cli_option options[] = {
-    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT,
+    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT |
+     CMD_LESSON,
      "random seed (overrides the scenario's)"},
-    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT,
+    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT |
+     CMD_LESSON,
      "independent replications (overrides the scenario's)"},
-    {OPT_THREADS, 'j', "threads", "N", CMD_RUN | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT,
+    {OPT_THREADS, 'j', "threads", "N", CMD_RUN | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT |
+     CMD_LESSON,
      "threads for replications and sweep points (default: all cores); results do not depend on it"},
     {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT,
      "override a scenario key by its dotted path, e.g. --set lambda.memory=2048MB (repeatable)"},
@@ -119,14 +124,16 @@ static const cli_option options[] = {
      "width of the time buckets of the plots over time, e.g. 10s (default: warmup + horizon in "
      "200 buckets)"},
     {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST | CMD_SWEEP | CMD_MERGE |
-     CMD_OPTIMIZE, "output format (default table; optimize: table or json)"},
-    {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT,
+     CMD_OPTIMIZE | CMD_LESSON, "output format (default table; optimize, lesson: table or json)"},
+    {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT |
+     CMD_LESSON,
      "write the output into DIR (made if missing) instead of stdout: run writes "
      "results.{txt,json,csv}, sweep and merge sweep.{txt,json,csv}, a shard "
      "sweep.shard-I-of-N.json, optimize optimize.{txt,json}; plot NAME.{csv,png,svg} per plot; "
-     "report report.html and the plots (required for plot and report)"},
+     "report report.html and the plots (required for plot and report), lesson lesson.txt, "
+     "lesson.json and each run's and sweep's CSV"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE | CMD_PLOT |
-     CMD_REPORT,
+     CMD_REPORT | CMD_LESSON,
      "print nothing but errors and the data"},
     /* capsim cost (RESULTS-FORMAT.md): a month of usage. Lambda on-demand: */
     {OPT_VALUE, 0, "requests", "N", CMD_COST,
@@ -174,7 +181,7 @@ static const cli_option options[] = {
      "pricing table: a name in the pricing directory or a path (default aws-us-east-1)"},
     {OPT_HELP, 'h', "help", NULL,
      CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE |
-     CMD_PLOT | CMD_REPORT,
+     CMD_PLOT | CMD_REPORT | CMD_LESSON,
      "show this help"},
 };
 _Static_assert(sizeof options / sizeof options[0] <= CLI_MAX_OPTIONS, "raise CLI_MAX_OPTIONS");

@@ -56,6 +56,15 @@ typedef struct cli_sweep {
 
 void cli_sweep_fini(cli_sweep *sw);
 
+/* The writers' view of a sweep that ran (cmd_sweep.c): its identity — s is the scenario loaded
+ * with the overrides sets[0..n_sets) every point had — and the points points[0..n) with their
+ * reports, moved out of reports[] (left report_init'ed). shard_count 0: the whole sweep.
+ * SIM_OK or SIM_ENOMEM (then free out with cli_sweep_fini all the same). */
+struct sweep; /* models/sweep.h */
+int cli_sweep_build(const char *const *sets, size_t n_sets, const scenario *s,
+                    const struct sweep *sw, const size_t *points, size_t n, report *reports,
+                    size_t shard_index, size_t shard_count, cli_sweep *out);
+
 /* The sweep's output in a format (table, JSON, CSV), malloc'ed; NULL when out of memory
  * (sweep_output.c). */
 char *cli_sweep_render(const cli_sweep *sw, cli_format format);

@@ -30,6 +30,7 @@
 #include <threads.h>
 #include <unistd.h>
 
+#include "models/datadir.h"
 #include "models/scenario_internal.h"
 #include "sim/error.h"
 
@@ -362,41 +363,17 @@ static void check_instances(scn_walk *w, yaml_node_t *map, void *base, const cha
 
 /* ---------------------------------------------------------------- finding tables */
 
-/* The folder of steps 2 and 3 (see the top of this file). Written once, by find_fixed_dir
- * under call_once, and only read afterwards: threads loading scenarios can share it. */
+/* The folder of steps 2 and 3 (see the top of this file; models/datadir.h finds it). Written
+ * once, by find_fixed_dir under call_once, and only read afterwards: threads loading scenarios
+ * can share it. */
 static char installed_dir[PATH_MAX];
 static const char *fixed_dir = CAPSIM_PRICING_DIR_SOURCE;
 static once_flag fixed_dir_once = ONCE_FLAG_INIT;
 
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static void find_fixed_dir(void)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0 || (size_t)n >= sizeof exe - 1)
-        return; /* no /proc (not Linux, or a chroot): the source tree it is */
-    exe[n] = '\0';
-    /* The kernel's path is canonical (no symlinks, no ".."), so each leading "../" of the
-     * relative path is exactly one folder up: messages then read /usr/share/..., not bin/../. */
-    const char *rel = CAPSIM_PRICING_DIR_FROM_BIN;
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return;
-    *slash = '\0'; /* the binary's folder */
-    while (strncmp(rel, "../", 3) == 0 && (slash = strrchr(exe, '/')) != NULL && slash != exe) {
-        *slash = '\0';
-        rel += 3;
-    }
-    int len = snprintf(installed_dir, sizeof installed_dir, "%s/%s", exe, rel);
-    if (len <= 0 || (size_t)len >= sizeof installed_dir)
-        return;
-    if (is_dir(installed_dir) || !is_dir(CAPSIM_PRICING_DIR_SOURCE))
-        fixed_dir = installed_dir;
+    fixed_dir = datadir_locate(CAPSIM_PRICING_DIR_FROM_BIN, CAPSIM_PRICING_DIR_SOURCE,
+                               installed_dir, sizeof installed_dir);
 }
 
 const char *pricing_dir(void)

@@ -64,6 +64,8 @@ typedef struct scn_custom {
     const char *doc_type;
     const char *doc_range;
     const scn_section *doc_items;
+    /* Whether the value is "not set", for omit_if_zero (NULL: never). */
+    bool (*is_zero)(const scn_field *f, const void *base);
 } scn_custom;
 
 struct scn_field {
@@ -261,6 +263,9 @@ int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_di
 
 /* ---- writer services (scenario_write.c) ---- */
 void scn_write_dist(FILE *out, const scn_dist *d);
+/* A string on one line, plain when that reads back the same, else double-quoted: for values
+ * inside a flow list or map ([a, "b=c"]). */
+void scn_write_inline_string(FILE *out, const char *s);
 void scn_dist_free(scn_dist *d);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/lesson.h"
 #include "models/pricing.h"
 #include "models/scenario_internal.h"
 #include "models/units.h"
@@ -91,9 +92,10 @@ static bool uses_spark(const scenario *s) { return s->glue.job_type == SCN_GLUE_
 static bool uses_python_shell(const scenario *s) { return s->glue.job_type == SCN_GLUE_PYTHON_SHELL; }
 
 /* ---- custom values and rules, defined after the tables ---- */
-static const scn_custom MAX_LIFETIME, RESERVED, PROVISIONED, GLUE_VERSION;
+static const scn_custom MAX_LIFETIME, RESERVED, PROVISIONED, GLUE_VERSION, STRINGS;
 static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_arrivals(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_lesson(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const char *path);
@@ -567,15 +569,49 @@ static const scn_field pricing_fields[] = {
 };
 static const scn_section pricing_section = SECTION_OF(pricing_fields, check_pricing);
 
+/* `capsim lesson` (models/lesson.h): the configurations a lesson runs, and its answer. */
+#define L(member) offsetof(scn_lesson_run, member)
+static const scn_field lesson_run_fields[] = {
+    {"name", SCN_T_STRING, L(name), NO, .required = true, .slug = true,
+     .help = "the run's name, by which the answer refers to its numbers"},
+    {"set", SCN_T_CUSTOM, L(set), L(n_set), .custom = &STRINGS, .omit_if_zero = true,
+     .help = "KEY=VALUE overrides on top of the file, as with --set"},
+};
+#undef L
+static const scn_section lesson_run_section = SECTION_OF(lesson_run_fields, NULL);
+
+static const scn_field lesson_sweep_fields[] = {
+    {"set", SCN_T_CUSTOM, S(lesson.sweep_set), S(lesson.n_sweep_set), .custom = &STRINGS,
+     .omit_if_zero = true, .help = "KEY=VALUE overrides of every point, as with --set"},
+    {"vary", SCN_T_CUSTOM, S(lesson.sweep_vary), S(lesson.n_sweep_vary), .custom = &STRINGS,
+     .required = true, .help = "the --vary arguments of capsim sweep: KEY=V1,V2,... or ranges"},
+    {"zip", SCN_T_BOOL, S(lesson.sweep_zip), NO, .def = "false",
+     .help = "pair the vary lists value by value instead of forming a grid"},
+};
+static const scn_section lesson_sweep_section = SECTION_OF(lesson_sweep_fields, NULL);
+
 static const scn_field lesson_fields[] = {
     {"topic", SCN_T_STRING, S(lesson.topic), NO, .slug = true, .omit_if_zero = true,
-     .help = "the lesson's name"},
+     .help = "the lesson's name (capsim lesson TOPIC); scenarios may share a topic"},
+    {"part", SCN_T_INT, S(lesson.part), NO, RANGE(1, 100), .omit_if_zero = true, .def_doc = "1",
+     .help = "order among the scenarios of one topic"},
     {"question", SCN_T_STRING, S(lesson.question), NO, .omit_if_zero = true,
      .help = "the question the scenario answers"},
     {"explain", SCN_T_STRING, S(lesson.explain), NO, .omit_if_zero = true,
      .help = "shown with the results: what to look at, and why it happens"},
+    {"runs", SCN_T_LIST, S(lesson.runs), S(lesson.n_runs), .sub = &lesson_run_section,
+     .elem_size = sizeof(scn_lesson_run), .omit_if_zero = true,
+     .def_doc = "the file as written (none with a sweep)",
+     .help = "the configurations capsim lesson runs and compares"},
+    {"sweep", SCN_T_SECTION, 0, S(lesson.has_sweep), .sub = &lesson_sweep_section,
+     .help = "a sweep capsim lesson also runs (capsim sweep's --vary)"},
+    {"show", SCN_T_CUSTOM, S(lesson.show), S(lesson.n_show), .custom = &STRINGS,
+     .omit_if_zero = true, .def_doc = "cost, p99 latency, completed",
+     .help = "PLATFORM.METRIC paths tabled for the runs, e.g. lambda.cold_start_ratio"},
+    {"answer", SCN_T_STRING, S(lesson.answer), NO, .omit_if_zero = true,
+     .help = "capsim lesson's answer, with {RUN.PLATFORM.METRIC:FORMAT} filled from the runs"},
 };
-static const scn_section lesson_section = SECTION_OF(lesson_fields, NULL);
+static const scn_section lesson_section = SECTION_OF(lesson_fields, check_lesson);
 
 static const scn_field root_fields[] = {
     {"name", SCN_T_STRING, S(name), NO, .required = true, .slug = true,
@@ -643,7 +679,7 @@ static void max_lifetime_destroy(const scn_field *f, void *base)
     scn_dist_free(&((scenario *)base)->lambda.max_lifetime);
 }
 static const scn_custom MAX_LIFETIME = {max_lifetime_set, max_lifetime_write, max_lifetime_destroy,
-                                        "none or distribution of durations", "", NULL};
+                                        "none or distribution of durations", "", NULL, NULL};
 
 /* lambda.concurrency.reserved: none | N (its upper bound is in check_concurrency) */
 static void reserved_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
@@ -663,7 +699,7 @@ static void reserved_write(FILE *out, const scn_field *f, const void *base, int 
         fprintf(out, "%lld", (long long)s->lambda.reserved);
 }
 static const scn_custom RESERVED = {reserved_set, reserved_write, NULL, "none or integer",
-                                    ">= 0 (Rules)", NULL};
+                                    ">= 0 (Rules)", NULL, NULL};
 
 static int cmp_window_from(const void *a, const void *b)
 {
@@ -741,7 +777,7 @@ static void provisioned_destroy(const scn_field *f, void *base)
 }
 static const scn_custom PROVISIONED = {provisioned_set, provisioned_write, provisioned_destroy,
                                        "integer or list of windows", ">= 0 (Rules)",
-                                       &window_section};
+                                       &window_section, NULL};
 
 /* glue.version: a string from the list; `4.0` unquoted is a YAML float whose text is the same,
  * so both spellings are taken, but `4` is not a Glue version. */
@@ -764,7 +800,72 @@ static void glue_version_write(FILE *out, const scn_field *f, const void *base, 
     fprintf(out, "\"%s\"", ((const scenario *)base)->glue.version);
 }
 /* Its schema type is "one of" the field's .names (GLUE_VERSIONS). */
-static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NULL, NULL, "", NULL};
+static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NULL, NULL, "", NULL,
+                                        NULL};
+
+/* A list of texts: char ** at off, size_t count at off2. */
+static void strings_destroy(const scn_field *f, void *base)
+{
+    char ***items = (char ***)((char *)base + f->off);
+    size_t *n = (size_t *)((char *)base + f->off2);
+    for (size_t i = 0; *items && i < *n; i++)
+        free((*items)[i]);
+    free(*items);
+    *items = NULL;
+    *n = 0;
+}
+static void strings_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                        const char *path)
+{
+    strings_destroy(f, base);
+    if (scn_is_null(node))
+        return;
+    if (node->type != YAML_SEQUENCE_NODE) {
+        scn_error(w, node, path, "expected a list of texts like [a, b], not %s",
+                  scn_node_kind(node));
+        return;
+    }
+    size_t count = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+    char **items = calloc(count ? count : 1, sizeof *items);
+    if (!items) {
+        scn_oom(w);
+        return;
+    }
+    *(char ***)((char *)base + f->off) = items;
+    size_t *n = (size_t *)((char *)base + f->off2);
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_t *item = scn_node(w, node->data.sequence.items.start[i]);
+        char sub[SCN_PATH_LEN];
+        snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+        if (!item || item->type != YAML_SCALAR_NODE || scn_is_null(item)) {
+            scn_error(w, item, sub, "expected a text, not %s", item ? scn_node_kind(item) : "nothing");
+            continue;
+        }
+        if (!(items[*n] = strdup(scn_text(item)))) {
+            scn_oom(w);
+            return;
+        }
+        (*n)++;
+    }
+}
+static void strings_write(FILE *out, const scn_field *f, const void *base, int indent)
+{
+    char *const *items = *(char *const *const *)((const char *)base + f->off);
+    size_t n = *(const size_t *)((const char *)base + f->off2);
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", out);
+        scn_write_inline_string(out, items[i]);
+    }
+    fputc(']', out);
+}
+static bool strings_empty(const scn_field *f, const void *base)
+{
+    return *(const size_t *)((const char *)base + f->off2) == 0;
+}
+static const scn_custom STRINGS = {strings_set, strings_write, strings_destroy, "list of texts",
+                                   "", NULL, strings_empty};
 
 /* ================================================================ cross-field rules */
 
@@ -1250,6 +1351,115 @@ static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char 
 
 /* ================================================================ rules, for the reference */
 
+static const char *const lesson_rules[] = {
+    "Run names are unique, and neither `sweep` nor `pricing`.",
+    "`answer` is text with placeholders `{EXPR}` or `{EXPR:FORMAT}` (`{{` and `}}` are braces). "
+    "EXPR is arithmetic (`+ - * /`, parentheses; spaces around a minus) on numbers and "
+    "references: `RUN.PLATFORM.METRIC` (a metric of a run by its JSON path, e.g. "
+    "`pool.lambda.cost_usd.total`; also `RUN.workload.items`, `RUN.horizon_s`, "
+    "`RUN.comparison.cheapest`), `sweep[VALUE].PLATFORM.METRIC`, `pricing.KEY` (a rate of the "
+    "pricing table as written there), and over a one-axis sweep `min`, `max`, `argmin`, "
+    "`argmax` (one metric) and `crossing` (two). RUN is a name of `runs`, or the scenario's "
+    "name when there are none. FORMAT: `usd`, `%`, `s`, `ms`, `n`, `x`, `axis`.",
+    "`sweep[...]` and the functions need `sweep`; `show` entries are `PLATFORM.METRIC`, the "
+    "platform one of lambda, glue, emr, workload.",
+    NULL};
+
+typedef struct lesson_ref_check {
+    scn_walk *w;
+    yaml_node_t *node;
+    const scenario *s;
+    bool reported;
+} lesson_ref_check;
+
+static void check_lesson_ref(void *ctx, const lesson_ref *ref)
+{
+    lesson_ref_check *c = ctx;
+    const scn_lesson *l = &c->s->lesson;
+    if (c->reported)
+        return;
+    if ((ref->kind == LESSON_REF_POINT || ref->kind == LESSON_REF_CALL) && !l->has_sweep) {
+        scn_error(c->w, c->node, "lesson.answer", "{%s}: needs lesson.sweep", ref->text);
+        c->reported = true;
+    }
+    if (ref->kind != LESSON_REF_RUN)
+        return;
+    bool found = false;
+    for (size_t i = 0; i < l->n_runs; i++)
+        found = found || (l->runs[i].name && !strcmp(l->runs[i].name, ref->scope));
+    if (l->n_runs == 0 && l->has_sweep) { /* a sweep alone: no run to refer to */
+        scn_error(c->w, c->node, "lesson.answer", "{%s}: the lesson has no runs, only its sweep: "
+                  "refer to sweep[VALUE].PLATFORM.METRIC, or add lesson.runs", ref->text);
+        c->reported = true;
+        return;
+    }
+    if (l->n_runs == 0)
+        found = !c->s->name || !strcmp(c->s->name, ref->scope);
+    if (!found) {
+        char names[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < l->n_runs && used < sizeof names; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     l->runs[i].name ? l->runs[i].name : "?");
+        scn_error(c->w, c->node, "lesson.answer", "{%s}: no run named '%s' (runs: %s)", ref->text,
+                  ref->scope, l->n_runs ? names : c->s->name);
+        c->reported = true;
+    }
+}
+
+static void check_lesson(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    const scenario *s = base;
+    const scn_lesson *l = &s->lesson;
+    if (!map || !scn_section_ok(w))
+        return;
+    yaml_node_t *runs = scn_map_get(w, map, "runs");
+    for (size_t i = 0; i < l->n_runs; i++) {
+        const char *name = l->runs[i].name;
+        if (!name)
+            continue;
+        yaml_node_t *at = runs && runs->type == YAML_SEQUENCE_NODE
+                              ? scn_node(w, runs->data.sequence.items.start[i]) : map;
+        char sub[SCN_PATH_LEN];
+        snprintf(sub, sizeof sub, "lesson.runs[%zu].name", i);
+        if (!strcmp(name, "sweep") || !strcmp(name, "pricing"))
+            scn_error(w, at, sub, "'%s' is reserved for the answer's references", name);
+        for (size_t j = 0; j < i; j++)
+            if (l->runs[j].name && !strcmp(l->runs[j].name, name))
+                scn_error(w, at, sub, "'%s' is the name of runs[%zu] too", name, j);
+    }
+    yaml_node_t *show = scn_map_get(w, map, "show");
+    for (size_t i = 0; i < l->n_show; i++) {
+        static const char *const platforms[] = {"lambda.", "glue.", "emr.", "workload."};
+        bool ok = false;
+        for (size_t k = 0; k < COUNT(platforms); k++)
+            ok = ok || (!strncmp(l->show[i], platforms[k], strlen(platforms[k])) &&
+                        l->show[i][strlen(platforms[k])]);
+        if (!ok)
+            scn_error(w, show, "lesson.show", "'%s' is not PLATFORM.METRIC (lambda, glue, emr or "
+                      "workload, then a metric's path such as cost_usd.total)", l->show[i]);
+    }
+    if (!l->answer)
+        return;
+    yaml_node_t *answer = scn_map_get(w, map, "answer");
+    lesson_template t;
+    char why[512];
+    int rc = lesson_template_parse(l->answer, &t, why, sizeof why);
+    if (rc == SIM_ENOMEM) {
+        scn_oom(w);
+        return;
+    }
+    if (rc) {
+        scn_error(w, answer, "lesson.answer", "%s", why);
+        return;
+    }
+    lesson_ref_check c = {w, answer, s, false};
+    for (size_t i = 0; i < t.n; i++)
+        if (t.segs[i].expr)
+            lesson_expr_each_ref(t.segs[i].expr, check_lesson_ref, &c);
+    lesson_template_fini(&t);
+}
+
 const char *const *scn_section_rules(const scn_section *sec)
 {
     static const struct {
@@ -1268,6 +1478,7 @@ const char *const *scn_section_rules(const scn_section *sec)
         {&emr_trigger_section, trigger_rules},
         {&services_section, services_rules},
         {&pricing_section, pricing_rules},
+        {&lesson_section, lesson_rules},
     };
     for (size_t i = 0; i < COUNT(by_section); i++)
         if (by_section[i].sec == sec)

@@ -2,12 +2,13 @@
 # tests/standalone/test_install.sh — an installed capsim works anywhere: `cmake --install` into a
 # temporary prefix lays out bin/capsim, share/capsim/pricing, share/capsim/scenarios,
 # share/capsim/plots and share/doc/capsim; the installed binary, run from another folder without
-# CAPSIM_PRICING_DIR, finds the installed tables and plot templates (not the source tree's),
-# runs and plots a copied scenario, and still does after the whole prefix is moved elsewhere.
+# CAPSIM_PRICING_DIR, finds the installed tables, plot templates and scenarios (not the source
+# tree's), runs and plots a copied scenario, runs an installed lesson, and still does after the
+# whole prefix is moved elsewhere.
 # Usage: test_install.sh BUILD/capsim SRCDIR BUILDDIR   (prints "N passed, M failed")
 source "$(dirname "$0")/../cli/lib.sh" "$@"
 build=${3:?usage: test_install.sh CAPSIM SRCDIR BUILDDIR}
-unset CAPSIM_PRICING_DIR CAPSIM_PLOTS_DIR
+unset CAPSIM_PRICING_DIR CAPSIM_PLOTS_DIR CAPSIM_SCENARIOS_DIR
 
 prefix="$(cd "$tmp" && pwd -P)/prefix" # canonical: capsim names the folder it found
 if cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1; then pass=$((pass + 1))
@@ -36,7 +37,12 @@ run_installed() {
   (cd "$work" && "$p/bin/capsim" plot emr-wins.yaml -r 1 -q -o plots) >"$tmp/plot" 2>&1
   check "$p: capsim plot exits 0" test $? -eq 0
   check "$p: capsim plot draws with the installed templates" test -s "$work/plots/cost-breakdown.png"
-  [ "$fail" -eq 0 ] || sed 's/^/  | /' "$tmp/version" "$tmp/run" "$tmp/plot" >&2
+  # The lessons are the installed scenarios, found from the binary too.
+  (cd "$work" && "$p/bin/capsim" lesson) >"$tmp/lessons" 2>&1
+  check "$p: capsim lesson lists the lessons" test "$(grep -c '?$' "$tmp/lessons")" -ge 14
+  (cd "$work" && "$p/bin/capsim" lesson memory-cpu -r 1 -q) >"$tmp/lesson" 2>&1
+  check "$p: capsim lesson runs an installed lesson" grep -qF "$p/share/capsim/scenarios/memory-cpu.yaml" "$tmp/lesson"
+  [ "$fail" -eq 0 ] || sed 's/^/  | /' "$tmp/version" "$tmp/run" "$tmp/plot" "$tmp/lessons" "$tmp/lesson" >&2
 }
 run_installed "$prefix"
 mv "$prefix" "$tmp/moved"
