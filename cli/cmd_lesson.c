@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/plot.h"
 #include "cli/progress.h"
 #include "cli/sweep.h"
 #include "models/lesson.h"
@@ -41,6 +42,8 @@ typedef struct lrun {
     size_t n_sets;
     scenario *s;
     report r;
+    run_series series; /* recorded for -o DIR's plots (has_series) */
+    bool has_series;
     bool ran;
 } lrun;
 
@@ -872,10 +875,26 @@ static int write_data(const lesson_ctx *L)
             if (!code && !L->opt->quiet)
                 fprintf(stderr, "capsim: wrote %s/%s\n", dir, name);
         }
-        /* TODO(plots): once cli/plot.h lands (branch `plots`), write this part's plots here:
-         * cli_plot_write(...) for each run (p->runs[k].s, &p->runs[k].r) and for the sweep
-         * (&p->result), into dir, so that `capsim lesson TOPIC -o DIR` leaves the figures
-         * the lesson talks about. */
+        /* The figures the lesson talks about: each run's plots in DIR/RUN/ (their names are
+         * the same for every run), the sweep's in DIR/SCENARIO.sweep/, drawn from its CSV. */
+        for (size_t k = 0; k < p->n_runs && !code; k++) {
+            const lrun *r = &p->runs[k];
+            char sub[4096];
+            snprintf(sub, sizeof sub, "%s/%s", dir, r->name);
+            code = cli_out_dir_create(sub);
+            if (!code)
+                code = cli_plot_write(r->s, &r->r, r->has_series ? &r->series : NULL, sub,
+                                      L->opt->quiet);
+        }
+        if (p->swept && !code) {
+            char csv[4096], sub[4096];
+            snprintf(csv, sizeof csv, "%s/%s.sweep.csv", dir, p->base->name);
+            snprintf(sub, sizeof sub, "%s/%s.sweep", dir, p->base->name);
+            code = cli_out_dir_create(sub);
+            /* A sweep of several keys has no plot of its own: its CSV stays the data. */
+            if (!code && p->result.n_axes == 1)
+                code = cli_plot_sweep_csv(csv, sub, L->opt->quiet, NULL);
+        }
     }
     return code;
 }
@@ -991,7 +1010,15 @@ static int simulate(lesson_ctx *L, lpart *p)
         sim_progress_init(&progress);
         cli_progress_bar *bar =
             opt->quiet ? NULL : cli_progress_start(&progress, stderr, &cli_progress_style_sim);
-        int rc = run_scenario(r->s, opt->threads, &progress, &r->r);
+        /* With -o DIR the run also records its time series, for the plots beside the lesson
+         * (the results are the same bits with or without). */
+        if (opt->out_dir && !r->has_series) {
+            run_series_init(&r->series, 0);
+            r->has_series = true;
+        }
+        run_options ro = {.threads = opt->threads, .progress = &progress,
+                          .series = r->has_series ? &r->series : NULL};
+        int rc = run_scenario_with(r->s, &ro, &r->r);
         cli_progress_stop(bar);
         if (!opt->quiet)
             sim_diag_print(&r->r.warnings, stderr);
@@ -1050,6 +1077,7 @@ static void part_fini(lpart *p)
 {
     for (size_t k = 0; p->runs && k < p->n_runs; k++) {
         report_fini(&p->runs[k].r);
+        if (p->runs[k].has_series) run_series_fini(&p->runs[k].series);
         scenario_destroy(p->runs[k].s);
         free(p->runs[k].sets);
     }

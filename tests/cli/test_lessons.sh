@@ -69,10 +69,15 @@ check "stdout: the table" cmp -s "$tmp/stdout.txt" "$tmp/parallel-fanout/lesson.
 "$capsim" lesson parallel-fanout -q -r 1 --format json >"$tmp/stdout.json" 2>&1
 check "stdout: --format json" cmp -s "$tmp/stdout.json" "$tmp/parallel-fanout/lesson.json"
 
-# -o DIR: the lesson and each run's and sweep's CSV (plots come with capsim plot).
+# -o DIR: the lesson, each run's and sweep's CSV, and the plots: each run's in DIR/RUN/, the
+# sweep's in DIR/SCENARIO.sweep/ (valid PNG files, with the CSV each is drawn from).
 check "-o: a run's CSV" grep -q "^platform,metric,value,ci95" "$tmp/parallel-fanout/log-split.one-file.csv"
 check "-o: the scenario's own run" test -s "$tmp/timeout/timeout-20min.csv"
 check "-o: the sweep's CSV" test -s "$tmp/memory-cpu/memory-cpu.sweep.csv"
+is_png() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+check "-o: a run's plots" is_png "$tmp/parallel-fanout/one-file/environments.png"
+check "-o: a run's plot data" test -s "$tmp/parallel-fanout/one-file/environments.csv"
+check "-o: the memory curve of the sweep" is_png "$tmp/memory-cpu/memory-cpu.sweep/memory-curve.png"
 "$capsim" lesson timeout -r 1 -o "$tmp/said" >/dev/null 2>"$tmp/err"
 check "-o: says what it wrote" grep -q "wrote $tmp/said/lesson.json" "$tmp/err"
 
