@@ -421,12 +421,16 @@ static bool capacity_available(const lambda_sim *m) {
     return tokens >= 1.0;
 }
 
+/* Any item above the 6 MB payload is a batch of its own, so sizes beyond this cap change nothing;
+ * the cap keeps a list's byte sum (at most INT32_MAX items) inside int64. */
+#define PAYLOAD_ITEM_CAP_BYTES (INT64_C(1) << 32)
+
 /* An item's share of an invocation's payload: its data, base64-encoded for Kinesis. */
 static int64_t payload_bytes(const lambda_sim *m, double size_mb) {
     double bytes = ceil(size_mb * 1048576.0 - 1e-6);
     if (bytes < 0) bytes = 0;
     if (m->L->trigger == SCN_TRIGGER_KINESIS) bytes = 4.0 * ceil(bytes / 3.0);
-    return bytes > 9e18 ? INT64_MAX / 2 : (int64_t)bytes;
+    return bytes > (double)PAYLOAD_ITEM_CAP_BYTES ? PAYLOAD_ITEM_CAP_BYTES : (int64_t)bytes;
 }
 
 static void fill_item(lambda_sim *m, stream_item *it, const wl_item *w) {
