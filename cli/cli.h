@@ -72,8 +72,11 @@ int cli_cmd_optimize(const cli_options *opt);
 int cli_cmd_plot(const cli_options *opt);
 int cli_cmd_report(const cli_options *opt);
 
-/* Loads opt->file with its overrides; prints diagnostics and returns an exit code (main.c). */
+/* Loads opt->file with its overrides; prints diagnostics and returns an exit code (load.c). */
 int cli_load_scenario(const cli_options *opt, scenario **out);
+/* Prints diag (stderr) and turns a loader's result into an exit code: 0, 3 for an invalid
+ * scenario, 4 for I/O, else 1 with the error named after file. */
+int cli_load_exit(const char *file, int rc, const sim_diag *diag);
 /* `capsim lesson [TOPIC]` (cmd_lesson.c): list the lessons, or run one; returns an exit code. */
 int cli_cmd_lesson(const cli_options *opt);
 

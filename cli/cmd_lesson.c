@@ -100,17 +100,6 @@ static char *render_list(const lesson_index *ix)
     return buf;
 }
 
-static int load_error(const char *file, int rc, sim_diag *diag)
-{
-    sim_diag_print(diag, stderr);
-    switch (rc) {
-    case SIM_ESCENARIO: return CLI_EXIT_SCENARIO;
-    case SIM_EIO: return CLI_EXIT_IO;
-    default:
-        fprintf(stderr, "capsim: %s: %s\n", file, sim_strerror(rc));
-        return CLI_EXIT_RUNTIME;
-    }
-}
 
 /* overrides = first[0..n1) then the user's; a new array of borrowed texts. */
 static char **join_sets(char *const *first, size_t n1, const cli_options *opt, size_t *n)
@@ -920,7 +909,7 @@ static int prepare(lesson_ctx *L, lpart *p)
     const char *file = p->entry->file;
     int rc = scenario_load_file(file, opt->overrides, opt->n_overrides, &diag, &p->base);
     if (rc) {
-        code = load_error(file, rc, &diag);
+        code = cli_load_exit(file, rc, &diag);
         goto done;
     }
     const scn_lesson *l = &p->base->lesson;
@@ -939,7 +928,7 @@ static int prepare(lesson_ctx *L, lpart *p)
         if (rc) {
             fprintf(stderr, "capsim lesson: %s: lesson run '%s' (its --set N count "
                     "lesson.runs[%zu].set, then -s/-r):\n", file, r->name, k);
-            code = load_error(file, rc, &diag);
+            code = cli_load_exit(file, rc, &diag);
             goto done;
         }
     }
@@ -958,7 +947,7 @@ static int prepare(lesson_ctx *L, lpart *p)
         if (rc) {
             fprintf(stderr, "capsim lesson: %s: lesson.sweep (--vary N counts lesson.sweep.vary, "
                     "--set N lesson.sweep.set then -s/-r):\n", file);
-            code = load_error(file, rc, &diag);
+            code = cli_load_exit(file, rc, &diag);
             goto done;
         }
         if (!(p->point_names = calloc(p->sw->n_points, sizeof *p->point_names)))

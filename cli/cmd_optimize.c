@@ -29,17 +29,6 @@ static int usage(const char *fmt, const char *arg)
     return CLI_EXIT_USAGE;
 }
 
-static int print_load_error(const char *file, int rc, sim_diag *diag)
-{
-    sim_diag_print(diag, stderr);
-    switch (rc) {
-    case SIM_ESCENARIO: return CLI_EXIT_SCENARIO;
-    case SIM_EIO: return CLI_EXIT_IO;
-    default:
-        fprintf(stderr, "capsim: %s: %s\n", file, sim_strerror(rc));
-        return CLI_EXIT_RUNTIME;
-    }
-}
 
 /* How the search's batches run: here on threads, or on MPI ranks. The search does not know its
  * length in advance: the bar's total is the optimizer's estimate (optimize_estimate_points),
@@ -105,7 +94,7 @@ int cli_cmd_optimize(const cli_options *opt)
     int code = CLI_EXIT_OK;
     int rc = scenario_load_file(opt->file, opt->overrides, opt->n_overrides, &diag, &base);
     if (rc) {
-        code = print_load_error(opt->file, rc, &diag);
+        code = cli_load_exit(opt->file, rc, &diag);
         goto done;
     }
     /* the goals, the objective and the --vary arguments: all their problems at once */
@@ -119,14 +108,14 @@ int cli_cmd_optimize(const cli_options *opt)
                                                   &diag, &o);
     rc = grc ? grc : orc ? orc : vrc;
     if (rc) {
-        code = print_load_error(opt->file, rc, &diag);
+        code = cli_load_exit(opt->file, rc, &diag);
         goto done;
     }
     size_t n_bad = 0;
     char bad[1024];
     rc = optimize_validate(o, opt->threads, &diag, &n_bad, bad, sizeof bad);
     if (rc) {
-        code = print_load_error(opt->file, rc, &diag);
+        code = cli_load_exit(opt->file, rc, &diag);
         if (n_bad)
             fprintf(stderr, "capsim optimize: %zu of the %zu candidate points are invalid, the "
                     "first being %s; nothing was run\n", n_bad, optimize_grid_points(o), bad);

@@ -115,17 +115,6 @@ static int scenario_digest(const scenario *s, char **out)
     return SIM_OK;
 }
 
-static int print_load_error(const char *file, int rc, sim_diag *diag)
-{
-    sim_diag_print(diag, stderr);
-    switch (rc) {
-    case SIM_ESCENARIO: return CLI_EXIT_SCENARIO;
-    case SIM_EIO: return CLI_EXIT_IO;
-    default:
-        fprintf(stderr, "capsim: %s: %s\n", file, sim_strerror(rc));
-        return CLI_EXIT_RUNTIME;
-    }
-}
 
 /* "lambda.memory=128MB, workload.arrivals.rate=2/s" */
 static void describe_point(char *buf, size_t len, const sweep *sw, size_t point)
@@ -202,19 +191,19 @@ int cli_cmd_sweep(const cli_options *opt)
 
     int rc = scenario_load_file(opt->file, opt->overrides, opt->n_overrides, &diag, &base);
     if (rc) {
-        code = print_load_error(opt->file, rc, &diag);
+        code = cli_load_exit(opt->file, rc, &diag);
         goto done;
     }
     rc = sweep_parse(opt->varies, opt->n_varies, zip, &diag, &sw);
     if (rc) {
-        code = print_load_error(opt->file, rc, &diag);
+        code = cli_load_exit(opt->file, rc, &diag);
         goto done;
     }
     size_t n_bad = 0, first_bad = 0;
     rc = sweep_validate(sw, opt->file, opt->overrides, opt->n_overrides, opt->threads, &diag,
                         &n_bad, &first_bad);
     if (rc) {
-        code = print_load_error(opt->file, rc, &diag);
+        code = cli_load_exit(opt->file, rc, &diag);
         if (n_bad) {
             char point[1024];
             describe_point(point, sizeof point, sw, first_bad);
