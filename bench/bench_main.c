@@ -1,7 +1,7 @@
 /* bench/bench_main.c — the simulator benchmark: simulated invocations per CPU-second, as such and
  * as a multiple of the hold-loop floor (bench/floor.h).
  *
- * Usage: capsim_bench SCENARIO [--rounds R] [--no-floor] [--set KEY=VALUE]...
+ * Usage: capsim_bench SCENARIO [--rounds R] [--no-floor] [--series] [--set KEY=VALUE]...
  * Runs the scenario's Lambda model on one thread, replication by replication, R times (default
  * 3), each round followed by the floor: a bare 4-ary-heap hold loop of as many events as the
  * run's mean concurrency. Prints, per round and as the median of the rounds: invocations and
@@ -11,7 +11,9 @@
  * CPU-second and the ratio (CPU per invocation) / (CPU per hold), then the peak resident memory
  * (getrusage). The ratio is the figure to compare across machines and loads: both sides run in
  * the same process, one right after the other. Not a test: see README for reference figures and
- * `valgrind --tool=callgrind` for stable instruction counts. */
+ * `valgrind --tool=callgrind` for stable instruction counts. --series records the time series
+ * `capsim plot` draws (models/series.h, default buckets), to measure what recording costs;
+ * without it nothing is recorded, as in `capsim run`. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "bench/floor.h"
 #include "models/lambda.h"
 #include "models/run.h"
+#include "models/series.h"
 #include "sim/error.h"
 
 static double clock_seconds(clockid_t id) {
@@ -48,7 +51,8 @@ static double median(double *x, int n) {
 }
 
 /* One pass over every replication of s, as `capsim run -j 1` does for Lambda. */
-static int run_round(const scenario *s, lambda_pool *pool, lambda_rep *rep, round_result *out) {
+static int run_round(const scenario *s, lambda_pool *pool, lambda_rep *rep, sim_series *table,
+                     round_result *out) {
     /* A live progress counter, as `capsim run` has, so that its cost is in the measure. */
     sim_progress progress;
     sim_progress_init(&progress);
@@ -56,7 +60,7 @@ static int run_round(const scenario *s, lambda_pool *pool, lambda_rep *rep, roun
     double t0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID), w0 = clock_seconds(CLOCK_MONOTONIC);
     for (uint32_t r = 0; r < (uint32_t)s->replications; r++) {
         memset(rep, 0, sizeof *rep);
-        int rc = lambda_simulate(s, r, rep, pool, &progress);
+        int rc = lambda_simulate_series(s, r, rep, pool, &progress, table);
         if (rc) {
             fprintf(stderr, "capsim_bench: %s\n", sim_strerror(rc));
             return 1;
@@ -82,16 +86,20 @@ static int run_round(const scenario *s, lambda_pool *pool, lambda_rep *rep, roun
 int main(int argc, char **argv) {
     sim_init();
     if (argc < 2) {
-        fprintf(stderr, "usage: capsim_bench SCENARIO [--rounds R] [--no-floor] [--set KEY=VALUE]...\n");
+        fprintf(stderr, "usage: capsim_bench SCENARIO [--rounds R] [--no-floor] [--series] "
+                        "[--set KEY=VALUE]...\n");
         return 2;
     }
     const char **overrides = calloc((size_t)argc, sizeof *overrides);
     size_t n_overrides = 0;
     int rounds = 3;
     int with_floor = 1;
+    bool record = false;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--no-floor") == 0) {
             with_floor = 0;
+        } else if (strcmp(argv[i], "--series") == 0) {
+            record = true;
         } else if (i + 1 < argc && strcmp(argv[i], "--rounds") == 0) {
             rounds = atoi(argv[++i]);
             if (rounds < 1 || rounds > 100) {
@@ -120,6 +128,10 @@ int main(int argc, char **argv) {
     if (!pool || !rep || !res) return 1;
     sim_hist_init(&pool->latency_us);
     sim_hist_init(&pool->duration_us);
+    run_series series;
+    run_series_init(&series, 0);
+    if (record && run_series_prepare(&series, s)) return 1;
+    sim_series *table = record && series.lambda_on ? &series.lambda : NULL;
     printf("scenario          %s (%lld replication%s, %d round%s)\n", s->name,
            (long long)s->replications,
            s->replications == 1 ? "" : "s", rounds, rounds == 1 ? "" : "s");
@@ -128,7 +140,7 @@ int main(int argc, char **argv) {
     uint64_t checksum_all = 0;
     for (int k = 0; k < rounds; k++) {
         round_result *r = &res[k];
-        if (run_round(s, pool, rep, r)) return 1;
+        if (run_round(s, pool, rep, table, r)) return 1;
         if (with_floor) {
             /* The floor's heap is the run's mean concurrency (at least 1); enough holds for a
              * tenth of a second or more, never more than the run's own invocations needs. */
@@ -180,6 +192,10 @@ int main(int argc, char **argv) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak_rss_mb       %.1f\n", (double)ru.ru_maxrss / 1024.0);
+    if (table)
+        printf("series            %u buckets of %.3f s\n", table->n_buckets,
+               sim_time_to_s(table->width_us));
+    run_series_fini(&series);
     free(x);
     free(res);
     free(rep);

@@ -17,7 +17,8 @@
     X(RUNTIME, 1, "simulation or runtime failure")                        \
     X(USAGE, 2, "usage error (unknown command or option, bad argument)")   \
     X(SCENARIO, 3, "invalid scenario (every problem is printed as FILE:LINE:COL)") \
-    X(IO, 4, "I/O error (cannot read the scenario or write an output)")
+    X(IO, 4, "I/O error (cannot read the scenario or write an output)")             \
+    X(INTERRUPTED, 130, "interrupted (Ctrl-C; 143 for SIGTERM): nothing was written")
 
 enum cli_exit {
 #define CLI_X_(name, code, text) CLI_EXIT_##name = code,
@@ -45,6 +46,8 @@ typedef struct cli_options {
     size_t n_varies;
     const char **files;     /* merge: the FILE arguments (owned array) */
     size_t n_files;
+    const char **goals;     /* optimize: the --goal arguments, in order (owned array) */
+    size_t n_goals;
 } cli_options;
 
 /* Parses argv[2..] for `command`. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing why. */
@@ -63,6 +66,19 @@ int cli_cmd_cost(const cli_options *opt);
 /* `capsim sweep` (cmd_sweep.c) and `capsim merge` (cmd_merge.c); return an exit code. */
 int cli_cmd_sweep(const cli_options *opt);
 int cli_cmd_merge(const cli_options *opt);
+/* `capsim optimize` (cmd_optimize.c); returns an exit code. */
+int cli_cmd_optimize(const cli_options *opt);
+/* `capsim plot` (cmd_plot.c) and `capsim report` (cmd_report.c); return an exit code. */
+int cli_cmd_plot(const cli_options *opt);
+int cli_cmd_report(const cli_options *opt);
+
+/* Loads opt->file with its overrides; prints diagnostics and returns an exit code (load.c). */
+int cli_load_scenario(const cli_options *opt, scenario **out);
+/* Prints diag (stderr) and turns a loader's result into an exit code: 0, 3 for an invalid
+ * scenario, 4 for I/O, else 1 with the error named after file. */
+int cli_load_exit(const char *file, int rc, const sim_diag *diag);
+/* `capsim lesson [TOPIC]` (cmd_lesson.c): list the lessons, or run one; returns an exit code. */
+int cli_cmd_lesson(const cli_options *opt);
 
 /* Writers: render the report into a malloc'ed string (NULL when out of memory). */
 char *cli_render_json(const scenario *s, const report *r);
@@ -81,10 +97,18 @@ void cli_format_count(char *buf, size_t len, double v);
 void cli_print_wrapped(FILE *f, const char *first, const char *text, int width);
 
 /* Writes text to stdout (dir == NULL) or atomically to dir/name (temporary file, then rename).
- * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why. */
+ * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why, or cli_interrupted()'s code (nothing
+ * written) when a stop was requested before the rename. */
 int cli_emit(const char *dir, const char *name, const char *text);
 /* Makes the output folder dir and its missing parents (mkdir -p; an existing folder is fine).
  * Returns CLI_EXIT_OK or CLI_EXIT_IO after printing why (outdir.c). */
 int cli_out_dir_create(const char *dir);
+
+/* Ctrl-C and SIGTERM (interrupt.c). Installs the handlers that turn a signal into a stop request
+ * (a second one exits at once, removing the temporary file cli_interrupt_guard_file names). */
+void cli_interrupt_install(void);
+void cli_interrupt_guard_file(const char *tmp_path); /* NULL: none */
+/* 0, or after printing "capsim: interrupted" the exit code: 128 + the signal. */
+int cli_interrupted(void);
 
 #endif

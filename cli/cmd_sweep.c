@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/mpi.h"
 #include "cli/progress.h"
 #include "cli/sweep.h"
 #include "models/sweep.h"
@@ -59,6 +60,43 @@ static bool parse_shard(const char *text, size_t *index, size_t *count)
     return true;
 }
 
+/* Runs points[0..n) of the sweep into reports: here on threads (sweep_run), or, under mpiexec
+ * with several ranks, on the other ranks (cli/mpi.h), each point sent as its KEY=VALUE
+ * overrides. Either way reports[i] is point points[i]'s, so the output is the same. */
+static int run_points(const cli_options *opt, const sweep *sw, const size_t *points, size_t n,
+                      report *reports, sim_progress *progress, size_t *failed)
+{
+    if (cli_mpi_size() <= 1)
+        return sweep_run(sw, opt->file, opt->overrides, opt->n_overrides, points, n,
+                         opt->threads, reports, sweep_progress_point, progress, failed);
+    point_spec *specs = calloc(n ? n : 1, sizeof *specs);
+    int rc = specs ? SIM_OK : SIM_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
+        specs[i].platforms = POINT_ALL;
+        if (!(specs[i].overrides = calloc(sw->n_axes, sizeof *specs[i].overrides))) {
+            rc = SIM_ENOMEM;
+            break;
+        }
+        for (size_t a = 0; a < sw->n_axes && !rc; a++) {
+            const sweep_axis *x = &sw->axes[a];
+            const char *v = x->values[sweep_point_value(sw, points[i], a)].text;
+            size_t len = strlen(x->key) + strlen(v) + 2;
+            if (!(specs[i].overrides[a] = malloc(len))) rc = SIM_ENOMEM;
+            else snprintf(specs[i].overrides[a], len, "%s=%s", x->key, v);
+            specs[i].n_overrides += !rc;
+        }
+    }
+    size_t at = 0;
+    if (!rc) rc = cli_mpi_run_points(specs, n, reports, sweep_progress_point, progress, &at);
+    *failed = rc && at < n ? points[at] : 0;
+    for (size_t i = 0; specs && i < n; i++) {
+        for (size_t a = 0; a < specs[i].n_overrides; a++) free(specs[i].overrides[a]);
+        free(specs[i].overrides);
+    }
+    free(specs);
+    return rc;
+}
+
 /* FNV-1a 64 of the effective scenario (file and overrides, defaults filled in), as hex: shards
  * of one sweep agree on it, so merge refuses shards run from different files. */
 static int scenario_digest(const scenario *s, char **out)
@@ -77,17 +115,6 @@ static int scenario_digest(const scenario *s, char **out)
     return SIM_OK;
 }
 
-static int print_load_error(const char *file, int rc, sim_diag *diag)
-{
-    sim_diag_print(diag, stderr);
-    switch (rc) {
-    case SIM_ESCENARIO: return CLI_EXIT_SCENARIO;
-    case SIM_EIO: return CLI_EXIT_IO;
-    default:
-        fprintf(stderr, "capsim: %s: %s\n", file, sim_strerror(rc));
-        return CLI_EXIT_RUNTIME;
-    }
-}
 
 /* "lambda.memory=128MB, workload.arrivals.rate=2/s" */
 static void describe_point(char *buf, size_t len, const sweep *sw, size_t point)
@@ -99,11 +126,9 @@ static void describe_point(char *buf, size_t len, const sweep *sw, size_t point)
                                sw->axes[a].values[sweep_point_value(sw, point, a)].text);
 }
 
-/* The writers' view of the sweep: its identity, and the points run with their reports (moved
- * out of reports[], which is left empty). */
-static int build_result(const cli_options *opt, const scenario *s, const sweep *sw,
-                        const size_t *points, size_t n, report *reports, size_t shard_index,
-                        size_t shard_count, cli_sweep *out)
+int cli_sweep_build(const char *const *sets, size_t n_sets, const scenario *s, const sweep *sw,
+                    const size_t *points, size_t n, report *reports, size_t shard_index,
+                    size_t shard_count, cli_sweep *out)
 {
     memset(out, 0, sizeof *out);
     int rc = scenario_digest(s, &out->digest);
@@ -117,12 +142,12 @@ static int build_result(const cli_options *opt, const scenario *s, const sweep *
     out->n_points = sw->n_points;
     out->shard_index = shard_index;
     out->shard_count = shard_count;
-    out->sets = calloc(opt->n_overrides ? opt->n_overrides : 1, sizeof *out->sets);
+    out->sets = calloc(n_sets ? n_sets : 1, sizeof *out->sets);
     out->axes = calloc(sw->n_axes, sizeof *out->axes);
     out->points = calloc(n ? n : 1, sizeof *out->points);
     if (rc || !out->scenario || !out->sets || !out->axes || !out->points) return SIM_ENOMEM;
-    for (size_t i = 0; i < opt->n_overrides; i++, out->n_sets++)
-        if (!(out->sets[i] = strdup(opt->overrides[i]))) return SIM_ENOMEM;
+    for (size_t i = 0; i < n_sets; i++, out->n_sets++)
+        if (!(out->sets[i] = strdup(sets[i]))) return SIM_ENOMEM;
     for (size_t a = 0; a < sw->n_axes; a++, out->n_axes++) {
         const sweep_axis *x = &sw->axes[a];
         cli_sweep_axis *y = &out->axes[a];
@@ -166,19 +191,19 @@ int cli_cmd_sweep(const cli_options *opt)
 
     int rc = scenario_load_file(opt->file, opt->overrides, opt->n_overrides, &diag, &base);
     if (rc) {
-        code = print_load_error(opt->file, rc, &diag);
+        code = cli_load_exit(opt->file, rc, &diag);
         goto done;
     }
     rc = sweep_parse(opt->varies, opt->n_varies, zip, &diag, &sw);
     if (rc) {
-        code = print_load_error(opt->file, rc, &diag);
+        code = cli_load_exit(opt->file, rc, &diag);
         goto done;
     }
     size_t n_bad = 0, first_bad = 0;
     rc = sweep_validate(sw, opt->file, opt->overrides, opt->n_overrides, opt->threads, &diag,
                         &n_bad, &first_bad);
     if (rc) {
-        code = print_load_error(opt->file, rc, &diag);
+        code = cli_load_exit(opt->file, rc, &diag);
         if (n_bad) {
             char point[1024];
             describe_point(point, sizeof point, sw, first_bad);
@@ -204,8 +229,7 @@ int cli_cmd_sweep(const cli_options *opt)
     cli_progress_bar *bar =
         opt->quiet ? NULL : cli_progress_start(&progress, stderr, &sweep_progress_style);
     size_t failed = 0;
-    rc = sweep_run(sw, opt->file, opt->overrides, opt->n_overrides, points, n, opt->threads,
-                   reports, sweep_progress_point, &progress, &failed);
+    rc = run_points(opt, sw, points, n, reports, &progress, &failed);
     cli_progress_stop(bar);
     if (rc) {
         char point[1024];
@@ -215,7 +239,8 @@ int cli_cmd_sweep(const cli_options *opt)
         code = CLI_EXIT_RUNTIME;
         goto done;
     }
-    if (build_result(opt, base, sw, points, n, reports, shard_index, shard_count, &result))
+    if (cli_sweep_build(opt->overrides, opt->n_overrides, base, sw, points, n, reports,
+                        shard_index, shard_count, &result))
         goto oom;
     text = shard_count ? cli_sweep_shard_text(&result) : cli_sweep_render(&result, opt->format);
     if (!text) goto oom;

@@ -4,37 +4,24 @@
  * Errors go to stderr, data to stdout (or files with -o); the exit code says what kind of
  * failure it was (cli.h). A scenario is loaded and checked completely before anything runs, and
  * every problem is printed, compiler style, before exiting 3. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/mpi.h"
+#include "cli/plot.h"
 #include "cli/progress.h"
 #include "models/pricing.h"
 #include "models/run.h"
 #include "sim/error.h"
+#include "sim/interrupt.h"
 #include "sim/rng.h"
-
-/* Loads opt->file with its overrides; prints diagnostics and returns an exit code. */
-static int load(const cli_options *opt, scenario **out) {
-    sim_diag diag;
-    sim_diag_init(&diag);
-    int rc = scenario_load_file(opt->file, opt->overrides, opt->n_overrides, &diag, out);
-    sim_diag_print(&diag, stderr);
-    sim_diag_fini(&diag);
-    switch (rc) {
-    case SIM_OK: return CLI_EXIT_OK;
-    case SIM_ESCENARIO: return CLI_EXIT_SCENARIO;
-    case SIM_EIO: return CLI_EXIT_IO;
-    default:
-        fprintf(stderr, "capsim: %s: %s\n", opt->file, sim_strerror(rc));
-        return CLI_EXIT_RUNTIME;
-    }
-}
 
 static int cmd_validate(const cli_options *opt) {
     scenario *s = NULL;
-    int code = load(opt, &s);
+    int code = cli_load_scenario(opt, &s);
     if (code) return code;
     char *buf = NULL;
     size_t len = 0;
@@ -68,9 +55,13 @@ static int cmd_schema(void) {
 }
 
 static int cmd_run(const cli_options *opt) {
+    cli_interrupt_install(); /* Ctrl-C: stop, write nothing, exit 130 (interrupt.c) */
     scenario *s = NULL;
-    int code = load(opt, &s);
-    if (code) return code;
+    int code = cli_load_scenario(opt, &s);
+    if (code || (code = cli_interrupted())) {
+        scenario_destroy(s);
+        return code;
+    }
     /* The output folder is made once the scenario is known good, before the simulation: a
      * folder that cannot be made fails now, not after a long run. */
     if (opt->out_dir && (code = cli_out_dir_create(opt->out_dir))) {
@@ -87,8 +78,14 @@ static int cmd_run(const cli_options *opt) {
         opt->quiet ? NULL : cli_progress_start(&progress, stderr, &cli_progress_style_sim);
     int rc = run_scenario(s, opt->threads, &progress, &r);
     cli_progress_stop(bar);
-    if (!opt->quiet) sim_diag_print(&r.warnings, stderr);
-    if (rc) {
+    if (rc == SIM_EINTERRUPTED || sim_interrupt_pending()) {
+        code = cli_interrupted();
+    } else if (!opt->quiet) {
+        sim_diag_print(&r.warnings, stderr);
+    }
+    if (code) {
+        /* interrupted: nothing is written */
+    } else if (rc) {
         fprintf(stderr, "capsim: %s: simulation failed: %s\n", opt->file, sim_strerror(rc));
         code = CLI_EXIT_RUNTIME;
     } else {
@@ -119,7 +116,7 @@ static int print_version(void) {
     pricing_table *p = NULL;
     int rc = pricing_load(PRICING_DEFAULT_TABLE, &diag, &p);
     sim_diag_fini(&diag);
-    char text[2048];
+    char text[4096];
     if (rc == SIM_OK)
         snprintf(text, sizeof text,
                  "capsim %s (pricing %s, %s)\npricing tables: %s\nrandom numbers: %s\n",
@@ -128,12 +125,24 @@ static int print_version(void) {
         snprintf(text, sizeof text, "capsim %s (pricing table %s %s in %s; set "
                  "CAPSIM_PRICING_DIR to the folder of the tables)\n", CAPSIM_VERSION,
                  PRICING_DEFAULT_TABLE, rc == SIM_EIO ? "not found" : "unreadable", pricing_dir());
+    size_t used = strlen(text);
+    snprintf(text + used, sizeof text - used, "plot templates: %s\n", cli_plot_template_dir());
     pricing_destroy(p);
     return cli_emit(NULL, NULL, text); /* exit 4 when stdout fails */
 }
 
-int main(int argc, char **argv) {
-    sim_init();
+/* The ranks above 0 of an MPI run (cli/mpi.h) parse the same command line, then simulate the
+ * points rank 0 sends them until it says stop; rank 0 reports any problem. */
+static int mpi_worker(int argc, char **argv) {
+    cli_options opt;
+    memset(&opt, 0, sizeof opt);
+    if (argc >= 2 && cli_command_status(argv[1]) == 1) cli_parse(argc, argv, argv[1], &opt);
+    int code = cli_mpi_serve(&opt);
+    cli_options_fini(&opt);
+    return code;
+}
+
+static int run_command(int argc, char **argv) {
     if (argc < 2) {
         cli_print_help(stderr, NULL);
         return CLI_EXIT_USAGE;
@@ -167,8 +176,30 @@ int main(int argc, char **argv) {
         else if (strcmp(command, "schema") == 0) code = cmd_schema();
         else if (strcmp(command, "sweep") == 0) code = cli_cmd_sweep(&opt);
         else if (strcmp(command, "merge") == 0) code = cli_cmd_merge(&opt);
+        else if (strcmp(command, "optimize") == 0) code = cli_cmd_optimize(&opt);
+        else if (strcmp(command, "plot") == 0) code = cli_cmd_plot(&opt);
+        else if (strcmp(command, "report") == 0) code = cli_cmd_report(&opt);
+        else if (strcmp(command, "lesson") == 0) code = cli_cmd_lesson(&opt);
         else code = cmd_run(&opt);
     }
     cli_options_fini(&opt);
+    return code;
+}
+
+/* Every write to stdout is checked, help and version included: a full disk or a closed pipe
+ * is exit 4, like any output (`capsim --help > /dev/full`). */
+static int stdout_checked(int code) {
+    if ((fflush(stdout) != 0 || ferror(stdout)) && code == CLI_EXIT_OK) {
+        fprintf(stderr, "capsim: cannot write to standard output: %s\n", strerror(errno));
+        return CLI_EXIT_IO;
+    }
+    return code;
+}
+
+int main(int argc, char **argv) {
+    sim_init();
+    if (cli_mpi_start(&argc, &argv) > 0) return mpi_worker(argc, argv);
+    int code = stdout_checked(run_command(argc, argv));
+    cli_mpi_finish();
     return code;
 }

@@ -14,21 +14,24 @@
 #include "cli/cli.h"
 #include "sim/error.h"
 
-enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8, CMD_SWEEP = 16, CMD_MERGE = 32 };
+enum { CMD_RUN = 1, CMD_VALIDATE = 2, CMD_COST = 4, CMD_SCHEMA = 8, CMD_SWEEP = 16, CMD_MERGE = 32,
+       CMD_OPTIMIZE = 64, CMD_PLOT = 128, CMD_REPORT = 256, CMD_LESSON = 512 };
 
 typedef struct cli_command {
     const char *name;
     unsigned bit;           /* 0: listed but not in this version */
     const char *synopsis;
     const char *summary;
-    int takes_file;         /* 1: a scenario FILE argument is required; 2: one or more FILEs */
+    int takes_file;         /* 1: a scenario FILE argument is required; 2: one or more FILEs;
+                               3: one optional argument (lesson's TOPIC, in opt->file) */
+    const char *details;    /* more, for the command's own --help (NULL: none) */
 } cli_command;
 
 static const cli_command commands[] = {
     {"run", CMD_RUN, "capsim run FILE [options]",
-     "simulate every platform in the scenario and print the results", true},
+     "simulate every platform in the scenario and print the results", true, NULL},
     {"validate", CMD_VALIDATE, "capsim validate FILE [--set KEY=VALUE]...",
-     "check a scenario; print it with every default filled in", true},
+     "check a scenario; print it with every default filled in", true, NULL},
     {"cost", CMD_COST,
      "capsim cost --requests N --duration D --memory M [--arch arm64] [--ephemeral M]\n"
      "                   [--provisioned N --provisioned-hours H [--provisioned-requests R\n"
@@ -38,22 +41,41 @@ static const cli_command commands[] = {
      "                   [--kinesis-shards N --kinesis-hours H] [--kinesis-put-units U]\n"
      "                   [--sqs-requests N] [--s3-put N] [--s3-get N] [--sfn-transitions N]\n"
      "                   [--logs-gb G] [--format json]",
-     "price a monthly usage directly, like AWS's calculator (no simulation)", false},
+     "price a monthly usage directly, like AWS's calculator (no simulation)", false, NULL},
     {"schema", CMD_SCHEMA, "capsim schema",
-     "print every scenario key: type, range, default, meaning (scenarios/SCHEMA.md)", false},
+     "print every scenario key: type, range, default, meaning (scenarios/SCHEMA.md)", false, NULL},
     {"sweep", CMD_SWEEP,
      "capsim sweep FILE --vary KEY=V1,V2,... [--vary KEY=...]... [--zip] [--shard I/N] [options]",
-     "run the scenario at each value of the varied keys (several --vary: a grid)", true},
-    {"optimize", 0, "capsim optimize FILE ...", "search the cheapest configuration (planned)", true},
-    {"plot", 0, "capsim plot FILE -o DIR", "run, then write plots (planned)", true},
-    {"report", 0, "capsim report FILE -o DIR", "run, then write an HTML report (planned)", true},
-    {"lesson", 0, "capsim lesson [TOPIC]", "list or run the lessons (planned)", false},
+     "run the scenario at each value of the varied keys (several --vary: a grid)", true, NULL},
+    {"optimize", CMD_OPTIMIZE,
+     "capsim optimize FILE --vary KEY=V1,V2,... [--vary ...]... --goal 'METRIC<=VALUE'...\n"
+     "                       [--objective METRIC] [--confirm-runs K] [options]",
+     "find the cheapest configuration (of the --vary values) that meets every goal", true, NULL},
+    {"plot", CMD_PLOT, "capsim plot FILE -o DIR [options]\n       capsim plot SWEEP.csv -o DIR",
+     "run, then write plots (PNG, SVG and the CSV of each) into DIR; or plot a sweep's CSV", true,
+     "A scenario gives Lambda's environments over time, its queue (async, Kinesis, SQS), items "
+     "waiting for Glue or EMR jobs, the latency distribution and the cost breakdown per "
+     "platform, and the cost accrued over time. A sweep's CSV (capsim sweep --format csv, one "
+     "varied key) gives the memory curve for lambda.memory, cost and p99 latency per platform "
+     "against the key (the crossover, for workload.arrivals.rate), or the cold-start share "
+     "against lambda.keep_alive or lambda.concurrency.provisioned. Each plot is drawn by "
+     "`gnuplot -c plots/TEMPLATE.gp NAME.csv NAME.png`; gnuplot is $CAPSIM_GNUPLOT when set, "
+     "else gnuplot on the PATH. Without it the CSVs are written, the gnuplot commands printed "
+     "on stdout, and capsim exits 0."},
+    {"report", CMD_REPORT, "capsim report FILE -o DIR [options]",
+     "run, then write DIR/report.html: comparison, verdict, plots, scenario, lesson", true,
+     "One self-contained HTML page (styles and images inline, no network): the comparison "
+     "table, the verdict with its notes and warnings, the plots (their CSV, PNG and SVG files "
+     "are written beside it), every metric per platform, the effective scenario and its "
+     "lesson. Without gnuplot the page says so and lists the data files."},
+    {"lesson", CMD_LESSON, "capsim lesson [TOPIC] [-s N] [-r N] [-j N] [--format table|json] [-o DIR]",
+     "list the lessons, or run one and answer its question with the numbers", 3, NULL},
     {"merge", CMD_MERGE, "capsim merge FILE... [--format table|json|csv] [-o DIR]",
-     "combine the shard files of a sweep (--shard) into the whole sweep's output", 2},
+     "combine the shard files of a sweep (--shard) into the whole sweep's output", 2, NULL},
 };
 
 typedef enum opt_id { OPT_SEED, OPT_REPS, OPT_THREADS, OPT_SET, OPT_FORMAT, OPT_OUT, OPT_QUIET,
-                      OPT_HELP, OPT_VARY,
+                      OPT_HELP, OPT_VARY, OPT_GOAL,
                       OPT_VALUE /* recorded as text for the command (cli_option_value) */ } opt_id;
 
 typedef struct cli_option {
@@ -66,29 +88,52 @@ typedef struct cli_option {
 } cli_option;
 
 static const cli_option options[] = {
-    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
+    {OPT_SEED, 's', "seed", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT |
+     CMD_LESSON,
      "random seed (overrides the scenario's)"},
-    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
+    {OPT_REPS, 'r', "replications", "N", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT |
+     CMD_LESSON,
      "independent replications (overrides the scenario's)"},
-    {OPT_THREADS, 'j', "threads", "N", CMD_RUN | CMD_SWEEP,
+    {OPT_THREADS, 'j', "threads", "N", CMD_RUN | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT |
+     CMD_LESSON,
      "threads for replications and sweep points (default: all cores); results do not depend on it"},
-    {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE | CMD_SWEEP,
+    {OPT_SET, 0, "set", "KEY=VALUE", CMD_RUN | CMD_VALIDATE | CMD_SWEEP | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT,
      "override a scenario key by its dotted path, e.g. --set lambda.memory=2048MB (repeatable)"},
     /* capsim sweep: */
-    {OPT_VARY, 0, "vary", "KEY=V1,V2,...", CMD_SWEEP,
+    {OPT_VARY, 0, "vary", "KEY=V1,V2,...", CMD_SWEEP | CMD_OPTIMIZE,
      "vary a key over values: a list (lambda.memory=512MB,1GB), ranges A..B:xK (multiply) or "
-     "A..B:+S (add), e.g. lambda.memory=128MB..3008MB:x2 (repeatable: a grid)"},
+     "A..B:+S (add), e.g. lambda.memory=128MB..3008MB:x2 (repeatable: a grid; optimize: the "
+     "candidate values of a platform's keys)"},
     {OPT_VALUE, 0, "zip", NULL, CMD_SWEEP,
      "pair the --vary lists value by value (they must be as long) instead of forming a grid"},
     {OPT_VALUE, 0, "shard", "I/N", CMD_SWEEP,
      "run only the points p with p mod N = I-1 and write them as a shard file (JSON, whatever "
      "--format says) for capsim merge"},
-    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST | CMD_SWEEP | CMD_MERGE,
-     "output format (default table)"},
-    {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE,
-     "write the output into DIR (made if missing) instead of stdout: run writes results.{txt,json,csv}, sweep and "
-     "merge sweep.{txt,json,csv}, a shard sweep.shard-I-of-N.json"},
-    {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN | CMD_SWEEP | CMD_MERGE,
+    /* capsim optimize: */
+    {OPT_GOAL, 0, "goal", "'METRIC OP VALUE'", CMD_OPTIMIZE,
+     "a goal every platform with the metric must meet, e.g. 'latency_s.p99<=2s', "
+     "'throttle_ratio<=0.1%', 'lambda.cold_start_ratio<0.01' (OP: <= < >= >; repeatable)"},
+    {OPT_VALUE, 0, "objective", "METRIC", CMD_OPTIMIZE,
+     "the metric to make lowest among the configurations meeting the goals (default "
+     "cost_usd.per_month)"},
+    {OPT_VALUE, 0, "confirm-runs", "K", CMD_OPTIMIZE,
+     "run the best and the runner-up K more times with seeds SEED+1..SEED+K to tell them apart "
+     "(default 3; 0: no confirmation)"},
+    /* capsim plot and report: */
+    {OPT_VALUE, 0, "bucket", "DURATION", CMD_PLOT | CMD_REPORT,
+     "width of the time buckets of the plots over time, e.g. 10s (default: warmup + horizon in "
+     "200 buckets)"},
+    {OPT_FORMAT, 0, "format", "table|json|csv", CMD_RUN | CMD_COST | CMD_SWEEP | CMD_MERGE |
+     CMD_OPTIMIZE | CMD_LESSON, "output format (default table; optimize, lesson: table or json)"},
+    {OPT_OUT, 'o', "out", "DIR", CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE | CMD_PLOT | CMD_REPORT |
+     CMD_LESSON,
+     "write the output into DIR (made if missing) instead of stdout: run writes "
+     "results.{txt,json,csv}, sweep and merge sweep.{txt,json,csv}, a shard "
+     "sweep.shard-I-of-N.json, optimize optimize.{txt,json}; plot NAME.{csv,png,svg} per plot; "
+     "report report.html and the plots (required for plot and report), lesson lesson.txt, "
+     "lesson.json and each run's and sweep's CSV"},
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_RUN | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE | CMD_PLOT |
+     CMD_REPORT | CMD_LESSON,
      "print nothing but errors and the data"},
     /* capsim cost (RESULTS-FORMAT.md): a month of usage. Lambda on-demand: */
     {OPT_VALUE, 0, "requests", "N", CMD_COST,
@@ -135,7 +180,9 @@ static const cli_option options[] = {
     {OPT_VALUE, 0, "pricing", "TABLE", CMD_COST,
      "pricing table: a name in the pricing directory or a path (default aws-us-east-1)"},
     {OPT_HELP, 'h', "help", NULL,
-     CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA | CMD_SWEEP | CMD_MERGE, "show this help"},
+     CMD_RUN | CMD_VALIDATE | CMD_COST | CMD_SCHEMA | CMD_SWEEP | CMD_MERGE | CMD_OPTIMIZE |
+     CMD_PLOT | CMD_REPORT | CMD_LESSON,
+     "show this help"},
 };
 _Static_assert(sizeof options / sizeof options[0] <= CLI_MAX_OPTIONS, "raise CLI_MAX_OPTIONS");
 
@@ -168,6 +215,26 @@ static void print_help_text(FILE *out, const char *text) {
     fputc('\n', out);
 }
 
+/* Prints text word-wrapped to `width` columns. */
+static void print_wrapped_text(FILE *out, const char *text, int width) {
+    int col = 0;
+    while (*text) {
+        size_t word = strcspn(text, " ");
+        if (col > 0 && col + 1 + (int)word > width) {
+            fputc('\n', out);
+            col = 0;
+        } else if (col > 0) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(text, 1, word, out);
+        col += (int)word;
+        text += word;
+        text += strspn(text, " ");
+    }
+    fputc('\n', out);
+}
+
 void cli_print_help(FILE *out, const char *command) {
     const cli_command *cmd = command ? command_find(command) : NULL;
     if (!cmd) {
@@ -179,13 +246,17 @@ void cli_print_help(FILE *out, const char *command) {
         for (size_t i = 0; i < COUNT(commands); i++)
             fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
         fprintf(out, "\n`capsim COMMAND --help` lists a command's options.\n\nexit codes:\n");
-#define CLI_X_(name, code, text) fprintf(out, "  %d  %s\n", code, text);
+#define CLI_X_(name, code, text) fprintf(out, "  %-3d  %s\n", code, text);
         CLI_EXIT_MAP(CLI_X_)
 #undef CLI_X_
         fprintf(out, "\nScenario format: docs/scenario-guide.md, scenarios/SCHEMA.md; results: docs/results.md.\n");
         return;
     }
     fprintf(out, "usage: %s\n\n%s\n", cmd->synopsis, cmd->summary);
+    if (cmd->details) {
+        fputc('\n', out);
+        print_wrapped_text(out, cmd->details, 100);
+    }
     if (!cmd->bit) {
         fprintf(out, "\nNot available in capsim %s.\n", CAPSIM_VERSION);
         return;
@@ -308,6 +379,13 @@ int cli_parse(int argc, char **argv, const char *command, cli_options *opt) {
             if (add_text(&opt->varies, &opt->n_varies, value))
                 return usage_error(command, "%s", "out of memory");
             break;
+        case OPT_GOAL:
+            if (!strpbrk(value, "<>"))
+                return usage_error(command, "--goal needs METRIC OP VALUE with OP one of <= < >= >, "
+                                   "like 'latency_s.p99<=2s', not '%s'", value);
+            if (add_text(&opt->goals, &opt->n_goals, value))
+                return usage_error(command, "%s", "out of memory");
+            break;
         case OPT_FORMAT:
             if (strcmp(value, "table") == 0) opt->format = CLI_FORMAT_TABLE;
             else if (strcmp(value, "json") == 0) opt->format = CLI_FORMAT_JSON;
@@ -346,6 +424,9 @@ void cli_options_fini(cli_options *opt) {
     free(opt->files);
     opt->files = NULL;
     opt->n_files = 0;
+    free(opt->goals);
+    opt->goals = NULL;
+    opt->n_goals = 0;
 }
 
 const char *cli_option_value(const cli_options *opt, const char *long_name) {

@@ -545,6 +545,8 @@ char *cli_render_csv(const scenario *s, const report *r) {
 
 int cli_emit(const char *dir, const char *name, const char *text) {
     size_t len = strlen(text);
+    int stop = cli_interrupted();
+    if (stop) return stop;
     if (!dir) {
         if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
             fprintf(stderr, "capsim: cannot write to standard output: %s\n", strerror(errno));
@@ -560,14 +562,23 @@ int cli_emit(const char *dir, const char *name, const char *text) {
         fprintf(stderr, "capsim: cannot write %s: %s\n", path, strerror(errno));
         return CLI_EXIT_IO;
     }
+    errno = 0;
+    cli_interrupt_guard_file(tmp); /* a second Ctrl-C removes it (interrupt.c) */
     fchmod(fd, 0644); /* mkstemp makes 0600; results are ordinary files */
     FILE *f = fdopen(fd, "w");
     bool ok = f && fwrite(text, 1, len, f) == len;
     ok = (f ? fclose(f) == 0 : (close(fd), false)) && ok;
-    if (ok && rename(tmp, path) == 0) return CLI_EXIT_OK;
-    fprintf(stderr, "capsim: cannot write %s: %s\n", path, strerror(errno));
+    stop = ok ? cli_interrupted() : 0;
+    if (ok && !stop && rename(tmp, path) == 0) {
+        cli_interrupt_guard_file(NULL);
+        return CLI_EXIT_OK;
+    }
+    bool oom = !stop && errno == ENOMEM; /* fdopen or a stream buffer: not an I/O error */
+    if (oom) fprintf(stderr, "capsim: out of memory while writing %s\n", path);
+    else if (!stop) fprintf(stderr, "capsim: cannot write %s: %s\n", path, strerror(errno));
     unlink(tmp);
-    return CLI_EXIT_IO;
+    cli_interrupt_guard_file(NULL);
+    return stop ? stop : oom ? CLI_EXIT_RUNTIME : CLI_EXIT_IO;
 }
 
 /* ---------------------------------------------------------------- shared with the sweep writers

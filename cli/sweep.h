@@ -56,6 +56,15 @@ typedef struct cli_sweep {
 
 void cli_sweep_fini(cli_sweep *sw);
 
+/* The writers' view of a sweep that ran (cmd_sweep.c): its identity — s is the scenario loaded
+ * with the overrides sets[0..n_sets) every point had — and the points points[0..n) with their
+ * reports, moved out of reports[] (left report_init'ed). shard_count 0: the whole sweep.
+ * SIM_OK or SIM_ENOMEM (then free out with cli_sweep_fini all the same). */
+struct sweep; /* models/sweep.h */
+int cli_sweep_build(const char *const *sets, size_t n_sets, const scenario *s,
+                    const struct sweep *sw, const size_t *points, size_t n, report *reports,
+                    size_t shard_index, size_t shard_count, cli_sweep *out);
+
 /* The sweep's output in a format (table, JSON, CSV), malloc'ed; NULL when out of memory
  * (sweep_output.c). */
 char *cli_sweep_render(const cli_sweep *sw, cli_format format);
@@ -65,6 +74,13 @@ char *cli_sweep_render(const cli_sweep *sw, cli_format format);
 char *cli_sweep_shard_text(const cli_sweep *sw);
 /* The identity object of sw (new reference; NULL when out of memory). */
 json_t *cli_sweep_identity(const cli_sweep *sw);
+
+/* A report's sections (workload, then each platform) as a lossless JSON list, as in a shard
+ * file's points (new reference; NULL when out of memory). MPI ranks send reports this way. */
+json_t *cli_report_sections_json(const report *r);
+/* Reads such a list into r (report_init'ed). Returns 0; -1 when damaged (why goes to stderr as
+ * WHAT: error: ...); -2 when out of memory. */
+int cli_report_sections_read(json_t *sections, const char *what, report *r);
 
 /* Reads a shard file written by cli_sweep_shard_text into *out (zeroed first; free with
  * cli_sweep_fini). Returns CLI_EXIT_OK, CLI_EXIT_IO (cannot read), CLI_EXIT_SCENARIO (not a

@@ -573,7 +573,7 @@ static char *render_table(const cli_sweep *sw)
              "horizon %s", CAPSIM_VERSION, sw->scenario, sw->n_present,
              sw->n_present == 1 ? "" : "s", (unsigned long long)sw->seed,
              (long long)sw->replications, sw->replications == 1 ? "" : "s", horizon);
-    fprintf(f, "%s\n", head);
+    cli_print_wrapped(f, "", head, TABLE_WIDTH);
     cli_print_wrapped(f, "", "(values are means over replications; every point draws the same "
                       "random numbers, so differences between points are not noise)", TABLE_WIDTH);
     const char *names[REPORT_MAX_PLATFORMS * 4];

@@ -70,6 +70,14 @@ static json_t *exact_json(double v)
     return json_real(v);
 }
 
+/* A platform's overload verdict: null when it keeps up. */
+static json_t *overload_json(const report_overload *o)
+{
+    if (!o->overloaded) return json_null();
+    return json_pack("{s s s o s s}", "metric", o->metric, "growth_per_hour",
+                     exact_json(o->growth_per_hour), "hint", o->hint);
+}
+
 static json_t *section_shard_json(const report_section *sec)
 {
     json_t *obj = json_object(), *metrics = json_array();
@@ -77,6 +85,7 @@ static json_t *section_shard_json(const report_section *sec)
     if (!rc) {
         rc |= json_object_set_new(obj, "name", json_string(sec->name));
         rc |= json_object_set_new(obj, "note", json_string(sec->note));
+        rc |= json_object_set_new(obj, "overload", overload_json(&sec->overload));
         rc |= json_object_set(obj, "metrics", metrics);
     }
     for (size_t k = 0; k < sec->n && !rc; k++) {
@@ -91,6 +100,19 @@ static json_t *section_shard_json(const report_section *sec)
         return NULL;
     }
     return obj;
+}
+
+json_t *cli_report_sections_json(const report *r)
+{
+    json_t *sections = json_array();
+    int rc = !sections || json_array_append_new(sections, section_shard_json(&r->workload));
+    for (size_t k = 0; k < r->n_platforms && !rc; k++)
+        rc |= json_array_append_new(sections, section_shard_json(&r->platforms[k]));
+    if (rc) {
+        json_decref(sections);
+        return NULL;
+    }
+    return sections;
 }
 
 char *cli_sweep_shard_text(const cli_sweep *sw)
@@ -110,18 +132,12 @@ char *cli_sweep_shard_text(const cli_sweep *sw)
     }
     for (size_t i = 0; i < sw->n_present && !rc; i++) {
         const cli_sweep_point *p = &sw->points[i];
-        json_t *pt = json_object(), *sections = json_array();
-        rc |= !pt || !sections || json_array_append_new(points, pt);
-        if (rc) {
-            json_decref(sections);
-            break;
-        }
+        json_t *pt = json_object();
+        rc |= !pt || json_array_append_new(points, pt);
+        if (rc) break;
         rc |= json_object_set_new(pt, "index", json_integer((json_int_t)p->index));
         rc |= json_object_set_new(pt, "values", string_array(p->values, sw->n_axes));
-        rc |= json_object_set_new(pt, "sections", sections);
-        rc |= json_array_append_new(sections, section_shard_json(&p->r.workload));
-        for (size_t k = 0; k < p->r.n_platforms && !rc; k++)
-            rc |= json_array_append_new(sections, section_shard_json(&p->r.platforms[k]));
+        rc |= json_object_set_new(pt, "sections", cli_report_sections_json(&p->r));
     }
     if (!rc) text = cli_json_text(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(id);
@@ -239,6 +255,21 @@ static void read_section(shard_reader *rd, json_t *obj, report *r)
         return;
     }
     snprintf(sec->note, sizeof sec->note, "%s", json_string_value(note));
+    /* "overload": null (keeps up) or {metric, growth_per_hour, hint}; absent in older shards */
+    json_t *ov = json_object_get(obj, "overload");
+    if (ov && !json_is_null(ov)) {
+        json_t *om = json_object_get(ov, "metric"), *oh = json_object_get(ov, "hint");
+        if (!json_is_string(om) || !json_is_string(oh) ||
+            strlen(json_string_value(om)) >= sizeof sec->overload.metric ||
+            strlen(json_string_value(oh)) >= sizeof sec->overload.hint ||
+            !exact_read(json_object_get(ov, "growth_per_hour"), &sec->overload.growth_per_hour)) {
+            bad(rd, "the overload of section '%s' is damaged", nm);
+            return;
+        }
+        sec->overload.overloaded = true;
+        snprintf(sec->overload.metric, sizeof sec->overload.metric, "%s", json_string_value(om));
+        snprintf(sec->overload.hint, sizeof sec->overload.hint, "%s", json_string_value(oh));
+    }
     size_t n = json_array_size(metrics);
     if (n > 0 && !(sec->metrics = calloc(n, sizeof *sec->metrics))) {
         rd->oom = true;
@@ -263,6 +294,15 @@ static void read_section(shard_reader *rd, json_t *obj, report *r)
         m->has_ci = !json_is_null(ci);
         sec->n = k + 1;
     }
+}
+
+int cli_report_sections_read(json_t *sections, const char *what, report *r)
+{
+    shard_reader rd = {what, false, false};
+    if (!json_is_array(sections)) bad(&rd, "'sections' is not a list");
+    for (size_t k = 0; !rd.bad && !rd.oom && k < json_array_size(sections); k++)
+        read_section(&rd, json_array_get(sections, k), r);
+    return rd.oom ? -2 : rd.bad ? -1 : 0;
 }
 
 static void read_identity(shard_reader *rd, json_t *id, cli_sweep *out)

@@ -13,11 +13,18 @@
 #include <string.h>
 
 #include "models/overload.h"
+#include "models/series.h"
 #include "models/workload.h"
 #include "sim/calendar.h"
 #include "sim/error.h"
+#include "sim/interrupt.h"
 
-enum { EV_TICK, EV_FLUSH, EV_JOB_END };
+enum {
+    EV_TICK,
+    EV_FLUSH,
+    EV_JOB_END,
+    EV_SERIES /* record a time bucket (arg = bucket); changes nothing */
+};
 
 typedef struct batch_sim {
     const scenario *s;
@@ -43,6 +50,8 @@ typedef struct batch_sim {
     bool waiting_counted;
     sim_hist *latency_us;
     sim_progress_clock progress;
+    sim_series *series;              /* this replication's (NULL: not recording) */
+    int64_t billed_milli;            /* billed units x 1000 of the counted jobs started so far */
 } batch_sim;
 
 static int push_arrival(batch_sim *m, sim_time_us t_us) {
@@ -77,6 +86,7 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
     if (rc) return rc;
     SIM_ASSERT(oc.end_us >= m->now_us);
     batch_rep *o = m->out;
+    if (counted && m->series) m->billed_milli += llround(oc.billed_units * 1e3);
     if (counted) {
         o->jobs++;
         o->timeouts += oc.killed;
@@ -195,11 +205,32 @@ static int on_job_end(batch_sim *m) {
     return dispatch(m, m->waiting_trigger_us, m->waiting_counted);
 }
 
+/* The running totals of a series row, as they stand now. */
+static void series_totals(const batch_sim *m, int64_t *row) {
+    sim_time_us to = m->now_us < m->end_us ? m->now_us : m->end_us;
+    double fixed_s = to > m->warmup_us ? sim_time_to_s(to - m->warmup_us) : 0.0;
+    row[BATCH_SERIES_ITEMS] = (int64_t)m->out->items;
+    row[BATCH_SERIES_JOBS] = (int64_t)m->out->jobs;
+    row[BATCH_SERIES_BILLED_MILLI] = m->billed_milli + llround(m->cfg->fixed_units_per_s * fixed_s * 1e3);
+}
+
+/* The end of bucket b: records, then schedules the next boundary; changes nothing. */
+static int on_series(batch_sim *m, uint32_t b) {
+    int64_t *row = sim_series_row(m->series, b);
+    row[BATCH_SERIES_WAITING] = m->pending_items;
+    series_totals(m, row);
+    if (b + 1 >= m->series->n_buckets) return SIM_OK;
+    return sim_calendar_schedule(&m->cal, sim_series_bucket_end(m->series, b + 1), EV_SERIES, 0,
+                                 (int64_t)b + 1, NULL);
+}
+
 static int replication_loop(batch_sim *m) {
     wl_item item;
     sim_event ev;
     int rc = SIM_OK;
+    uint32_t steps = 0;
     for (;;) {
+        if (SIM_INTERRUPT_POLL(steps)) return SIM_EINTERRUPTED; /* Ctrl-C (sim/interrupt.h) */
         sim_time_us next_arrival = workload_peek(&m->wl);
         sim_time_us next_event = sim_calendar_peek_time(&m->cal);
         if (next_arrival == SIM_TIME_NEVER && next_event == SIM_TIME_NEVER) break;
@@ -216,6 +247,7 @@ static int replication_loop(batch_sim *m) {
                 rc = m->pending_items > 0 ? fire(m, true) : SIM_OK;
                 break;
             case EV_JOB_END: rc = on_job_end(m); break;
+            case EV_SERIES: rc = on_series(m, (uint32_t)ev.arg); break;
             default: SIM_ASSERT(!"unknown event kind");
             }
         }
@@ -254,6 +286,18 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     else if (!rc)
         rc = sim_calendar_schedule(&m.cal, m.end_us, EV_FLUSH, 0, 0, NULL);
     sim_progress_clock_init(&m.progress, cfg->progress, 0, m.end_us);
+    if (!rc && cfg->series) {
+        m.series = malloc(sizeof *m.series);
+        rc = !m.series ? SIM_ENOMEM : sim_series_init_like(m.series, cfg->series);
+        if (rc) {
+            free(m.series);
+            m.series = NULL;
+        } else {
+            m.series->replications = 1;
+            rc = sim_calendar_schedule(&m.cal, sim_series_bucket_end(m.series, 0), EV_SERIES, 0,
+                                       0, NULL);
+        }
+    }
     if (!rc) rc = replication_loop(&m);
     if (!rc) {
         /* A replication with nothing completed has no latency (NaN: left out of the means). */
@@ -263,8 +307,16 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
             out->latency_q_s[i] =
                 lat ? sim_time_to_s(sim_hist_quantile(m.latency_us, latency_p[i])) : NAN;
         out->latency_q_s[5] = lat ? sim_time_to_s(m.latency_us->max) : NAN;
+        if (m.series) series_totals(&m, sim_series_row(m.series, m.series->n_buckets));
 #pragma omp critical(capsim_batch_pool)
-        sim_hist_merge(pool, m.latency_us);
+        {
+            sim_hist_merge(pool, m.latency_us);
+            if (m.series) sim_series_merge(cfg->series, m.series);
+        }
+    }
+    if (m.series) {
+        sim_series_fini(m.series);
+        free(m.series);
     }
     sim_calendar_fini(&m.cal);
     workload_fini(&m.wl);

@@ -53,6 +53,7 @@
 #include "models/scenario.h"
 #include "sim/progress.h"
 #include "models/services.h"
+#include "sim/series.h"
 #include "sim/stats.h"
 #include "sim/time.h"
 
@@ -75,6 +76,8 @@ typedef struct batch_outcome {
                                persistent cluster): grows without bound when jobs outlast the
                                trigger period */
     bool killed;            /* killed by a timeout: its items fail */
+    double billed_units;    /* a counted job's usage in the platform's billing unit (DPU-s,
+                               instance-s, worker-s), for the time series' cost curve only */
 } batch_outcome;
 
 /* The platform's part: time and bill one job started now (usage of a counted job only).
@@ -88,6 +91,10 @@ typedef struct batch_config {
     batch_run_fn run;
     void *platform;
     sim_progress *progress; /* optional (NULL): simulated time and items, for a display */
+    sim_series *series;     /* optional (NULL): the time series (models/series.h, BATCH_SERIES_
+                               COLS columns), summed over replications under a lock */
+    double fixed_units_per_s; /* capacity billed by time over the horizon (a persistent cluster's
+                               instances, pre-initialized workers), in billed_units' unit */
 } batch_config;
 
 #define BATCH_MAX_USAGE 4

@@ -69,7 +69,10 @@ static int run_persistent(void *platform, const batch_job *job, batch_outcome *o
     sim_time_us begin_us = e->cluster_free_us > job->start_us ? e->cluster_free_us : job->start_us;
     out->delay_us = begin_us - job->start_us;
     out->queue_us = out->delay_us;
+    /* The queue's end is chained job after job without a calendar event per sum, so it is
+     * checked here (sim/time.h): begin <= SIM_TIME_EVENT_MAX_US, processing <= the limit. */
     out->end_us = begin_us + processing_time(e, job);
+    if (out->end_us > SIM_TIME_EVENT_MAX_US) return SIM_ETIME;
     e->cluster_free_us = out->end_us;
     return SIM_OK; /* billed for the horizon, not per job */
 }
@@ -84,7 +87,8 @@ static int run_transient(void *platform, const batch_job *job, batch_outcome *ou
     /* Every instance is billed from the request to termination, 1-minute minimum each. */
     if (job->counted) {
         double billed_s = cost_emr_billed_s(sim_time_to_s(run_us));
-        e->instance_s += e->instances * billed_s;
+        out->billed_units = e->instances * billed_s;
+        e->instance_s += out->billed_units;
         e->task_instance_s += (double)e->E->task_nodes * billed_s;
     }
     return SIM_OK;
@@ -123,6 +127,7 @@ static int run_serverless(void *platform, const batch_job *job, batch_outcome *o
         sim_time_us run_us = processing_us + (EMR_SERVERLESS_STARTUP_BILLED ? startup_us : 0);
         double billed_s = cost_emr_billed_s(sim_time_to_s(run_us));
         double workers = (double)(E->sl_workers - from_pool); /* the pool is billed apart */
+        out->billed_units = workers * billed_s; /* worker-seconds: the pool's unit too */
         e->vcpu_s += workers * E->sl_vcpu * billed_s;
         e->gb_s += workers * E->sl_memory_gb * billed_s;
     }
@@ -130,17 +135,21 @@ static int run_serverless(void *platform, const batch_job *job, batch_outcome *o
 }
 
 int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                 sim_hist *pool, sim_progress *progress) {
+                 sim_hist *pool, sim_progress *progress, sim_series *series) {
     const scn_emr *E = &s->emr;
     emr_sim e = {.E = E, .app_started_us = 0, .lo_us = s->warmup_us,
                  .hi_us = s->warmup_us + s->horizon_us};
-    batch_config cfg = {.trigger = E->trigger, .max_concurrent = 0, .platform = &e,
-                        .progress = progress};
+    batch_config cfg = {.trigger = E->trigger,
+                        .max_concurrent = 0,
+                        .platform = &e,
+                        .progress = progress,
+                        .series = series};
     double horizon_s = sim_time_to_s(s->horizon_us);
     if (E->deployment == SCN_EMR_SERVERLESS) {
         e.vcpu_effective = (double)E->sl_workers * E->sl_vcpu * E->efficiency;
         sim_rng_seed(&e.rng_delay, s->seed, replication, "emr.serverless.startup");
         cfg.run = run_serverless;
+        cfg.fixed_units_per_s = (double)E->sl_pre_initialized;
     } else {
         const pricing_instance *it = pricing_find_instance(p, E->instance_type);
         if (!it) return SIM_EINVAL;
@@ -154,6 +163,7 @@ int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication
             cfg.run = run_transient;
         } else {
             cfg.run = run_persistent;
+            cfg.fixed_units_per_s = e.instances;
         }
     }
     int rc = batch_simulate(s, replication, &cfg, out, pool);

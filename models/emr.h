@@ -49,7 +49,7 @@ enum { EMR_USAGE_INSTANCE_HOURS = 0, EMR_USAGE_VCPU_HOURS = 0, EMR_USAGE_GB_HOUR
  * its latencies (microseconds) into *pool and its simulated time and items into *progress (may
  * be NULL). 0, SIM_ENOMEM, SIM_EINVAL (unknown instance type). */
 int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                 sim_hist *pool, sim_progress *progress);
+                 sim_hist *pool, sim_progress *progress, sim_series *series);
 
 /* Adds the emr section (and the workload section if none yet). 0 or SIM_ENOMEM. */
 int emr_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,

@@ -79,13 +79,14 @@ static int glue_run(void *platform, const batch_job *job, batch_outcome *out) {
         double billed_s = G->job_type == SCN_GLUE_PYTHON_SHELL
                               ? cost_glue_python_shell_billed_s(sim_time_to_s(billed_run_us))
                               : cost_glue_billed_s(G->version, sim_time_to_s(billed_run_us));
-        g->billed_dpu_s += billed_s * dpus;
+        out->billed_units = billed_s * dpus;
+        g->billed_dpu_s += out->billed_units;
     }
     return SIM_OK;
 }
 
 int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                  sim_hist *pool, sim_progress *progress) {
+                  sim_hist *pool, sim_progress *progress, sim_series *series) {
     const scn_glue *G = &s->glue;
     glue_sim g = {
         .G = G,
@@ -102,6 +103,7 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
         .run = glue_run,
         .platform = &g,
         .progress = progress,
+        .series = series,
     };
     int rc = batch_simulate(s, replication, &cfg, out, pool);
     if (rc) return rc;
@@ -114,10 +116,11 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
 static void glue_hint(const scenario *s, double factor, char *buf, size_t len) {
     static const char *const worker[] = {"G.025X", "G.1X", "G.2X", "G.4X", "G.8X"};
     if (s->glue.job_type == SCN_GLUE_PYTHON_SHELL) {
+        bool small = s->glue.python_shell_dpu < 1.0;
         snprintf(buf, len,
                  "Python shell runs take longer than the trigger period; it needs about %.3gx "
-                 "its capacity: python_shell_dpu 1 (now %g), more concurrent runs, or a Spark "
-                 "job", factor, s->glue.python_shell_dpu);
+                 "its capacity: %smore concurrent runs, or a Spark job", factor,
+                 small ? "python_shell_dpu 1 (now 1/16), " : "");
         return;
     }
     snprintf(buf, len,

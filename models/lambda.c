@@ -35,9 +35,9 @@
 #include "models/lambda_internal.h"
 #include "models/overload.h"
 #include "sim/error.h"
+#include "sim/interrupt.h"
 #include "sim/rng.h"
 
-enum { ENV_FREE, ENV_BUSY, ENV_IDLE };
 
 #define LAMBDA_MB_PER_VCPU 1769.0
 #define LAMBDA_MAX_VCPU 6.0
@@ -565,6 +565,7 @@ static void replication_fini(lambda_sim *m) {
     free(m->jobs);
     free(m->idle_provisioned.slots);
     free(m->idle_ondemand.slots);
+    if (m->series) lambda_series_fini(m);
 }
 
 static int64_t max_provisioned(const scn_lambda *L) {
@@ -580,7 +581,7 @@ static int64_t max_provisioned(const scn_lambda *L) {
 
 /* hists: the replication's latency and duration histograms (caller-owned, see lambda_simulate). */
 static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out,
-                             sim_progress *progress, sim_hist hists[2]) {
+                             sim_progress *progress, sim_hist hists[2], sim_series *series) {
     const scn_lambda *L = &s->lambda;
     memset(m, 0, sizeof *m);
     m->s = s;
@@ -647,6 +648,7 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
         (rc = sim_calendar_schedule(&m->cal, m->end_us, LAMBDA_EV_WINDOW_CLOSE, 0, 0, NULL)))
         return rc;
     sim_progress_clock_init(&m->progress, progress, 0, m->end_us);
+    if (series && (rc = lambda_series_setup(m, series))) return rc;
     /* Provisioned environments: a constant pool exists, initialised, from t = 0; a schedule's
      * windows (times of day, daily) are allocated ahead so they are ready at `from`. */
     for (int64_t i = 0; i < L->provisioned && !rc; i++) rc = env_provision(m);
@@ -659,12 +661,16 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     return rc;
 }
 
-static int replication_loop(lambda_sim *m) {
+/* Out of line: compiled on its own, the loop's code does not depend on what its caller (or the
+ * optional time series) adds around it. */
+__attribute__((noinline)) static int replication_loop(lambda_sim *m) {
     wl_item item;
     sim_event ev;
     bool stream = lambda_is_stream(m->L);
     int rc = SIM_OK;
+    uint32_t steps = 0;
     for (;;) {
+        if (SIM_INTERRUPT_POLL(steps)) return SIM_EINTERRUPTED; /* Ctrl-C (sim/interrupt.h) */
         sim_time_us next_arrival = workload_peek(&m->wl);
         sim_time_us next_event = sim_calendar_peek_time(&m->cal);
         if (next_arrival == SIM_TIME_NEVER && m->window_closed && m->pending == 0) break;
@@ -692,7 +698,9 @@ static int replication_loop(lambda_sim *m) {
             case LAMBDA_EV_FINISH: rc = on_finish(m, (int32_t)ev.target, ev.arg); break;
             case LAMBDA_EV_EXPIRE: rc = on_expire(m, (int32_t)ev.target); break;
             case LAMBDA_EV_PROVISION: rc = on_provision(m, &ev); break;
+            case LAMBDA_EV_SERIES: rc = lambda_series_record(m, (uint32_t)ev.arg); break;
             case LAMBDA_EV_WINDOW_OPEN:
+                if (m->series) lambda_series_window_open(m);
                 sim_timeavg_open(&m->busy_avg, m->now_us);
                 sim_timeavg_open(&m->live_avg, m->now_us);
                 break;
@@ -713,7 +721,7 @@ static int replication_loop(lambda_sim *m) {
     }
     sim_progress_clock_finish(&m->progress, m->wl.produced);
     SIM_ASSERT(m->pending == 0);
-    return SIM_OK;
+    return m->series ? lambda_series_flush(m) : SIM_OK;
 }
 
 /* Configured provisioned concurrency in the statistics window, GB-s. Provisioned concurrency
@@ -781,11 +789,16 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
 
 int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool,
                     sim_progress *progress) {
+    return lambda_simulate_series(s, replication, out, pool, progress, NULL);
+}
+
+int lambda_simulate_series(const scenario *s, uint32_t replication, lambda_rep *out,
+                           lambda_pool *pool, sim_progress *progress, sim_series *series) {
     lambda_sim m;
     /* On this thread's stack: the next replication on the thread reuses the same (already
      * resident) memory, and only the span of buckets reached is ever written (sim/stats.h). */
     sim_hist hists[2];
-    int rc = replication_setup(&m, s, replication, out, progress, hists);
+    int rc = replication_setup(&m, s, replication, out, progress, hists, series);
     if (!rc) rc = replication_loop(&m);
     if (!rc) {
         out->concurrency_mean = sim_timeavg_mean(&m.busy_avg);
@@ -807,6 +820,7 @@ int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, la
         {
             sim_hist_merge(&pool->latency_us, m.latency_us);
             sim_hist_merge(&pool->duration_us, m.duration_us);
+            if (m.series) lambda_series_merge(&m);
         }
     }
     replication_fini(&m);

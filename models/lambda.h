@@ -23,6 +23,7 @@
 #include "models/services.h"
 #include "sim/diag.h"
 #include "sim/progress.h"
+#include "sim/series.h"
 #include "sim/stats.h"
 
 /* What one replication measured (small: percentiles are kept per replication for their
@@ -70,6 +71,12 @@ typedef struct lambda_pool {
  * 0 or SIM_ENOMEM. */
 int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool,
                     sim_progress *progress);
+
+/* The same, recording the replication's time series (models/series.h: LAMBDA_SERIES_COLS
+ * columns) into *series, summed under the pool's critical section, when series is not NULL.
+ * Results are the same bits with or without it. */
+int lambda_simulate_series(const scenario *s, uint32_t replication, lambda_rep *out,
+                           lambda_pool *pool, sim_progress *progress, sim_series *series);
 
 /* Prices a replication's usage into its cost_* fields (lambda_simulate leaves them 0). */
 int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o);

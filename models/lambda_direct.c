@@ -197,3 +197,9 @@ int lambda_direct_event(lambda_sim *m, const sim_event *ev) {
     q->poll_scheduled = false;
     return poll(m, q);
 }
+
+void lambda_direct_backlog(const lambda_sim *m, int64_t *waiting, sim_time_us *next_us) {
+    const direct_queue *q = m->queue;
+    *waiting = q ? (int64_t)q->count : 0;
+    *next_us = q && q->count > 0 ? m->jobs[queue_front(q)].arrival_us : SIM_TIME_NEVER;
+}

@@ -18,6 +18,7 @@
 #include "sim/calendar.h"
 #include "sim/progress.h"
 #include "sim/rng.h"
+#include "sim/series.h"
 
 /* Calendar event kinds: the core's, then each trigger's own from LAMBDA_EV_TRIGGER on. */
 enum {
@@ -26,10 +27,13 @@ enum {
     LAMBDA_EV_WINDOW_OPEN,
     LAMBDA_EV_WINDOW_CLOSE,
     LAMBDA_EV_PROVISION, /* a provisioned-schedule boundary: arg = window index, target = 1 start */
+    LAMBDA_EV_SERIES,    /* record a time bucket (sim/series.h): arg = bucket; changes nothing */
     LAMBDA_EV_TRIGGER = 16
 };
 
 typedef enum lambda_outcome { LAMBDA_OK, LAMBDA_ERROR, LAMBDA_TIMEOUT } lambda_outcome;
+
+enum { ENV_FREE, ENV_BUSY, ENV_IDLE }; /* lambda_env.state */
 
 /* One invocation request: an item (direct triggers) or a batch of records (stream triggers).
  * Jobs live in a pool with a free list and are referred to by index. */
@@ -78,6 +82,7 @@ typedef struct lambda_idle_set {
 } lambda_idle_set;
 
 typedef struct lambda_stream lambda_stream;             /* lambda_stream.c */
+typedef struct lambda_recorder lambda_recorder;         /* lambda_series.c */
 typedef struct lambda_direct_queue lambda_direct_queue; /* lambda_direct.c */
 
 typedef struct lambda_sim {
@@ -114,6 +119,8 @@ typedef struct lambda_sim {
     lambda_direct_queue *queue; /* the async event queue (async, s3, eventbridge) */
     lambda_rep *out;
     sim_progress_clock progress; /* publishes simulated time and items (sim/progress.h) */
+    lambda_recorder *series; /* time series (lambda_series.c), only when asked; else NULL */
+    double busy_base, live_base, busy_prev, live_prev;
 } lambda_sim;
 
 /* ---- core services for triggers (lambda.c) ---- */
@@ -137,6 +144,21 @@ void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us, 
 void lambda_item_failed(lambda_sim *m, bool counted, bool to_dlq);
 void lambda_item_dropped(lambda_sim *m, bool counted, bool to_dlq);
 
+/* ---- time series (lambda_series.c), called only when the replication records one ---- */
+
+/* Starts recording into a table of the pool's shape: opens the time averages at t = 0 and
+ * schedules the first boundary. 0 or SIM_ENOMEM. */
+int lambda_series_setup(lambda_sim *m, sim_series *pool);
+/* LAMBDA_EV_SERIES: records bucket b and schedules the next boundary. */
+int lambda_series_record(lambda_sim *m, uint32_t b);
+/* LAMBDA_EV_WINDOW_OPEN, before the time averages restart. */
+void lambda_series_window_open(lambda_sim *m);
+/* After the loop: the boundaries it did not reach, and the end-of-run row. */
+int lambda_series_flush(lambda_sim *m);
+/* Adds the replication's table into the pool (call inside the pool's critical section). */
+void lambda_series_merge(lambda_sim *m);
+void lambda_series_fini(lambda_sim *m);
+
 /* ---- triggers ---- */
 
 /* lambda_direct.c: sync, async, s3, eventbridge. init/fini around a replication. */
@@ -148,6 +170,8 @@ int lambda_direct_arrival(lambda_sim *m, const wl_item *item);
 int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome, sim_time_us arrival_us);
 int lambda_direct_event(lambda_sim *m, const sim_event *ev);
 int lambda_direct_capacity_freed(lambda_sim *m);
+/* Items waiting in the async queue, and when the next in line arrived (SIM_TIME_NEVER: none). */
+void lambda_direct_backlog(const lambda_sim *m, int64_t *waiting, sim_time_us *next_us);
 
 /* lambda_stream.c: kinesis, sqs. init/fini around a replication; capacity freed is a hint that
  * an environment became available (a waiting poller may start a batch). */
@@ -157,6 +181,11 @@ int lambda_stream_arrival(lambda_sim *m, const wl_item *item);
 int lambda_stream_done(lambda_sim *m, int32_t job, lambda_outcome outcome);
 int lambda_stream_event(lambda_sim *m, const sim_event *ev);
 int lambda_stream_capacity_freed(lambda_sim *m);
+/* Items waiting for a batch (Kinesis: written or not yet, and in throttled batches; SQS: visible
+ * in the queue), and since when the oldest next in line waits: stored, as iterator_age_s counts
+ * it (a Kinesis record the producer could not write yet: since its write request); SIM_TIME_NEVER
+ * when none waits. */
+void lambda_stream_backlog(const lambda_sim *m, int64_t *waiting, sim_time_us *stored_us);
 
 static inline bool lambda_is_stream(const scn_lambda *L) {
     return L->trigger == SCN_TRIGGER_KINESIS || L->trigger == SCN_TRIGGER_SQS;

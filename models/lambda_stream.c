@@ -420,12 +420,16 @@ static bool capacity_available(const lambda_sim *m) {
     return tokens >= 1.0;
 }
 
+/* Any item above the 6 MB payload is a batch of its own, so sizes beyond this cap change nothing;
+ * the cap keeps a list's byte sum (at most INT32_MAX items) inside int64. */
+#define PAYLOAD_ITEM_CAP_BYTES (INT64_C(1) << 32)
+
 /* An item's share of an invocation's payload: its data, base64-encoded for Kinesis. */
 static int64_t payload_bytes(const lambda_sim *m, double size_mb) {
     double bytes = ceil(size_mb * 1048576.0 - 1e-6);
     if (bytes < 0) bytes = 0;
     if (m->L->trigger == SCN_TRIGGER_KINESIS) bytes = 4.0 * ceil(bytes / 3.0);
-    return bytes > 9e18 ? INT64_MAX / 2 : (int64_t)bytes;
+    return bytes > (double)PAYLOAD_ITEM_CAP_BYTES ? PAYLOAD_ITEM_CAP_BYTES : (int64_t)bytes;
 }
 
 static void fill_item(lambda_sim *m, stream_item *it, const wl_item *w) {
@@ -606,6 +610,10 @@ static int kinesis_arrival(lambda_sim *m, const wl_item *w) {
                           need_records_us;
     sh->mb_busy_us =
         (sh->mb_busy_us > t - SHARD_BUCKET_US ? sh->mb_busy_us : t - SHARD_BUCKET_US) + need_mb_us;
+    /* The buckets chain the writes' durations without a calendar event per sum (sim/time.h):
+     * each sum is at most SIM_TIME_EVENT_MAX_US plus one duration, then checked. */
+    if (sh->records_busy_us > SIM_TIME_EVENT_MAX_US || sh->mb_busy_us > SIM_TIME_EVENT_MAX_US)
+        return SIM_ETIME;
     sh->last_write_us = t;
     it->ready_us = t;
     if (t <= m->now_us && sh->unwritten.n == 0) {
@@ -962,4 +970,33 @@ int lambda_stream_capacity_freed(lambda_sim *m) {
     if (!st->blocked) return SIM_OK;
     st->blocked = false;
     return sqs_dispatch(m);
+}
+
+void lambda_stream_backlog(const lambda_sim *m, int64_t *waiting, sim_time_us *stored_us) {
+    const lambda_stream *st = m->stream;
+    int64_t n = 0;
+    sim_time_us oldest = SIM_TIME_NEVER;
+    if (m->L->trigger == SCN_TRIGGER_KINESIS) {
+        for (int32_t s = 0; s < st->n_shards; s++) {
+            const kin_shard *sh = &st->shards[s];
+            n += sh->waiting.n + sh->unwritten.n;
+            if (sh->waiting.n > 0 && st->items[sh->waiting.head].ready_us < oldest)
+                oldest = st->items[sh->waiting.head].ready_us;
+            /* Not yet written (the producer is throttled): waiting since the write request. */
+            if (sh->unwritten.n > 0 && st->items[sh->unwritten.head].arrival_us < oldest)
+                oldest = st->items[sh->unwritten.head].arrival_us;
+        }
+        for (int32_t id = 0; id < st->n_shards * st->lanes_per_shard; id++) {
+            const kin_lane *lane = &st->lanes[id];
+            if (lane->state != LANE_THROTTLED) continue;
+            n += lane->batch.items.n;
+            if (st->items[lane->batch.items.head].ready_us < oldest)
+                oldest = st->items[lane->batch.items.head].ready_us;
+        }
+    } else {
+        n = st->queue.n;
+        if (n > 0) oldest = st->items[st->queue.head].arrival_us;
+    }
+    *waiting = n;
+    *stored_us = oldest;
 }

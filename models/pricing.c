@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include <threads.h>
 #include <unistd.h>
 
+#include "models/datadir.h"
 #include "models/scenario_internal.h"
 #include "sim/error.h"
 
@@ -361,41 +363,17 @@ static void check_instances(scn_walk *w, yaml_node_t *map, void *base, const cha
 
 /* ---------------------------------------------------------------- finding tables */
 
-/* The folder of steps 2 and 3 (see the top of this file). Written once, by find_fixed_dir
- * under call_once, and only read afterwards: threads loading scenarios can share it. */
+/* The folder of steps 2 and 3 (see the top of this file; models/datadir.h finds it). Written
+ * once, by find_fixed_dir under call_once, and only read afterwards: threads loading scenarios
+ * can share it. */
 static char installed_dir[PATH_MAX];
 static const char *fixed_dir = CAPSIM_PRICING_DIR_SOURCE;
 static once_flag fixed_dir_once = ONCE_FLAG_INIT;
 
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static void find_fixed_dir(void)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0 || (size_t)n >= sizeof exe - 1)
-        return; /* no /proc (not Linux, or a chroot): the source tree it is */
-    exe[n] = '\0';
-    /* The kernel's path is canonical (no symlinks, no ".."), so each leading "../" of the
-     * relative path is exactly one folder up: messages then read /usr/share/..., not bin/../. */
-    const char *rel = CAPSIM_PRICING_DIR_FROM_BIN;
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return;
-    *slash = '\0'; /* the binary's folder */
-    while (strncmp(rel, "../", 3) == 0 && (slash = strrchr(exe, '/')) != NULL && slash != exe) {
-        *slash = '\0';
-        rel += 3;
-    }
-    int len = snprintf(installed_dir, sizeof installed_dir, "%s/%s", exe, rel);
-    if (len <= 0 || (size_t)len >= sizeof installed_dir)
-        return;
-    if (is_dir(installed_dir) || !is_dir(CAPSIM_PRICING_DIR_SOURCE))
-        fixed_dir = installed_dir;
+    fixed_dir = datadir_locate(CAPSIM_PRICING_DIR_FROM_BIN, CAPSIM_PRICING_DIR_SOURCE,
+                               installed_dir, sizeof installed_dir);
 }
 
 const char *pricing_dir(void)
@@ -467,11 +445,20 @@ int pricing_check_readable(const char *name_or_path, const char *base_dir, char 
     int rc = pricing_resolve(name_or_path, base_dir, &path, why, why_len);
     if (rc)
         return rc;
-    FILE *f = fopen(path, "r");
-    if (f) {
-        fclose(f);
-    } else {
+    /* Non-blocking: a FIFO without a writer would wait forever; only regular files are
+     * tables (a pipe or device is refused like a data file, scenario_limits.c). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(why, why_len, "cannot read '%s': %s", path,
+                 S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file");
+        rc = SIM_EIO;
+    } else if (fd < 0) {
         int err = errno;
+        if (err == ENOMEM) {
+            free(path);
+            return SIM_ENOMEM;
+        }
         if (pricing_is_path(name_or_path)) {
             snprintf(why, why_len, "cannot read '%s': %s", path, strerror(err));
         } else {
@@ -482,6 +469,8 @@ int pricing_check_readable(const char *name_or_path, const char *base_dir, char 
         }
         rc = SIM_EIO;
     }
+    if (fd >= 0)
+        close(fd);
     free(path);
     return rc;
 }
@@ -546,6 +535,12 @@ int pricing_load_from(const char *name_or_path, const char *base_dir, sim_diag *
     if (err == ENOMEM) {
         free(path);
         return SIM_ENOMEM;
+    }
+    if (err == EFBIG) {
+        sim_diag_error(diag, path, 0, 0, NULL, "pricing table '%s' is larger than 16 MB, capsim's "
+                       "limit for a YAML file", name_or_path);
+        free(path);
+        return SIM_ESCENARIO;
     }
     if (err) {
         char tables[512] = "";

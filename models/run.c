@@ -17,18 +17,20 @@ typedef struct lambda_run_ctx {
     const scenario *s;
     lambda_pool *pool;
     sim_progress *progress;
+    sim_series *series;
 } lambda_run_ctx;
 
 static int lambda_one(void *ctx, uint32_t replication, void *slot) {
     lambda_run_ctx *run = ctx;
-    return lambda_simulate(run->s, replication, slot, run->pool, run->progress);
+    return lambda_simulate_series(run->s, replication, slot, run->pool, run->progress,
+                                  run->series);
 }
 
 /* ---- Glue and EMR: the batch platforms (models/batch.h) ---- */
 
 typedef int (*batch_platform_simulate)(const scenario *s, const pricing_table *p,
                                        uint32_t replication, batch_rep *out, sim_hist *pool,
-                                       sim_progress *progress);
+                                       sim_progress *progress, sim_series *series);
 typedef int (*batch_platform_summarize)(const scenario *s, const batch_rep *reps, size_t n,
                                         const sim_hist *pool, report *r);
 
@@ -38,11 +40,13 @@ typedef struct batch_platform_job {
     batch_platform_simulate simulate;
     sim_hist *pool;
     sim_progress *progress;
+    sim_series *series;
 } batch_platform_job;
 
 static int batch_platform_one(void *ctx, uint32_t replication, void *slot) {
     batch_platform_job *job = ctx;
-    return job->simulate(job->s, job->table, replication, slot, job->pool, job->progress);
+    return job->simulate(job->s, job->table, replication, slot, job->pool, job->progress,
+                         job->series);
 }
 
 /* A batch_items trigger (without a schedule) that was never reached: the only run was the one
@@ -68,7 +72,8 @@ static void warn_batch_items(const scenario *s, const char *platform,
 
 /* Runs one batch platform over the replications and adds its section to r. */
 static int run_batch_platform(const scenario *s, int threads, sim_progress *progress,
-                              const pricing_table *table, batch_platform_simulate simulate,
+                              sim_series *series, sim_hist *latency_us, const pricing_table *table,
+                              batch_platform_simulate simulate,
                               batch_platform_summarize summarize, const char *platform,
                               const scn_batch_trigger *trigger, report *r) {
     size_t n = (size_t)s->replications;
@@ -77,11 +82,12 @@ static int run_batch_platform(const scenario *s, int threads, sim_progress *prog
     int rc = reps && pool ? SIM_OK : SIM_ENOMEM;
     if (!rc) {
         sim_hist_init(pool);
-        batch_platform_job job = {s, table, simulate, pool, progress};
+        batch_platform_job job = {s, table, simulate, pool, progress, series};
         rc = sim_replicate((uint32_t)n, threads, batch_platform_one, &job, reps, sizeof *reps);
     }
     if (!rc) rc = summarize(s, reps, n, pool, r);
     if (!rc) warn_batch_items(s, platform, trigger, reps, n, r);
+    if (!rc && latency_us) *latency_us = *pool;
     free(reps);
     free(pool);
     return rc;
@@ -148,10 +154,19 @@ static void note_month_assumption(const scenario *s, report *r) {
 }
 
 int run_scenario(const scenario *s, int threads, sim_progress *progress, report *r) {
+    run_options o = {.threads = threads, .progress = progress};
+    return run_scenario_with(s, &o, r);
+}
+
+int run_scenario_with(const scenario *s, const run_options *opt, report *r) {
     size_t n = (size_t)s->replications;
+    int threads = opt->threads;
+    sim_progress *progress = opt->progress;
+    run_series *series = opt->series;
     const pricing_table *table = s->pricing_table; /* loaded and checked with the scenario */
     int rc = table ? SIM_OK : SIM_EINVAL;
     if (rc) return rc;
+    if (series && (rc = run_series_prepare(series, s))) return rc;
     scenario_warn(s, &r->warnings);
     if (progress) {
         uint64_t platforms = (uint64_t)s->lambda.present + s->glue.present + s->emr.present;
@@ -167,21 +182,24 @@ int run_scenario(const scenario *s, int threads, sim_progress *progress, report 
         }
         sim_hist_init(&pool->latency_us);
         sim_hist_init(&pool->duration_us);
-        lambda_run_ctx run = {s, pool, progress};
+        lambda_run_ctx run = {s, pool, progress, series ? &series->lambda : NULL};
         rc = sim_replicate((uint32_t)n, threads, lambda_one, &run, reps, sizeof *reps);
         for (size_t i = 0; i < n && !rc; i++) rc = lambda_bill(s, table, &reps[i]);
         if (!rc) rc = lambda_summarize(s, reps, n, pool, r);
+        if (!rc && series) *series->lambda_latency_us = pool->latency_us;
         free(reps);
         free(pool);
         if (!rc) note_lambda_timeouts(s, r);
     }
     /* Platforms appear in the report in this order: lambda, glue, emr. */
     if (!rc && s->glue.present)
-        rc = run_batch_platform(s, threads, progress, table, glue_simulate, glue_summarize, "glue",
-                                &s->glue.trigger, r);
+        rc = run_batch_platform(s, threads, progress, series ? &series->glue : NULL,
+                                series ? series->glue_latency_us : NULL, table,
+                                glue_simulate, glue_summarize, "glue", &s->glue.trigger, r);
     if (!rc && s->emr.present)
-        rc = run_batch_platform(s, threads, progress, table, emr_simulate, emr_summarize, "emr",
-                                &s->emr.trigger, r);
+        rc = run_batch_platform(s, threads, progress, series ? &series->emr : NULL,
+                                series ? series->emr_latency_us : NULL, table,
+                                emr_simulate, emr_summarize, "emr", &s->emr.trigger, r);
     if (!rc) {
         report_compare(r);
         note_month_assumption(s, r);

@@ -259,9 +259,28 @@ typedef struct scn_pricing {
     double horizons_per_month; /* 0 = not set: month / horizon (scenario_horizons_per_month) */
 } scn_pricing;
 
+/* One configuration a lesson runs: the file with these overrides (models/lesson.h). */
+typedef struct scn_lesson_run {
+    char *name;  /* [a-z0-9-]+, unique in the lesson; answers refer to it (owned) */
+    char **set;  /* "KEY=VALUE" overrides, applied in order on top of the file (owned) */
+    size_t n_set;
+} scn_lesson_run;
+
 typedef struct scn_lesson {
     bool present;
     char *topic, *question, *explain; /* owned, may be NULL */
+    int64_t part;            /* order among the scenarios of one topic; 0 = not set (first) */
+    scn_lesson_run *runs;    /* owned; none: the file as written, named after the scenario */
+    size_t n_runs;
+    bool has_sweep;          /* lesson.sweep: a sweep (models/sweep.h) the lesson also runs */
+    char **sweep_set;        /* overrides of every point (owned) */
+    size_t n_sweep_set;
+    char **sweep_vary;       /* --vary arguments, at least one (owned) */
+    size_t n_sweep_vary;
+    bool sweep_zip;
+    char **show;             /* "PLATFORM.PATH" metrics tabled for the runs (owned) */
+    size_t n_show;
+    char *answer;            /* template filled with the runs' numbers (owned, may be NULL) */
 } scn_lesson;
 
 /* Where a key was written, for errors raised after loading. */
@@ -321,6 +340,11 @@ bool scenario_key_where(const scenario *s, const char *path, const char **source
 /* Writes the effective scenario as YAML: every key with its value, defaults filled in, in the
  * user's units where possible. Loading the output gives the same scenario. */
 int scenario_write_yaml(const scenario *s, FILE *out);
+
+/* The value of the scalar key `path` ("lambda.memory", "workload.arrivals.rate") in base units:
+ * durations in seconds, sizes in MB, rates per second, booleans 0/1, a constant distribution its
+ * value. SIM_EINVAL for a key that is not a number (a list, a text, a distribution, none). */
+int scenario_key_number(const scenario *s, const char *path, double *out);
 
 /* Writes the reference of the format as Markdown (`capsim schema`, scenarios/SCHEMA.md): every
  * key of the loader's tables with its type, range, default and meaning, and the rules relating

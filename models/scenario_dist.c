@@ -29,6 +29,8 @@ static bool parse_quantity(scn_walk *w, scn_quantity q, yaml_node_t *node, const
         sim_time_us us = 0;
         rc = units_parse_duration(scn_text(node), &us, msg, sizeof msg);
         *out = sim_time_to_s(us);
+        if (!rc && !scn_check_time_limit(w, node, path, us, scn_text(node)))
+            return false;
     } else {
         rc = units_parse_size_mb(scn_text(node), out, msg, sizeof msg);
     }
@@ -64,9 +66,8 @@ static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path
     char *resolved = scn_data_path(w, file_node, path, d->file);
     if (!resolved)
         return false;
-    FILE *fp = fopen(resolved, "r");
+    FILE *fp = scn_open_data_file(w, file_node, path, resolved);
     if (!fp) {
-        scn_error(w, file_node, path, "cannot read '%s': %s", resolved, strerror(errno));
         free(resolved);
         return false;
     }
@@ -74,9 +75,15 @@ static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path
     char *line = NULL, msg[256];
     size_t line_cap = 0;
     int lineno = 0;
-    bool oom = false;
-    while (getline(&line, &line_cap, fp) >= 0) {
+    int64_t total = 0;
+    bool oom = false, stopped = false;
+    ssize_t got;
+    while ((got = getline(&line, &line_cap, fp)) >= 0) {
         lineno++;
+        if (!scn_data_line_ok(w, resolved, lineno, path, line, (size_t)got, &total)) {
+            stopped = true;
+            break;
+        }
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
@@ -103,6 +110,11 @@ static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path
         } else {
             rc = units_parse_size_mb(t, &v, msg, sizeof msg);
         }
+        if (!rc && d->quantity == SCN_QTY_DURATION && v * 1e6 > (double)SIM_TIME_LIMIT_US) {
+            snprintf(msg, sizeof msg, "'%s' is beyond capsim's time limit of " SCN_TIME_LIMIT_TEXT,
+                     t);
+            rc = SIM_ERANGE;
+        }
         if (rc) {
             sim_diag_error(scn_diag(w), resolved, lineno, 0, path, "%s (a bare number is in %s)", msg,
                            d->quantity == SCN_QTY_DURATION ? "seconds" : "MB");
@@ -123,6 +135,10 @@ static bool read_empirical(scn_walk *w, yaml_node_t *file_node, const char *path
     }
     bool read_error = ferror(fp);
     int saved = errno;
+    if (!oom && !stopped && !read_error && !feof(fp)) { /* getline could not grow its buffer */
+        scn_oom(w);
+        oom = true;
+    }
     free(line);
     fclose(fp);
     bool ok = !oom && sim_diag_count(scn_diag(w)) == before;

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <yaml.h>
@@ -63,6 +64,8 @@ typedef struct scn_custom {
     const char *doc_type;
     const char *doc_range;
     const scn_section *doc_items;
+    /* Whether the value is "not set", for omit_if_zero (NULL: never). */
+    bool (*is_zero)(const scn_field *f, const void *base);
 } scn_custom;
 
 struct scn_field {
@@ -153,11 +156,21 @@ const char *scn_text(yaml_node_t *node);
 bool scn_is_null(yaml_node_t *node);
 /* "a map", "a list", "a single value" or "nothing", for messages. */
 const char *scn_node_kind(yaml_node_t *node);
+/* True when a failed libyaml call ran out of memory. libyaml 0.2.5 sometimes fails without
+ * setting an error (yaml_strdup of a tag in the loader, e.g.): only allocation fails that way. */
+#define SCN_YAML_OOM(parser) \
+    ((parser)->error == YAML_MEMORY_ERROR || (parser)->error == YAML_NO_ERROR)
 /* Reports a libyaml failure at its problem mark: `file:line:col: error: YAML syntax: ...`; for
  * an override (line_base > 0) at `--set:line_base:col_base+col`. */
 void scn_report_yaml_error(sim_diag *diag, const char *file, int line_base, int col_base,
                            const char *path, const yaml_parser_t *p, const char *text, size_t len);
 
+/* Every duration and time a scenario gives is at most SIM_TIME_LIMIT_US (sim/time.h), so no sum
+ * the simulator forms can overflow; this is how messages and the reference write it. */
+#define SCN_TIME_LIMIT_TEXT "36525d (100 years)"
+/* True when us is within SIM_TIME_LIMIT_US; else reports "TEXT is beyond capsim's time limit". */
+bool scn_check_time_limit(scn_walk *w, yaml_node_t *node, const char *path, sim_time_us us,
+                          const char *text);
 /* A bound of f's range (base units) as the range messages print it: "128MB", "1s", "0/s", "1". */
 void scn_format_bound(char *buf, size_t len, const scn_field *f, double v);
 /* "a.b" + "c" -> "a.b.c" into buf (keys at the top level have no prefix). */
@@ -206,6 +219,41 @@ void scn_trace_load(scn_walk *w, yaml_node_t *map, const char *path, scn_trace *
 /* Frees the loaded data (not the table's fields); leaves t with no data. */
 void scn_trace_data_free(scn_trace *t);
 
+/* ---- limits on the YAML itself (scenario_limits.c) ---- */
+/* Lists and maps nested deeper than this are refused before a document is built. */
+#define SCN_MAX_DEPTH 64
+/* A document (file and overrides together), or one override's value, may stand for at most
+ * this many nodes once every alias is expanded. */
+#define SCN_MAX_NODES 100000
+/* Streams text and reports the first list or map nested deeper than SCN_MAX_DEPTH at its
+ * position (line_base > 0: an override, `FILE:line_base:col_base+COL`). Returns 0 (also for text
+ * that is not valid YAML: loading it reports that), SIM_ESCENARIO after reporting, SIM_ENOMEM. */
+int scn_yaml_check_depth(sim_diag *diag, const char *file, int line_base, int col_base,
+                         const char *path, const char *text, size_t len);
+/* The byte offset of a libyaml mark (0-based line and column) in text, at most len. */
+int scn_text_offset(const char *text, size_t len, size_t line, size_t column);
+typedef struct scn_yaml_measure_out {
+    int64_t nodes;            /* nodes reachable from the root, aliases expanded (<= limit+1) */
+    yaml_node_t *big_node;    /* a deepest node that alone passes the limit, or NULL */
+    yaml_node_t *cycle_node;  /* a node that contains an alias to itself, or NULL */
+    yaml_node_t *nul_node;    /* the first string holding a NUL character, or NULL */
+} scn_yaml_measure_out;
+/* Measures what node `root` of doc stands for, in time linear in the document's real nodes.
+ * Returns 0 or SIM_ENOMEM. */
+int scn_yaml_measure(yaml_document_t *doc, int root, int64_t limit, scn_yaml_measure_out *out);
+
+/* Data files (traces, empirical tables) are at most this large: 512 MB, room for a day of the
+ * Azure Functions trace (about 150 MB) several times over. */
+#define SCN_MAX_DATA_FILE_BYTES (512 << 20)
+/* Opens a data file for reading, refusing (with an error at node, key_path) what is not a
+ * regular file ("is a directory", FIFOs, devices, sockets) or is larger than
+ * SCN_MAX_DATA_FILE_BYTES. NULL after reporting (or after scn_oom). */
+FILE *scn_open_data_file(scn_walk *w, yaml_node_t *node, const char *key_path, const char *file);
+/* For each line read (n bytes) from a data file: false after reporting FILE:LINENO when the line
+ * holds a NUL byte or the bytes read so far (*total) pass the limit (the file grew). */
+bool scn_data_line_ok(scn_walk *w, const char *file, int lineno, const char *key_path,
+                      const char *line, size_t n, int64_t *total);
+
 /* ---- --set overrides (scenario_override.c) ---- */
 /* The file name of positions in overrides. */
 #define SCN_OVERRIDE_SOURCE "--set"
@@ -215,6 +263,9 @@ int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_di
 
 /* ---- writer services (scenario_write.c) ---- */
 void scn_write_dist(FILE *out, const scn_dist *d);
+/* A string on one line, plain when that reads back the same, else double-quoted: for values
+ * inside a flow list or map ([a, "b=c"]). */
+void scn_write_inline_string(FILE *out, const char *s);
 void scn_dist_free(scn_dist *d);
 
 #endif

@@ -1,9 +1,11 @@
 /* models/scenario_load.c — reads a scenario file into a checked `scenario` (scenario.h).
  *
- * Steps: read the file; parse it with libyaml's document API (yaml_parser_load), which keeps the
- * line and column of every node, so even a range error found late can point at its line; graft
- * the `--set KEY=VALUE` overrides into the same document (so they get exactly the checks the file
- * gets, see scenario_override.c); then walk the document with the field tables of
+ * Steps: read the file (at most 16 MB); stream it once to refuse deep nesting before anything
+ * is built (scenario_limits.c); parse it with libyaml's document API (yaml_parser_load), which
+ * keeps the line and column of every node, so even a range error found late can point at its
+ * line; graft the `--set KEY=VALUE` overrides into the same document (so they get exactly the
+ * checks the file gets, see scenario_override.c); measure it with aliases expanded and refuse
+ * NUL in strings (scenario_limits.c); then walk the document with the field tables of
  * scenario_rules.c. The walk never stops at the first problem: every error is recorded in the
  * sim_diag and the load fails at the end. Also here: scenario_destroy and the key positions.
  *
@@ -13,10 +15,13 @@
 #include "models/scenario.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "models/pricing.h"
 #include "models/scenario_internal.h"
@@ -392,6 +397,15 @@ static bool in_range(scn_walk *w, const scn_field *f, yaml_node_t *node, const c
     return false;
 }
 
+bool scn_check_time_limit(scn_walk *w, yaml_node_t *node, const char *path, sim_time_us us,
+                          const char *text)
+{
+    if (us <= SIM_TIME_LIMIT_US)
+        return true;
+    scn_error(w, node, path, "%s is beyond capsim's time limit of " SCN_TIME_LIMIT_TEXT, text);
+    return false;
+}
+
 /* "sync | async | s3" */
 static const char *enum_list(const scn_field *f, char *buf, size_t len)
 {
@@ -447,7 +461,8 @@ static void apply_scalar(scn_walk *w, const scn_field *f, yaml_node_t *node, voi
     case SCN_T_DURATION: {
         sim_time_us us;
         rc = units_parse_duration(t, &us, msg, sizeof msg);
-        if (!rc && in_range(w, f, node, path, (double)us, t))
+        if (!rc && in_range(w, f, node, path, (double)us, t) &&
+            scn_check_time_limit(w, node, path, us, t))
             *(sim_time_us *)slot = us;
         break;
     }
@@ -558,7 +573,7 @@ static void apply_default(scn_walk *w, const scn_field *f, void *base, const cha
     yaml_parser_set_input_string(&p, (const unsigned char *)f->def, strlen(f->def));
     if (!yaml_parser_load(&p, &doc)) {
         /* A broken default is a bug in the tables, not in the user's file. */
-        if (p.error == YAML_MEMORY_ERROR)
+        if (SCN_YAML_OOM(&p))
             w->oom = true;
         else
             sim_diag_error(w->diag, w->s->file, 0, 0, path, "internal: bad default '%s'", f->def);
@@ -753,15 +768,27 @@ void scn_report_yaml_error(sim_diag *diag, const char *file, int line_base, int 
         col = (int)p->problem_mark.column;
     }
     char ctx[160] = "";
+    if (line_base > 0) {
+        /* An override is one argument, even when its value holds line breaks (or libyaml's
+         * mark is past its end, on the "line" after it): columns count from the start of the
+         * "KEY=VALUE" text. */
+        if (p->context)
+            snprintf(ctx, sizeof ctx, " (%s at column %d)", p->context,
+                     col_base + scn_text_offset(text, len, p->context_mark.line,
+                                                p->context_mark.column) + 1);
+        if (p->error != YAML_READER_ERROR)
+            col = scn_text_offset(text, len, (size_t)line, (size_t)col);
+        else
+            col = (int)(p->problem_offset < len ? p->problem_offset : len);
+        sim_diag_error(diag, file, line_base, col_base + col + 1, path, "YAML syntax: %s%s",
+                       p->problem ? p->problem : "cannot parse", ctx);
+        return;
+    }
     if (p->context)
         snprintf(ctx, sizeof ctx, " (%s at line %d)", p->context,
                  (int)p->context_mark.line + 1);
-    if (line_base > 0) /* an override: one line, columns after "KEY=" */
-        sim_diag_error(diag, file, line_base, col_base + col + 1, path, "YAML syntax: %s%s",
-                       p->problem ? p->problem : "cannot parse", ctx);
-    else
-        sim_diag_error(diag, file, line + 1, col + 1, path, "YAML syntax: %s%s",
-                       p->problem ? p->problem : "cannot parse", ctx);
+    sim_diag_error(diag, file, line + 1, col + 1, path, "YAML syntax: %s%s",
+                   p->problem ? p->problem : "cannot parse", ctx);
 }
 
 /* ------------------------------------------------------------------ loading */
@@ -828,6 +855,27 @@ char *scn_dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
+/* The limits of scenario_limits.c on the whole document, overrides grafted: false after
+ * reporting a value that stands for too many nodes, contains itself, or holds a NUL. */
+static bool check_document(scn_walk *w, yaml_node_t *root)
+{
+    scn_yaml_measure_out m;
+    if (scn_yaml_measure(w->doc, (int)(root - w->doc->nodes.start) + 1, SCN_MAX_NODES, &m)) {
+        w->oom = true;
+        return false;
+    }
+    if (m.cycle_node)
+        scn_error(w, m.cycle_node, NULL, "this value contains an alias to itself (*name inside "
+                  "its own &name), so it never ends");
+    if (m.big_node)
+        scn_error(w, m.big_node, NULL, "this value stands for more than %d nodes once its "
+                  "aliases (*name) are expanded; a scenario needs a few hundred", SCN_MAX_NODES);
+    if (m.nul_node)
+        scn_error(w, m.nul_node, NULL, "a NUL character (\\0) in a key or value is not "
+                  "accepted: C strings end there, so '%s' would be read", scn_text(m.nul_node));
+    return !m.cycle_node && !m.big_node && !m.nul_node;
+}
+
 /* Parses text (one YAML document), grafts the overrides and walks it with kind->root into base.
  * `holder` supplies the file name for messages (holder->file) and receives the keys' positions
  * (holder->keys); for a scenario it is the scenario itself. Frees nothing on failure. */
@@ -841,11 +889,13 @@ static int walk_text(scenario *holder, const char *dir, const char *text, size_t
     yaml_parser_t p;
     yaml_document_t doc;
     int rc = SIM_OK;
+    if ((rc = scn_yaml_check_depth(diag, name, 0, 0, NULL, text, len)))
+        return rc;
     if (!yaml_parser_initialize(&p))
         return SIM_ENOMEM;
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     if (!yaml_parser_load(&p, &doc)) {
-        rc = p.error == YAML_MEMORY_ERROR ? SIM_ENOMEM : SIM_ESCENARIO;
+        rc = SCN_YAML_OOM(&p) ? SIM_ENOMEM : SIM_ESCENARIO;
         if (rc == SIM_ESCENARIO)
             scn_report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
         yaml_parser_delete(&p);
@@ -854,6 +904,11 @@ static int walk_text(scenario *holder, const char *dir, const char *text, size_t
     /* A second document ("---") would be silently ignored: refuse it. */
     yaml_document_t extra;
     if (!yaml_parser_load(&p, &extra)) {
+        if (SCN_YAML_OOM(&p)) {
+            yaml_parser_delete(&p);
+            yaml_document_delete(&doc);
+            return SIM_ENOMEM;
+        }
         scn_report_yaml_error(diag, name, 0, 0, NULL, &p, text, len);
     } else {
         yaml_node_t *r = yaml_document_get_root_node(&extra);
@@ -882,7 +937,8 @@ static int walk_text(scenario *holder, const char *dir, const char *text, size_t
                 w.oom = true;
         root = yaml_document_get_root_node(&doc);
     }
-    if (!w.oom)
+    /* A document the limits refuse is not walked: that walk could be what they prevent. */
+    if (!w.oom && (!root || check_document(&w, root)))
         walk_section(&w, kind->root, root, base, "");
     yaml_document_delete(&doc);
     /* The walk reports in the order of the format's keys; a user reads the overrides' errors
@@ -938,25 +994,40 @@ int scn_load_doc(const char *name, const char *dir, const char *text, size_t len
 
 int scn_read_file(const char *path, char **text, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* A scenario may come through a pipe (`capsim run <(make-scenario)`); reading stops at the
+     * limit. A regular file is judged by its size first, a directory refused before reading. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return errno;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && (S_ISDIR(st.st_mode) ||
+                                (S_ISREG(st.st_mode) && st.st_size > MAX_FILE_BYTES))) {
+        close(fd);
+        return S_ISDIR(st.st_mode) ? EISDIR : EFBIG;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int err = errno;
+        close(fd);
+        return err;
+    }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     int err = buf ? 0 : ENOMEM;
     while (!err) {
         if (n == cap) {
-            if (cap >= MAX_FILE_BYTES) {
+            if (cap > MAX_FILE_BYTES) { /* one byte more than the limit was read */
                 err = EFBIG;
                 break;
             }
-            char *nb = realloc(buf, cap * 2);
+            size_t ncap = cap * 2 > MAX_FILE_BYTES ? MAX_FILE_BYTES + 1 : cap * 2;
+            char *nb = realloc(buf, ncap);
             if (!nb) {
                 err = ENOMEM;
                 break;
             }
             buf = nb;
-            cap *= 2;
+            cap = ncap;
         }
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
@@ -986,6 +1057,11 @@ int scenario_load_file(const char *path, const char *const *overrides, size_t n_
     int err = scn_read_file(path, &text, &len);
     if (err == ENOMEM)
         return SIM_ENOMEM;
+    if (err == EFBIG) { /* input refused for its size: a scenario problem, not an I/O one */
+        sim_diag_error(diag, path, 0, 0, NULL, "larger than %u MB, capsim's limit for a scenario "
+                       "file (a scenario is a few KB)", MAX_FILE_BYTES >> 20);
+        return SIM_ESCENARIO;
+    }
     if (err) {
         sim_diag_error(diag, path, 0, 0, NULL, "cannot read: %s", strerror(err));
         return SIM_EIO;

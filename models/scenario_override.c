@@ -12,7 +12,7 @@
 #include "models/scenario_internal.h"
 #include "sim/error.h"
 
-#define MAX_OVERRIDE_DEPTH 64 /* aliases can make cycles: bound the copy */
+#define MAX_OVERRIDE_DEPTH 64 /* measured before (no cycles, bounded size); kept as a guard */
 
 static void mark_override(yaml_document_t *doc, int id, int index, int col0)
 {
@@ -103,8 +103,16 @@ int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_di
     char *key = strndup(text, key_len);
     if (!key)
         return SIM_ENOMEM;
+    int parts = 1;
     for (size_t i = 0; i <= key_len; i++) {
         bool boundary = i == key_len || key[i] == '.';
+        if (key[i] == '.' && ++parts > SCN_MAX_DEPTH) {
+            sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, (int)i + 1, NULL,
+                           "a key path of more than %d parts; scenario keys have at most 5",
+                           SCN_MAX_DEPTH);
+            free(key);
+            return SIM_OK;
+        }
         if (boundary && (i == 0 || key[i - 1] == '.')) {
             sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, (int)i + 1, key,
                            "empty part in the key (keys are dotted paths like lambda.memory)");
@@ -116,13 +124,19 @@ int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_di
     int value_col0 = (int)key_len + 1;
     yaml_parser_t p;
     yaml_document_t vdoc;
+    int depth_rc = scn_yaml_check_depth(diag, SCN_OVERRIDE_SOURCE, index + 1, value_col0, key,
+                                        value, strlen(value));
+    if (depth_rc) {
+        free(key);
+        return depth_rc == SIM_ENOMEM ? SIM_ENOMEM : SIM_OK;
+    }
     if (!yaml_parser_initialize(&p)) {
         free(key);
         return SIM_ENOMEM;
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)value, strlen(value));
     if (!yaml_parser_load(&p, &vdoc)) {
-        int rc = p.error == YAML_MEMORY_ERROR ? SIM_ENOMEM : SIM_OK;
+        int rc = SCN_YAML_OOM(&p) ? SIM_ENOMEM : SIM_OK;
         if (!rc)
             scn_report_yaml_error(diag, SCN_OVERRIDE_SOURCE, index + 1, value_col0, key, &p,
                                   value, strlen(value));
@@ -131,6 +145,30 @@ int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_di
         return rc;
     }
     yaml_parser_delete(&p);
+
+    /* The copy below expands aliases: measure first what it would make (scenario_limits.c). */
+    scn_yaml_measure_out m;
+    if (scn_yaml_measure(&vdoc, 1, SCN_MAX_NODES, &m)) {
+        yaml_document_delete(&vdoc);
+        free(key);
+        return SIM_ENOMEM;
+    }
+    yaml_node_t *bad = m.cycle_node ? m.cycle_node : m.big_node;
+    if (bad) {
+        int col = value_col0 + scn_text_offset(value, strlen(value), bad->start_mark.line,
+                                               bad->start_mark.column) + 1;
+        if (m.cycle_node)
+            sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, col, key,
+                           "this value contains an alias to itself (*name inside its own "
+                           "&name), so it never ends");
+        else
+            sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, col, key,
+                           "this value stands for more than %d nodes once its aliases (*name) "
+                           "are expanded; a scenario needs a few hundred", SCN_MAX_NODES);
+        yaml_document_delete(&vdoc);
+        free(key);
+        return SIM_OK;
+    }
 
     /* Walk down the dotted path, creating the maps that are missing; set the last part. */
     int rc = SIM_OK, cur = 1; /* the root mapping, ensured by the caller */

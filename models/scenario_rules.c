@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/lesson.h"
 #include "models/pricing.h"
 #include "models/scenario_internal.h"
 #include "models/units.h"
@@ -58,6 +59,7 @@ static const char *const GLUE_WORKER_NAMES[] = {"G.025X", "G.1X", "G.2X", "G.4X"
 static const double GLUE_DPU_PER_WORKER[] = {0.25, 1, 2, 4, 8}; /* AWS-REFERENCE.md, Glue */
 static const char *const EXEC_CLASS_NAMES[] = {"standard", "flex", NULL};
 static const char *const GLUE_JOB_TYPE_NAMES[] = {"spark", "python_shell", NULL};
+#define GLUE_MAX_WORKERS 299 /* G.1X; also the DPUs of a job run (check_glue) */
 static const char *const GLUE_VERSIONS[] = {"0.9", "1.0", "2.0", "3.0", "4.0", "5.0", NULL};
 static const char *const DEPLOYMENT_NAMES[] = {"ec2", "serverless", NULL};
 static const char *const EMR_MODE_NAMES[] = {"persistent", "transient", NULL};
@@ -90,9 +92,10 @@ static bool uses_spark(const scenario *s) { return s->glue.job_type == SCN_GLUE_
 static bool uses_python_shell(const scenario *s) { return s->glue.job_type == SCN_GLUE_PYTHON_SHELL; }
 
 /* ---- custom values and rules, defined after the tables ---- */
-static const scn_custom MAX_LIFETIME, RESERVED, PROVISIONED, GLUE_VERSION;
+static const scn_custom MAX_LIFETIME, RESERVED, PROVISIONED, GLUE_VERSION, STRINGS;
 static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_arrivals(scn_walk *w, yaml_node_t *map, void *base, const char *path);
+static void check_lesson(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_diurnal(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *path);
 static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const char *path);
@@ -391,8 +394,11 @@ static const scn_field glue_fields[] = {
     {"worker_type", SCN_T_ENUM, S(glue.worker_type), NO, .names = GLUE_WORKER_NAMES,
      .def = "G.1X", .applies = uses_spark,
      .help = "worker size: 1, 2, 4 or 8 DPU per worker (G.025X: streaming only)"},
-    {"workers", SCN_T_INT, S(glue.workers), NO, ATLEAST(2), .def = "10", .applies = uses_spark,
-     .help = "workers per job run (the most, with auto_scaling)"},
+    /* AWS Glue API, NumberOfWorkers: "The maximum number of workers you can define are 299 for
+     * G.1X, and 149 for G.2X" (about 300 DPUs either way); check_glue applies that DPU bound to
+     * the other types (not documented for them: capsim's choice). */
+    {"workers", SCN_T_INT, S(glue.workers), NO, RANGE(2, GLUE_MAX_WORKERS), .def = "10",
+     .applies = uses_spark, .help = "workers per job run (the most, with auto_scaling)"},
     {"execution_class", SCN_T_ENUM, S(glue.execution_class), NO, .names = EXEC_CLASS_NAMES,
      .def = "standard", .help = "flex runs on spare capacity at a lower price"},
     /* AWS's default is off: a run started at the limit fails (Job.JobRunQueuingEnabled,
@@ -423,12 +429,20 @@ static const scn_field glue_fields[] = {
 };
 static const scn_section glue_section = SECTION_OF(glue_fields, check_glue);
 
+/* EMR documents no maximum for an instance group's InstanceCount (the account's EC2 quotas
+ * bound it) nor for a Serverless job's workers (the application's maximum capacity does): 1,000
+ * is capsim's bound, far above the clusters AWS's examples use, so a typo cannot bill billions. */
+#define EMR_MAX_NODES 1000
+
 /* EMR Serverless: 4 vCPU / 16 GB workers are its default driver and executor size. */
 static const scn_field serverless_fields[] = {
-    {"vcpu", SCN_T_NUMBER, S(emr.sl_vcpu), NO, ABOVE(0), .def = "4", .help = "vCPUs per worker"},
-    {"memory", SCN_T_SIZE_GB, S(emr.sl_memory_gb), NO, ABOVE(0), .def = "16GB",
+    /* Worker sizes EMR Serverless supports: 1 to 32 vCPUs, up to 244 GB (EMR Serverless User
+     * Guide, "Supported worker configurations"). */
+    {"vcpu", SCN_T_NUMBER, S(emr.sl_vcpu), NO, ABOVE_UPTO(0, 32), .def = "4",
+     .help = "vCPUs per worker"},
+    {"memory", SCN_T_SIZE_GB, S(emr.sl_memory_gb), NO, ABOVE_UPTO(0, 244), .def = "16GB",
      .help = "memory per worker"},
-    {"workers", SCN_T_INT, S(emr.sl_workers), NO, ATLEAST(1), .def = "10",
+    {"workers", SCN_T_INT, S(emr.sl_workers), NO, RANGE(1, EMR_MAX_NODES), .def = "10",
      .help = "workers per job run"},
     /* About 1.5 min for a cold application (unconfirmed; AWS-REFERENCE.md has no number). */
     {"startup", SCN_T_DIST_DURATION, S(emr.sl_startup), NO, .def = "90s",
@@ -452,7 +466,7 @@ static const scn_field emr_fields[] = {
     /* m5.xlarge: the smallest general-purpose type in the pricing table. */
     {"instance_type", SCN_T_STRBUF, S(emr.instance_type), NO, .cap = sizeof(((scn_emr *)0)->instance_type),
      .def = "m5.xlarge", .help = "EC2 instance type, priced from the pricing table"},
-    {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, ATLEAST(1), .def = "2",
+    {"core_nodes", SCN_T_INT, S(emr.core_nodes), NO, RANGE(1, EMR_MAX_NODES), .def = "2",
      .help = "core nodes, plus one primary node"},
     /* Task nodes: compute only, the usual place for Spot instances (the primary and core nodes
      * hold the cluster and HDFS). */
@@ -555,15 +569,49 @@ static const scn_field pricing_fields[] = {
 };
 static const scn_section pricing_section = SECTION_OF(pricing_fields, check_pricing);
 
+/* `capsim lesson` (models/lesson.h): the configurations a lesson runs, and its answer. */
+#define L(member) offsetof(scn_lesson_run, member)
+static const scn_field lesson_run_fields[] = {
+    {"name", SCN_T_STRING, L(name), NO, .required = true, .slug = true,
+     .help = "the run's name, by which the answer refers to its numbers"},
+    {"set", SCN_T_CUSTOM, L(set), L(n_set), .custom = &STRINGS, .omit_if_zero = true,
+     .help = "KEY=VALUE overrides on top of the file, as with --set"},
+};
+#undef L
+static const scn_section lesson_run_section = SECTION_OF(lesson_run_fields, NULL);
+
+static const scn_field lesson_sweep_fields[] = {
+    {"set", SCN_T_CUSTOM, S(lesson.sweep_set), S(lesson.n_sweep_set), .custom = &STRINGS,
+     .omit_if_zero = true, .help = "KEY=VALUE overrides of every point, as with --set"},
+    {"vary", SCN_T_CUSTOM, S(lesson.sweep_vary), S(lesson.n_sweep_vary), .custom = &STRINGS,
+     .required = true, .help = "the --vary arguments of capsim sweep: KEY=V1,V2,... or ranges"},
+    {"zip", SCN_T_BOOL, S(lesson.sweep_zip), NO, .def = "false",
+     .help = "pair the vary lists value by value instead of forming a grid"},
+};
+static const scn_section lesson_sweep_section = SECTION_OF(lesson_sweep_fields, NULL);
+
 static const scn_field lesson_fields[] = {
     {"topic", SCN_T_STRING, S(lesson.topic), NO, .slug = true, .omit_if_zero = true,
-     .help = "the lesson's name"},
+     .help = "the lesson's name (capsim lesson TOPIC); scenarios may share a topic"},
+    {"part", SCN_T_INT, S(lesson.part), NO, RANGE(1, 100), .omit_if_zero = true, .def_doc = "1",
+     .help = "order among the scenarios of one topic"},
     {"question", SCN_T_STRING, S(lesson.question), NO, .omit_if_zero = true,
      .help = "the question the scenario answers"},
     {"explain", SCN_T_STRING, S(lesson.explain), NO, .omit_if_zero = true,
      .help = "shown with the results: what to look at, and why it happens"},
+    {"runs", SCN_T_LIST, S(lesson.runs), S(lesson.n_runs), .sub = &lesson_run_section,
+     .elem_size = sizeof(scn_lesson_run), .omit_if_zero = true,
+     .def_doc = "the file as written (none with a sweep)",
+     .help = "the configurations capsim lesson runs and compares"},
+    {"sweep", SCN_T_SECTION, 0, S(lesson.has_sweep), .sub = &lesson_sweep_section,
+     .help = "a sweep capsim lesson also runs (capsim sweep's --vary)"},
+    {"show", SCN_T_CUSTOM, S(lesson.show), S(lesson.n_show), .custom = &STRINGS,
+     .omit_if_zero = true, .def_doc = "cost, p99 latency, completed",
+     .help = "PLATFORM.METRIC paths tabled for the runs, e.g. lambda.cold_start_ratio"},
+    {"answer", SCN_T_STRING, S(lesson.answer), NO, .omit_if_zero = true,
+     .help = "capsim lesson's answer, with {RUN.PLATFORM.METRIC:FORMAT} filled from the runs"},
 };
-static const scn_section lesson_section = SECTION_OF(lesson_fields, NULL);
+static const scn_section lesson_section = SECTION_OF(lesson_fields, check_lesson);
 
 static const scn_field root_fields[] = {
     {"name", SCN_T_STRING, S(name), NO, .required = true, .slug = true,
@@ -631,7 +679,7 @@ static void max_lifetime_destroy(const scn_field *f, void *base)
     scn_dist_free(&((scenario *)base)->lambda.max_lifetime);
 }
 static const scn_custom MAX_LIFETIME = {max_lifetime_set, max_lifetime_write, max_lifetime_destroy,
-                                        "none or distribution of durations", "", NULL};
+                                        "none or distribution of durations", "", NULL, NULL};
 
 /* lambda.concurrency.reserved: none | N (its upper bound is in check_concurrency) */
 static void reserved_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
@@ -651,7 +699,7 @@ static void reserved_write(FILE *out, const scn_field *f, const void *base, int 
         fprintf(out, "%lld", (long long)s->lambda.reserved);
 }
 static const scn_custom RESERVED = {reserved_set, reserved_write, NULL, "none or integer",
-                                    ">= 0 (Rules)", NULL};
+                                    ">= 0 (Rules)", NULL, NULL};
 
 static int cmp_window_from(const void *a, const void *b)
 {
@@ -688,7 +736,8 @@ static void provisioned_set(scn_walk *w, const scn_field *f, yaml_node_t *node, 
             scn_error_key(w, sub, node, "the window must end after it starts (from %s, to %s)", a, b);
         }
     }
-    qsort(L->provisioned_schedule, n, sizeof *L->provisioned_schedule, cmp_window_from);
+    if (n > 1) /* an empty list has no array: qsort must not see NULL */
+        qsort(L->provisioned_schedule, n, sizeof *L->provisioned_schedule, cmp_window_from);
     for (size_t i = 1; i < n; i++) {
         const scn_provisioned_window *p = &L->provisioned_schedule[i - 1], *c = p + 1;
         if (c->from_us < p->to_us) {
@@ -728,7 +777,7 @@ static void provisioned_destroy(const scn_field *f, void *base)
 }
 static const scn_custom PROVISIONED = {provisioned_set, provisioned_write, provisioned_destroy,
                                        "integer or list of windows", ">= 0 (Rules)",
-                                       &window_section};
+                                       &window_section, NULL};
 
 /* glue.version: a string from the list; `4.0` unquoted is a YAML float whose text is the same,
  * so both spellings are taken, but `4` is not a Glue version. */
@@ -751,7 +800,72 @@ static void glue_version_write(FILE *out, const scn_field *f, const void *base, 
     fprintf(out, "\"%s\"", ((const scenario *)base)->glue.version);
 }
 /* Its schema type is "one of" the field's .names (GLUE_VERSIONS). */
-static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NULL, NULL, "", NULL};
+static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NULL, NULL, "", NULL,
+                                        NULL};
+
+/* A list of texts: char ** at off, size_t count at off2. */
+static void strings_destroy(const scn_field *f, void *base)
+{
+    char ***items = (char ***)((char *)base + f->off);
+    size_t *n = (size_t *)((char *)base + f->off2);
+    for (size_t i = 0; *items && i < *n; i++)
+        free((*items)[i]);
+    free(*items);
+    *items = NULL;
+    *n = 0;
+}
+static void strings_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                        const char *path)
+{
+    strings_destroy(f, base);
+    if (scn_is_null(node))
+        return;
+    if (node->type != YAML_SEQUENCE_NODE) {
+        scn_error(w, node, path, "expected a list of texts like [a, b], not %s",
+                  scn_node_kind(node));
+        return;
+    }
+    size_t count = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+    char **items = calloc(count ? count : 1, sizeof *items);
+    if (!items) {
+        scn_oom(w);
+        return;
+    }
+    *(char ***)((char *)base + f->off) = items;
+    size_t *n = (size_t *)((char *)base + f->off2);
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_t *item = scn_node(w, node->data.sequence.items.start[i]);
+        char sub[SCN_PATH_LEN];
+        snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+        if (!item || item->type != YAML_SCALAR_NODE || scn_is_null(item)) {
+            scn_error(w, item, sub, "expected a text, not %s", item ? scn_node_kind(item) : "nothing");
+            continue;
+        }
+        if (!(items[*n] = strdup(scn_text(item)))) {
+            scn_oom(w);
+            return;
+        }
+        (*n)++;
+    }
+}
+static void strings_write(FILE *out, const scn_field *f, const void *base, int indent)
+{
+    char *const *items = *(char *const *const *)((const char *)base + f->off);
+    size_t n = *(const size_t *)((const char *)base + f->off2);
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", out);
+        scn_write_inline_string(out, items[i]);
+    }
+    fputc(']', out);
+}
+static bool strings_empty(const scn_field *f, const void *base)
+{
+    return *(const size_t *)((const char *)base + f->off2) == 0;
+}
+static const scn_custom STRINGS = {strings_set, strings_write, strings_destroy, "list of texts",
+                                   "", NULL, strings_empty};
 
 /* ================================================================ cross-field rules */
 
@@ -761,6 +875,7 @@ static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NU
 static const char *const root_rules[] = {
     "At least one platform is needed: `lambda`, `glue` or `emr` (an empty `lambda: {}` takes "
     "every default). Each platform present is simulated on the same workload.",
+    "`warmup` + `horizon` is at most " SCN_TIME_LIMIT_TEXT ", capsim's time limit.",
     NULL};
 
 static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path)
@@ -769,6 +884,14 @@ static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *pa
     if (map && !s->lambda.present && !s->glue.present && !s->emr.present)
         scn_error(w, map, NULL, "at least one platform is needed: add a lambda, glue or emr "
                   "section (an empty `lambda: {}` takes every default)");
+    /* Each is within the limit already (so the sum cannot overflow); the simulated span too. */
+    if (map && s->warmup_us + s->horizon_us > SIM_TIME_LIMIT_US) {
+        char a[64], b[64];
+        units_format_duration(a, sizeof a, s->warmup_us);
+        units_format_duration(b, sizeof b, s->horizon_us);
+        scn_error_key(w, "horizon", map, "warmup %s + horizon %s is beyond capsim's time limit "
+                      "of " SCN_TIME_LIMIT_TEXT, a, b);
+    }
 }
 
 static const char *const arrivals_rules[] = {
@@ -873,11 +996,9 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
     yaml_node_t *file_node = scn_map_get(w, map, "file");
     if (!(t->path = scn_data_path(w, file_node, sub, t->file)))
         return;
-    FILE *fp = fopen(t->path, "r");
-    if (!fp) {
-        scn_error(w, file_node, sub, "cannot read '%s': %s", t->path, strerror(errno));
+    FILE *fp = scn_open_data_file(w, file_node, sub, t->path);
+    if (!fp)
         return;
-    }
     fclose(fp);
     /* Reading the file against a pick that is already wrong would only add noise. */
     if (picks_ok)
@@ -1011,6 +1132,7 @@ static const char *const glue_rules[] = {
     "takes no `worker_type`, `workers`, `auto_scaling` or Flex; `python_shell_dpu` is for "
     "Python shell jobs only.",
     "`auto_scaling` needs version 3.0 or later.",
+    "`workers` x the worker type's DPUs <= 299 (AWS: at most 299 G.1X or 149 G.2X workers).",
     "`startup` defaults to `" GLUE_STARTUP_BEFORE_2 "` before version 2.0, and to `"
     GLUE_STARTUP_FROM_2 "` from 2.0.",
     NULL};
@@ -1069,6 +1191,16 @@ static void check_glue(scn_walk *w, yaml_node_t *map, void *base, const char *pa
                  g->worker_type != SCN_GLUE_G025X)
             scn_error_key(w, sub, map, "flex runs only on G.1X or G.2X workers (worker_type is "
                           "%s)", GLUE_WORKER_NAMES[g->worker_type]);
+    }
+    if (map && scn_section_ok(w) && g->job_type == SCN_GLUE_SPARK &&
+        (double)g->workers * g->dpu_per_worker > GLUE_MAX_WORKERS) {
+        char workers_path[SCN_PATH_LEN];
+        snprintf(workers_path, sizeof workers_path, "%s.workers", path);
+        scn_error_key(w, workers_path, map, "%lld %s workers are %g DPUs; a job run has at most %d DPUs "
+                      "(%lld %s workers)", (long long)g->workers, GLUE_WORKER_NAMES[g->worker_type],
+                      (double)g->workers * g->dpu_per_worker, GLUE_MAX_WORKERS,
+                      (long long)(GLUE_MAX_WORKERS / g->dpu_per_worker),
+                      GLUE_WORKER_NAMES[g->worker_type]);
     }
     if (!scn_map_get(w, map, "startup")) {
         /* The defaults and their sources are above check_glue. */
@@ -1219,6 +1351,115 @@ static void check_pricing(scn_walk *w, yaml_node_t *map, void *base, const char 
 
 /* ================================================================ rules, for the reference */
 
+static const char *const lesson_rules[] = {
+    "Run names are unique, and neither `sweep` nor `pricing`.",
+    "`answer` is text with placeholders `{EXPR}` or `{EXPR:FORMAT}` (`{{` and `}}` are braces). "
+    "EXPR is arithmetic (`+ - * /`, parentheses; spaces around a minus) on numbers and "
+    "references: `RUN.PLATFORM.METRIC` (a metric of a run by its JSON path, e.g. "
+    "`pool.lambda.cost_usd.total`; also `RUN.workload.items`, `RUN.horizon_s`, "
+    "`RUN.comparison.cheapest`), `sweep[VALUE].PLATFORM.METRIC`, `pricing.KEY` (a rate of the "
+    "pricing table as written there), and over a one-axis sweep `min`, `max`, `argmin`, "
+    "`argmax` (one metric) and `crossing` (two). RUN is a name of `runs`, or the scenario's "
+    "name when there are none. FORMAT: `usd`, `%`, `s`, `ms`, `n`, `x`, `axis`.",
+    "`sweep[...]` and the functions need `sweep`; `show` entries are `PLATFORM.METRIC`, the "
+    "platform one of lambda, glue, emr, workload.",
+    NULL};
+
+typedef struct lesson_ref_check {
+    scn_walk *w;
+    yaml_node_t *node;
+    const scenario *s;
+    bool reported;
+} lesson_ref_check;
+
+static void check_lesson_ref(void *ctx, const lesson_ref *ref)
+{
+    lesson_ref_check *c = ctx;
+    const scn_lesson *l = &c->s->lesson;
+    if (c->reported)
+        return;
+    if ((ref->kind == LESSON_REF_POINT || ref->kind == LESSON_REF_CALL) && !l->has_sweep) {
+        scn_error(c->w, c->node, "lesson.answer", "{%s}: needs lesson.sweep", ref->text);
+        c->reported = true;
+    }
+    if (ref->kind != LESSON_REF_RUN)
+        return;
+    bool found = false;
+    for (size_t i = 0; i < l->n_runs; i++)
+        found = found || (l->runs[i].name && !strcmp(l->runs[i].name, ref->scope));
+    if (l->n_runs == 0 && l->has_sweep) { /* a sweep alone: no run to refer to */
+        scn_error(c->w, c->node, "lesson.answer", "{%s}: the lesson has no runs, only its sweep: "
+                  "refer to sweep[VALUE].PLATFORM.METRIC, or add lesson.runs", ref->text);
+        c->reported = true;
+        return;
+    }
+    if (l->n_runs == 0)
+        found = !c->s->name || !strcmp(c->s->name, ref->scope);
+    if (!found) {
+        char names[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < l->n_runs && used < sizeof names; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     l->runs[i].name ? l->runs[i].name : "?");
+        scn_error(c->w, c->node, "lesson.answer", "{%s}: no run named '%s' (runs: %s)", ref->text,
+                  ref->scope, l->n_runs ? names : c->s->name);
+        c->reported = true;
+    }
+}
+
+static void check_lesson(scn_walk *w, yaml_node_t *map, void *base, const char *path)
+{
+    const scenario *s = base;
+    const scn_lesson *l = &s->lesson;
+    if (!map || !scn_section_ok(w))
+        return;
+    yaml_node_t *runs = scn_map_get(w, map, "runs");
+    for (size_t i = 0; i < l->n_runs; i++) {
+        const char *name = l->runs[i].name;
+        if (!name)
+            continue;
+        yaml_node_t *at = runs && runs->type == YAML_SEQUENCE_NODE
+                              ? scn_node(w, runs->data.sequence.items.start[i]) : map;
+        char sub[SCN_PATH_LEN];
+        snprintf(sub, sizeof sub, "lesson.runs[%zu].name", i);
+        if (!strcmp(name, "sweep") || !strcmp(name, "pricing"))
+            scn_error(w, at, sub, "'%s' is reserved for the answer's references", name);
+        for (size_t j = 0; j < i; j++)
+            if (l->runs[j].name && !strcmp(l->runs[j].name, name))
+                scn_error(w, at, sub, "'%s' is the name of runs[%zu] too", name, j);
+    }
+    yaml_node_t *show = scn_map_get(w, map, "show");
+    for (size_t i = 0; i < l->n_show; i++) {
+        static const char *const platforms[] = {"lambda.", "glue.", "emr.", "workload."};
+        bool ok = false;
+        for (size_t k = 0; k < COUNT(platforms); k++)
+            ok = ok || (!strncmp(l->show[i], platforms[k], strlen(platforms[k])) &&
+                        l->show[i][strlen(platforms[k])]);
+        if (!ok)
+            scn_error(w, show, "lesson.show", "'%s' is not PLATFORM.METRIC (lambda, glue, emr or "
+                      "workload, then a metric's path such as cost_usd.total)", l->show[i]);
+    }
+    if (!l->answer)
+        return;
+    yaml_node_t *answer = scn_map_get(w, map, "answer");
+    lesson_template t;
+    char why[512];
+    int rc = lesson_template_parse(l->answer, &t, why, sizeof why);
+    if (rc == SIM_ENOMEM) {
+        scn_oom(w);
+        return;
+    }
+    if (rc) {
+        scn_error(w, answer, "lesson.answer", "%s", why);
+        return;
+    }
+    lesson_ref_check c = {w, answer, s, false};
+    for (size_t i = 0; i < t.n; i++)
+        if (t.segs[i].expr)
+            lesson_expr_each_ref(t.segs[i].expr, check_lesson_ref, &c);
+    lesson_template_fini(&t);
+}
+
 const char *const *scn_section_rules(const scn_section *sec)
 {
     static const struct {
@@ -1237,6 +1478,7 @@ const char *const *scn_section_rules(const scn_section *sec)
         {&emr_trigger_section, trigger_rules},
         {&services_section, services_rules},
         {&pricing_section, pricing_rules},
+        {&lesson_section, lesson_rules},
     };
     for (size_t i = 0; i < COUNT(by_section); i++)
         if (by_section[i].sec == sec)

@@ -26,8 +26,8 @@ static const char *const AZURE_COLUMNS[] = {"HashOwner", "HashApp", "HashFunctio
 #define N_AZURE_COLUMNS 4
 #define AZURE_FUNCTION_COLUMN 2
 
-/* Arrival times beyond this cannot become int64 microseconds (sim_time_from_s saturates). */
-#define MAX_TIMESTAMP_S 9.2e12
+/* capsim's time limit (sim/time.h), in seconds: no arrival can be later. */
+#define MAX_TIMESTAMP_S ((double)SIM_TIME_LIMIT_US / 1e6)
 
 void scn_trace_data_free(scn_trace *t)
 {
@@ -65,6 +65,19 @@ static void split_csv(char *line, char **fields, size_t cap, size_t *n)
     }
 }
 
+/* After getline stopped: true (after reporting) unless it reached the end of the file. It
+ * stops without end of file or a read error only when it cannot grow its buffer. */
+static bool read_failed(scn_walk *w, FILE *fp, const scn_trace *t, const char *file_path)
+{
+    if (feof(fp))
+        return false;
+    if (ferror(fp))
+        sim_diag_error(scn_diag(w), t->path, 0, 0, file_path, "cannot read: %s", strerror(errno));
+    else
+        scn_oom(w);
+    return true;
+}
+
 /* ------------------------------------------------------------------ timestamps */
 
 static bool read_timestamps(scn_walk *w, yaml_node_t *file_node, const char *file_path,
@@ -74,9 +87,15 @@ static bool read_timestamps(scn_walk *w, yaml_node_t *file_node, const char *fil
     char *line = NULL, msg[256];
     size_t line_cap = 0;
     int lineno = 0, prev_line = 0;
+    int64_t total = 0;
     double prev = 0;
-    while (getline(&line, &line_cap, fp) >= 0) {
+    ssize_t n;
+    while ((n = getline(&line, &line_cap, fp)) >= 0) {
         lineno++;
+        if (!scn_data_line_ok(w, t->path, lineno, file_path, line, (size_t)n, &total)) {
+            free(line);
+            return false;
+        }
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
@@ -107,7 +126,8 @@ static bool read_timestamps(scn_walk *w, yaml_node_t *file_node, const char *fil
         if (v < 0 || v >= MAX_TIMESTAMP_S) {
             sim_diag_error(scn_diag(w), t->path, lineno, 0, file_path,
                            v < 0 ? "'%s' is negative: the trace starts at 0 seconds"
-                                 : "'%s' seconds is beyond the simulator's time range", s);
+                                 : "'%s' seconds is beyond capsim's time limit of "
+                                   SCN_TIME_LIMIT_TEXT, s);
             continue;
         }
         /* Sorted input lets replay stream the times without sorting per replication; an
@@ -136,6 +156,8 @@ static bool read_timestamps(scn_walk *w, yaml_node_t *file_node, const char *fil
         t->times_s[t->n_times++] = v;
     }
     free(line);
+    if (read_failed(w, fp, t, file_path))
+        return false;
     if (scn_error_count(w) != before)
         return false;
     if (t->n_times == 0) {
@@ -191,10 +213,18 @@ static bool read_per_minute(scn_walk *w, yaml_node_t *map, const char *path,
     char *line = NULL, **fields = NULL;
     size_t line_cap = 0, fields_cap = 0, before = scn_error_count(w);
     int lineno = 0, picked_line = 0;
-    int64_t rows = 0;
+    int64_t rows = 0, total = 0;
     bool ok = true;
-
-    if (getline(&line, &line_cap, fp) < 0) {
+    ssize_t got = getline(&line, &line_cap, fp);
+    if (got < 0 && read_failed(w, fp, t, file_path)) {
+        free(line);
+        return false;
+    }
+    if (got >= 0 && !scn_data_line_ok(w, t->path, 1, file_path, line, (size_t)got, &total)) {
+        free(line);
+        return false;
+    }
+    if (got < 0) {
         scn_error(w, scn_map_get(w, map, "file"), file_path, "'%s' is empty; expected the Azure "
                   "Functions 2019 invocation format (HashOwner,HashApp,HashFunction,Trigger,"
                   "minutes...)", t->path);
@@ -219,8 +249,12 @@ static bool read_per_minute(scn_walk *w, yaml_node_t *map, const char *path,
     }
     t->n_minutes = n_minutes;
 
-    while (ok && getline(&line, &line_cap, fp) >= 0) {
+    while (ok && (got = getline(&line, &line_cap, fp)) >= 0) {
         lineno++;
+        if (!scn_data_line_ok(w, t->path, lineno, file_path, line, (size_t)got, &total)) {
+            ok = false;
+            break;
+        }
         chomp(line);
         if (!line[strspn(line, " \t")])
             continue; /* a blank line (often the last) is not a data row */
@@ -272,7 +306,9 @@ static bool read_per_minute(scn_walk *w, yaml_node_t *map, const char *path,
     }
     free(line);
     free(fields);
-    if (scn_error_count(w) != before)
+    if (ok && read_failed(w, fp, t, file_path))
+        return false;
+    if (scn_error_count(w) != before || !ok)
         return false;
     if (rows == 0) {
         scn_error(w, scn_map_get(w, map, "file"), file_path, "'%s' has a header but no data rows",
@@ -312,11 +348,9 @@ void scn_trace_load(scn_walk *w, yaml_node_t *map, const char *path, scn_trace *
     char file_path[SCN_PATH_LEN];
     scn_join_path(file_path, sizeof file_path, path, "file");
     yaml_node_t *file_node = scn_map_get(w, map, "file");
-    FILE *fp = fopen(t->path, "r");
-    if (!fp) {
-        scn_error(w, file_node, file_path, "cannot read '%s': %s", t->path, strerror(errno));
+    FILE *fp = scn_open_data_file(w, file_node, file_path, t->path);
+    if (!fp)
         return;
-    }
     bool ok = t->format == SCN_TRACE_TIMESTAMPS
                   ? read_timestamps(w, file_node, file_path, fp, t)
                   : read_per_minute(w, map, path, file_path, fp, t);

@@ -95,6 +95,15 @@ static void scn_write_string(FILE *out, const char *s, int indent)
         /* the caller ends the line */
         return;
     }
+    scn_write_inline_string(out, s);
+}
+
+void scn_write_inline_string(FILE *out, const char *s)
+{
+    if (is_plain_safe(s)) {
+        fputs(s, out);
+        return;
+    }
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
@@ -178,6 +187,8 @@ static bool is_zero(const scn_field *f, const void *base)
     case SCN_T_NUMBER: return *(const double *)slot == 0.0;
     case SCN_T_BOOL: return !*(const bool *)slot;
     case SCN_T_STRING: return *(char *const *)slot == NULL;
+    case SCN_T_LIST: return *(const size_t *)((const char *)base + f->off2) == 0;
+    case SCN_T_CUSTOM: return f->custom->is_zero && f->custom->is_zero(f, base);
     default: return false;
     }
 }
@@ -274,4 +285,54 @@ int scenario_write_yaml(const scenario *s, FILE *out)
 {
     write_section(out, s, &scn_root_section, s, 0);
     return ferror(out) ? SIM_EIO : SIM_OK;
+}
+
+/* ------------------------------------------------------------------ one value by its path */
+
+int scenario_key_number(const scenario *s, const char *path, double *out)
+{
+    const scn_section *sec = &scn_root_section;
+    const char *k = path;
+    for (;;) {
+        size_t n = strcspn(k, ".");
+        const scn_field *f = NULL;
+        for (size_t i = 0; i < sec->n_fields && !f; i++)
+            if (strlen(sec->fields[i].key) == n && !strncmp(sec->fields[i].key, k, n))
+                f = &sec->fields[i];
+        if (!f)
+            return SIM_EINVAL;
+        if (f->type == SCN_T_SECTION) {
+            if (k[n] != '.')
+                return SIM_EINVAL;
+            sec = f->sub;
+            k += n + 1;
+            continue;
+        }
+        if (k[n] != '\0')
+            return SIM_EINVAL;
+        const char *slot = (const char *)s + f->off;
+        switch (f->type) {
+        case SCN_T_DURATION: *out = (double)*(const sim_time_us *)slot / 1e6; return SIM_OK;
+        case SCN_T_SIZE_MB_INT:
+        case SCN_T_INT: *out = (double)*(const int64_t *)slot; return SIM_OK;
+        case SCN_T_SIZE_GB: *out = *(const double *)slot * 1024.0; return SIM_OK;
+        case SCN_T_RATE:
+        case SCN_T_NUMBER: *out = *(const double *)slot; return SIM_OK;
+        case SCN_T_RATE_PARTS:
+            *out = *(const double *)slot * 1e6 /
+                   (double)*(const sim_time_us *)((const char *)s + f->off2);
+            return SIM_OK;
+        case SCN_T_UINT64: *out = (double)*(const uint64_t *)slot; return SIM_OK;
+        case SCN_T_BOOL: *out = *(const bool *)slot; return SIM_OK;
+        case SCN_T_DIST_DURATION:
+        case SCN_T_DIST_SIZE: {
+            const scn_dist *d = (const scn_dist *)slot;
+            if (d->form != SCN_FORM_PLAIN && d->form != SCN_FORM_CONSTANT)
+                return SIM_EINVAL;
+            *out = d->p1;
+            return SIM_OK;
+        }
+        default: return SIM_EINVAL;
+        }
+    }
 }

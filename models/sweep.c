@@ -430,6 +430,12 @@ static bool keys_overlap(const char *x, const char *y)
 
 int sweep_parse(const char *const *args, size_t n_args, bool zip, sim_diag *diag, sweep **out)
 {
+    return sweep_parse_numbered(args, NULL, n_args, zip, diag, out);
+}
+
+int sweep_parse_numbered(const char *const *args, const int *numbers, size_t n_args, bool zip,
+                         sim_diag *diag, sweep **out)
+{
     *out = NULL;
     if (n_args == 0) return SIM_EINVAL;
     sweep *sw = calloc(1, sizeof *sw);
@@ -444,7 +450,8 @@ int sweep_parse(const char *const *args, size_t n_args, bool zip, sim_diag *diag
         const char *arg = args[j];
         const char *eq = strchr(arg, '=');
         sweep_axis *a = &sw->axes[sw->n_axes++];
-        parser p = {diag, (int)j + 1, NULL, false};
+        a->number = numbers ? numbers[j] : (int)j + 1;
+        parser p = {diag, a->number, NULL, false};
         if (!(a->arg = strdup(arg))) {
             oom = true;
             break;
@@ -470,7 +477,8 @@ int sweep_parse(const char *const *args, size_t n_args, bool zip, sim_diag *diag
         bool dup = false;
         for (size_t i = 0; i < j && !dup; i++)
             if (sw->axes[i].key && keys_overlap(sw->axes[i].key, a->key)) {
-                perr(&p, 1, "already varied by --vary %zu (%s)", i + 1, sw->axes[i].key);
+                perr(&p, 1, "already varied by --vary %d (%s)", sw->axes[i].number,
+                     sw->axes[i].key);
                 dup = true;
             }
         if (dup) continue;
@@ -484,11 +492,11 @@ int sweep_parse(const char *const *args, size_t n_args, bool zip, sim_diag *diag
     if (!oom && sim_diag_count(diag) == errors_before) {
         size_t n = sw->axes[0].n_values;
         for (size_t j = 1; j < sw->n_axes; j++) {
-            parser p = {diag, (int)j + 1, sw->axes[j].key, false};
+            parser p = {diag, sw->axes[j].number, sw->axes[j].key, false};
             size_t m = sw->axes[j].n_values;
             if (zip && m != n) {
                 perr(&p, 1, "--zip pairs the values of every --vary one to one: this one has %zu "
-                     "values, --vary 1 has %zu", m, sw->axes[0].n_values);
+                     "values, --vary %d has %zu", m, sw->axes[0].number, sw->axes[0].n_values);
                 break;
             }
             if (!zip && m > SWEEP_MAX_POINTS / n) {
@@ -540,8 +548,8 @@ static char *remap_message(const sweep *sw, size_t point, size_t n_base, char *t
     long key_part = (long)strlen(a->key) + 1; /* "KEY=" is the same in both texts */
     long col = c <= 0 ? 0 : c <= key_part ? c : v->from_range ? v->col : v->col + (c - 1 - key_part);
     char pos[64];
-    if (col > 0) snprintf(pos, sizeof pos, "%s:%zu:%ld", SWEEP_SOURCE, axis + 1, col);
-    else snprintf(pos, sizeof pos, "%s:%zu", SWEEP_SOURCE, axis + 1);
+    if (col > 0) snprintf(pos, sizeof pos, "%s:%d:%ld", SWEEP_SOURCE, a->number, col);
+    else snprintf(pos, sizeof pos, "%s:%d", SWEEP_SOURCE, a->number);
     size_t n = strlen(pos) + strlen(end) + 1;
     char *out = malloc(n);
     if (!out) return NULL;

@@ -49,6 +49,7 @@ typedef struct sweep_value {
 typedef struct sweep_axis {
     char *key;           /* "lambda.memory" (owned) */
     char *arg;           /* the --vary argument as given (owned) */
+    int number;          /* its 1-based place among the --vary options: positions --vary:N:COL */
     sweep_value *values; /* owned */
     size_t n_values;
 } sweep_axis;
@@ -63,6 +64,10 @@ typedef struct sweep {
 /* Parses the --vary arguments into *out (free with sweep_destroy). Returns 0; SIM_ESCENARIO
  * when any argument is wrong (every problem recorded in diag as --vary:N:COL); SIM_ENOMEM. */
 int sweep_parse(const char *const *args, size_t n_args, bool zip, sim_diag *diag, sweep **out);
+/* The same for some of the --vary arguments (capsim optimize parses each platform's apart):
+ * numbers[j] is the 1-based place of args[j] among all the --vary options, used in positions. */
+int sweep_parse_numbered(const char *const *args, const int *numbers, size_t n_args, bool zip,
+                         sim_diag *diag, sweep **out);
 void sweep_destroy(sweep *sw);
 
 /* The index into axis `axis`'s values of the value point `point` takes. */

@@ -26,8 +26,9 @@
 #include "sim/error.h"
 #include "sim/rng.h"
 
+/* Past SIM_TIME_LIMIT_US (which no run's end exceeds) a clock time is "never". */
 static sim_time_us clock_to_us(double t_s) {
-    return t_s * 1e6 >= 9.2e18 ? SIM_TIME_NEVER : sim_time_from_s(t_s);
+    return t_s * 1e6 >= (double)SIM_TIME_LIMIT_US ? SIM_TIME_NEVER : sim_time_from_s(t_s);
 }
 
 /* per_minute: moves to the next minute with at least one arrival. False when the trace (without

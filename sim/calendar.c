@@ -197,6 +197,7 @@ void sim_calendar_clear(sim_calendar *cal)
 int sim_calendar_schedule(sim_calendar *cal, sim_time_us time_us, int32_t kind, uint32_t target,
                           int64_t arg, sim_event_handle *out_handle)
 {
+    if (SIM_CAL_UNLIKELY_(time_us > SIM_TIME_EVENT_MAX_US)) return SIM_ETIME;
     if (SIM_CAL_UNLIKELY_(cal->size == cal->capacity)) {
         int rc = sim_cal_grow_heap_step_(cal);
         if (rc != SIM_OK) return rc;

@@ -68,8 +68,10 @@ void sim_calendar_fini(sim_calendar *cal);
 /* Removes all events, keeping the memory. */
 void sim_calendar_clear(sim_calendar *cal);
 
-/* Schedules an event at time_us (any time, past or future: the calendar does not know "now").
- * Writes a handle when out_handle is not NULL. SIM_ENOMEM only when the pool must grow and cannot. */
+/* Schedules an event at time_us (any time up to SIM_TIME_EVENT_MAX_US, past or future: the
+ * calendar does not know "now"). Writes a handle when out_handle is not NULL. SIM_ETIME for a
+ * later time (sim/time.h: it keeps every model's "now + duration" from overflowing); SIM_ENOMEM
+ * only when the pool must grow and cannot. */
 int sim_calendar_schedule(sim_calendar *cal, sim_time_us time_us, int32_t kind, uint32_t target,
                           int64_t arg, sim_event_handle *out_handle);
 /* Cancels a pending event. SIM_EINVAL if the handle's event already fired or was cancelled. */

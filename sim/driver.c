@@ -11,6 +11,7 @@
 #include <omp.h>
 
 #include "sim/error.h"
+#include "sim/interrupt.h"
 
 int sim_replicate(uint32_t n, int threads, sim_replication_fn fn, void *ctx, void *results,
                   size_t result_size)
@@ -34,7 +35,8 @@ int sim_replicate(uint32_t n, int threads, sim_replication_fn fn, void *ctx, voi
 #pragma omp atomic read
         ff = first_fail;
         if (i > ff) continue;
-        int rc = fn(ctx, (uint32_t)i, slot);
+        /* A stop request (Ctrl-C) ends replications too short to poll it themselves. */
+        int rc = sim_interrupt_pending() ? SIM_EINTERRUPTED : fn(ctx, (uint32_t)i, slot);
         if (rc != SIM_OK) {
 #pragma omp critical(sim_replicate_error)
             {

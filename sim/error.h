@@ -15,7 +15,9 @@
     X(IO, "input/output error")                                            \
     X(UNSUPPORTED, "not supported by this version")                        \
     X(LIMIT, "internal limit exceeded")                                    \
-    X(SCENARIO, "invalid scenario")
+    X(SCENARIO, "invalid scenario")                                        \
+    X(TIME, "simulated time would pass 100,000 years: more work is queued than capsim can simulate") \
+    X(INTERRUPTED, "interrupted")
 
 enum sim_error_index_ {
     SIM_ERROR_INDEX_OK_ = 0,

@@ -216,6 +216,11 @@ double sim_timeavg_mean(const sim_timeavg *t)
     return width > 0 ? t->area / (double)width : 0.0;
 }
 
+double sim_timeavg_area_at(const sim_timeavg *t, sim_time_us now_us)
+{
+    return t->open ? t->area + (double)t->level * (double)(now_us - t->last_us) : t->area;
+}
+
 /* ---- across replications ----------------------------------------------------------------- */
 
 /* ---- trend ------------------------------------------------------------------------------- */

@@ -135,6 +135,9 @@ void sim_timeavg_open(sim_timeavg *t, sim_time_us now_us);
 void sim_timeavg_close(sim_timeavg *t, sim_time_us now_us);
 /* Mean level over the window [open, close] (or up to the last change if still open). */
 double sim_timeavg_mean(const sim_timeavg *t);
+/* Level x microseconds accumulated since the window opened, up to now_us (>= the last change)
+ * while open; up to the close once closed. For readers sampling the integral (sim/series.h). */
+double sim_timeavg_area_at(const sim_timeavg *t, sim_time_us now_us);
 
 #define SIM_TREND_WINDOWS 16
 

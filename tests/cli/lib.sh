@@ -20,6 +20,13 @@ finish() { # prints the summary; the script's exit status says whether every che
   [ "$fail" -eq 0 ]
 }
 
+require() { # require PROGRAM: one the tests need and ./test.sh installs; missing, the test fails
+  command -v "$1" >/dev/null && return 0
+  echo "FAIL: $1 is not installed (./test.sh installs it: scripts/deps.sh)"
+  echo "0 passed, 1 failed"
+  exit 1
+}
+
 skip() { # skip REASON: the whole test cannot run here; CTest reports it as skipped, not passed
   echo "skipped: $1"
   exit 77

@@ -20,8 +20,8 @@ bad() { fail=$((fail + 1)); echo "FAIL: $1" >&2; }
 # yaml_keys FILE [fenced]: the dotted path of every key in block YAML, one per line; with
 # `fenced`, only inside ```yaml blocks (Markdown). Rough on purpose: block maps, list items
 # (`- {k: v}`, `- k: v`, as NAME[].k), flow maps after a key (`trigger: {every: 1h}`), flow lists
-# of maps (`[{from: ...}]`); distributions ({dist: ...}, not keys), comments and block scalars
-# (`explain: |`) are skipped.
+# of maps (`[{from: ...}]`); distributions ({dist: ...}, not keys), quoted texts, comments and
+# block scalars (`explain: |`) are skipped.
 yaml_keys() {
   awk -v fenced="${2:+1}" '
     function path(   p, i) {
@@ -32,6 +32,7 @@ yaml_keys() {
     }
     function flow_keys(prefix, text,   k) {
       if (text ~ /^[{] *dist:/) return
+      gsub(/"([^"\\]|\\.)*"/, "\"\"", text) # quoted texts hold no keys (lesson.runs[].set)
       while (match(text, /[{,] *[a-z_0-9]+:/)) {
         k = substr(text, RSTART, RLENGTH)
         gsub(/[{, :]/, "", k)

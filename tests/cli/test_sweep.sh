@@ -120,6 +120,14 @@ expect_exit 0 sweep "$s" --vary "$mem" --vary "$rate" --shard 2/3 && check "shar
 for i in 1 2 3 4 5 6; do expect_exit 0 sweep "$s" --vary lambda.memory=512MB,1GB --shard "$i/6" -o "$tmp/shards" -q; done
 expect_exit 0 sweep "$s" --vary lambda.memory=512MB,1GB --format csv && cp "$tmp/out" "$tmp/two.csv"
 expect_exit 0 merge "$tmp"/shards/sweep.shard-?-of-6.json --format csv && check "6 shards of 2 points" cmp -s "$tmp/out" "$tmp/two.csv"
+# an overloaded platform (Glue with too few workers for its schedule) keeps its verdict through
+# a shard file: the merged JSON says "overloaded" with its hint, as the unsharded sweep does
+over="glue.workers=2,8"
+expect_exit 0 sweep "$s" --vary "$over" --set workload.arrivals.rate=8/s --set horizon=1h -r 2 --format json \
+  && cp "$tmp/out" "$tmp/over.json" && check "the sweep has an overloaded point" contains "$tmp/over.json" '"overloaded": {'
+for i in 1 2; do expect_exit 0 sweep "$s" --vary "$over" --set workload.arrivals.rate=8/s --set horizon=1h -r 2 --shard "$i/2" -o "$tmp/shards" -q; done
+expect_exit 0 merge "$tmp"/shards/sweep.shard-?-of-2.json --format json \
+  && check "merged overload verdict == unsharded" cmp -s "$tmp/out" "$tmp/over.json"
 mkdir "$tmp/m"
 expect_exit 0 merge "$tmp"/shards/sweep.shard-?-of-3.json -o "$tmp/m" --format json \
   && check "merge -o writes sweep.json" cmp -s "$tmp/m/sweep.json" "$tmp/j1.json" \

@@ -81,7 +81,7 @@ static void test_schedule_all_then_pop_is_stable_sorted(void **state)
             /* Move every 97th event far out (cancel + reschedule), as a model moves a timer;
              * the far times are distinct, so insertion order does not matter for them. */
             assert_int_equal(sim_calendar_cancel(&cal, ref[i].handle), SIM_OK);
-            ref[i].time_us = INT64_MAX - (sim_time_us)i;
+            ref[i].time_us = SIM_TIME_EVENT_MAX_US - (sim_time_us)i; /* the latest allowed */
             assert_int_equal(sim_calendar_schedule(&cal, ref[i].time_us, ref[i].kind,
                                                    ref[i].target, ref[i].arg, &ref[i].handle),
                              SIM_OK);
@@ -333,6 +333,33 @@ static void test_growth_from_zero_and_clear(void **state)
     sim_calendar_fini(&cal);
 }
 
+/* Time bounds (sim/time.h): the calendar refuses events past SIM_TIME_EVENT_MAX_US, so "now"
+ * never passes it, and seconds convert with saturation at SIM_TIME_LIMIT_US. */
+static void test_time_limits(void **state)
+{
+    (void)state;
+    sim_calendar cal;
+    sim_event ev;
+    assert_int_equal(sim_calendar_init(&cal, 4), SIM_OK);
+    assert_int_equal(sim_calendar_schedule(&cal, SIM_TIME_EVENT_MAX_US, 1, 0, 0, NULL), SIM_OK);
+    assert_int_equal(sim_calendar_schedule(&cal, SIM_TIME_EVENT_MAX_US + 1, 2, 0, 0, NULL),
+                     SIM_ETIME);
+    assert_int_equal(sim_calendar_schedule(&cal, SIM_TIME_NEVER, 2, 0, 0, NULL), SIM_ETIME);
+    assert_int_equal(sim_calendar_pending(&cal), 1);
+    assert_true(sim_calendar_pop(&cal, &ev));
+    assert_int_equal(ev.kind, 1);
+    sim_calendar_fini(&cal);
+
+    assert_int_equal(SIM_TIME_LIMIT_US, INT64_C(3155760000000000)); /* 36,525 days */
+    assert_true(SIM_TIME_EVENT_MAX_US < INT64_MAX - 1000 * SIM_TIME_LIMIT_US);
+    assert_int_equal(sim_time_from_s(1.5), 1500000);
+    assert_int_equal(sim_time_from_s(3155760000.0), SIM_TIME_LIMIT_US);
+    assert_int_equal(sim_time_from_s(1e30), SIM_TIME_LIMIT_US);
+    assert_int_equal(sim_time_from_s(INFINITY), SIM_TIME_LIMIT_US);
+    assert_int_equal(sim_time_from_s(NAN), 0);
+    assert_int_equal(sim_time_from_s(-1.0), 0);
+}
+
 int main(void)
 {
     sim_init();
@@ -343,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_cancel_rules),
         cmocka_unit_test(test_peek_discards_cancelled_tops),
         cmocka_unit_test(test_growth_from_zero_and_clear),
+        cmocka_unit_test(test_time_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 
 #include "sim/driver.h"
 #include "sim/error.h"
+#include "sim/interrupt.h"
 #include "sim/rng.h"
 
 typedef struct result {
@@ -114,6 +115,29 @@ static void test_edge_cases(void **state)
     assert_int_equal(r.replication, 0);
 }
 
+/* A stop request (Ctrl-C, sim/interrupt.h) ends the driver without running replications, and a
+ * loop polling it with SIM_INTERRUPT_POLL sees it within SIM_INTERRUPT_EVERY steps. */
+static void test_interrupt(void **state)
+{
+    ctx c = {1, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+    result r[4];
+    assert_int_equal(sim_interrupt_pending(), 0);
+    sim_interrupt_request(2);
+    sim_interrupt_request(15); /* the first request is kept */
+    assert_int_equal(sim_interrupt_pending(), 2);
+    memset(r, 0xff, sizeof r);
+    assert_int_equal(sim_replicate(4, 2, replication, &c, r, sizeof r[0]), SIM_EINTERRUPTED);
+    for (int i = 0; i < 4; i++)
+        assert_true(r[i].sum == 0.0); /* never ran: the slot is only zeroed */
+    uint32_t steps = 0, polls = 0;
+    while (!SIM_INTERRUPT_POLL(steps))
+        polls++;
+    assert_int_equal(polls + 1, SIM_INTERRUPT_EVERY);
+    sim_interrupt_clear();
+    assert_int_equal(sim_interrupt_pending(), 0);
+    assert_int_equal(sim_replicate(4, 2, replication, &c, r, sizeof r[0]), SIM_OK);
+}
+
 int main(void)
 {
     sim_init();
@@ -121,6 +145,7 @@ int main(void)
         cmocka_unit_test(test_identical_for_any_thread_count),
         cmocka_unit_test(test_lowest_failing_index_decides),
         cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_interrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
