@@ -321,6 +321,36 @@ static void test_init_longer_than_10s_billing(void **state) {
     test_run_free(&res);
 }
 
+/* With MRU routing, a constant keep-alive and no max_lifetime, idle environments expire from the
+ * idle list's tail instead of from calendar timers (models/lambda.c, expire_fifo). A max_lifetime
+ * far beyond the horizon turns the timers back on without changing what happens (it draws from
+ * its own stream only): every result must be the same. Random arrivals and work, a keep-alive
+ * short enough that many environments expire. */
+static void test_keep_alive_queue_equals_timers(void **state) {
+    (void)state;
+    static const char yaml[] =
+        "name: t\nhorizon: 2h\nwarmup: 5min\nseed: 11\nreplications: 3\n"
+        "workload:\n  arrivals: {process: poisson, rate: 3/s}\n"
+        "  work: {cpu: {dist: exponential, mean: 2s}}\n"
+        "lambda:\n  memory: 1769MB\n  keep_alive: 20s\n"
+        "  cold_start: {init: {dist: lognormal, median: 300ms, sigma: 0.5}}\n";
+    static const char *const timers[] = {"lambda.max_lifetime=1000d"};
+    test_run a, b;
+    test_run_yaml(&a, yaml);
+    test_run_yaml_with(&b, yaml, timers, 1, 2);
+    static const char *const paths[] = {
+        "invocations", "cold_starts", "completed", "latency_s.mean", "latency_s.p99",
+        "latency_s.max", "concurrency.mean", "concurrency.max", "environments.mean",
+        "environments.max", "cost_usd.total", "recycles"};
+    assert_true(metric(&a, "cold_starts") > 500); /* many environments expired and came back */
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        print_message("  %-18s %.12g %.12g\n", paths[i], metric(&a, paths[i]), metric(&b, paths[i]));
+        assert_double_near(metric(&a, paths[i]), metric(&b, paths[i]), 0.0);
+    }
+    test_run_free(&a);
+    test_run_free(&b);
+}
+
 int main(void) {
     sim_init();
     const struct CMUnitTest tests[] = {
@@ -337,6 +367,7 @@ int main(void) {
         cmocka_unit_test(test_rate_limit_sync),
         cmocka_unit_test(test_init_longer_than_10s_times_out),
         cmocka_unit_test(test_init_longer_than_10s_billing),
+        cmocka_unit_test(test_keep_alive_queue_equals_timers),
     };
     return cmocka_run_group_tests_name("lambda", tests, NULL, NULL);
 }
