@@ -194,16 +194,16 @@ static const cli_command *command_find(const char *name) {
     return NULL;
 }
 
-/* Prints an option's help after its 31-column head, wrapped to stay within 100 columns. */
-static void print_help_text(FILE *out, const char *text) {
-    enum { INDENT = 31, WIDTH = 100 };
-    int col = INDENT;
+/* Prints text word-wrapped to `width` columns, starting at column `indent` (where the cursor
+ * is) and indenting every further line as far. */
+static void print_wrapped_text(FILE *out, const char *text, int indent, int width) {
+    int col = indent;
     while (*text) {
         size_t word = strcspn(text, " ");
-        if (col > INDENT && col + 1 + (int)word > WIDTH) {
-            fprintf(out, "\n%*s", INDENT, "");
-            col = INDENT;
-        } else if (col > INDENT) {
+        if (col > indent && col + 1 + (int)word > width) {
+            fprintf(out, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
             fputc(' ', out);
             col++;
         }
@@ -215,25 +215,8 @@ static void print_help_text(FILE *out, const char *text) {
     fputc('\n', out);
 }
 
-/* Prints text word-wrapped to `width` columns. */
-static void print_wrapped_text(FILE *out, const char *text, int width) {
-    int col = 0;
-    while (*text) {
-        size_t word = strcspn(text, " ");
-        if (col > 0 && col + 1 + (int)word > width) {
-            fputc('\n', out);
-            col = 0;
-        } else if (col > 0) {
-            fputc(' ', out);
-            col++;
-        }
-        fwrite(text, 1, word, out);
-        col += (int)word;
-        text += word;
-        text += strspn(text, " ");
-    }
-    fputc('\n', out);
-}
+/* Prints an option's help after its 31-column head, wrapped to stay within 100 columns. */
+static void print_help_text(FILE *out, const char *text) { print_wrapped_text(out, text, 31, 100); }
 
 void cli_print_help(FILE *out, const char *command) {
     const cli_command *cmd = command ? command_find(command) : NULL;
@@ -255,7 +238,7 @@ void cli_print_help(FILE *out, const char *command) {
     fprintf(out, "usage: %s\n\n%s\n", cmd->synopsis, cmd->summary);
     if (cmd->details) {
         fputc('\n', out);
-        print_wrapped_text(out, cmd->details, 100);
+        print_wrapped_text(out, cmd->details, 0, 100);
     }
     if (!cmd->bit) {
         fprintf(out, "\nNot available in capsim %s.\n", CAPSIM_VERSION);
