@@ -29,7 +29,7 @@ static json_t *metric_json(const report_metric *m) {
 
 /* Sets obj[a][b]... = value for the dotted path "a.b...". */
 static int json_set_path(json_t *obj, const char *path, json_t *value) {
-    char buf[64];
+    char buf[128];
     snprintf(buf, sizeof buf, "%s", path);
     char *key = buf, *dot;
     while ((dot = strchr(key, '.'))) {
@@ -76,6 +76,20 @@ static json_t *comparison_json(const report *r) {
                      "notes", notes);
 }
 
+/* The ci95 object of function NAME (its first nlen characters) in a section's JSON, made on
+ * first use (the function's object exists: its values are set before their ci95). */
+static json_t *function_ci(json_t *obj, const char *name, int nlen) {
+    char key[96];
+    snprintf(key, sizeof key, "%.*s", nlen, name);
+    json_t *fn = json_object_get(json_object_get(obj, "functions"), key);
+    json_t *ci = json_object_get(fn, "ci95");
+    if (!ci && fn) {
+        ci = json_object();
+        if (!ci || json_object_set_new(fn, "ci95", ci)) return NULL;
+    }
+    return ci;
+}
+
 static json_t *section_json(const report_section *sec, bool with_ci) {
     json_t *obj = json_object();
     json_t *ci = with_ci ? json_object() : NULL;
@@ -83,7 +97,16 @@ static json_t *section_json(const report_section *sec, bool with_ci) {
     for (size_t i = 0; i < sec->n; i++) {
         const report_metric *m = &sec->metrics[i];
         if (json_set_path(obj, m->path, metric_json(m))) goto fail;
-        if (ci && m->has_ci && json_object_set_new(ci, m->path, json_real(m->ci95))) goto fail;
+        if (!ci || !m->has_ci) continue;
+        /* A function of an account (functions.NAME.PATH) has its own ci95, like a section. */
+        const char *name = strncmp(m->path, "functions.", 10) == 0 ? m->path + 10 : NULL;
+        const char *dot = name ? strchr(name, '.') : NULL;
+        if (dot) {
+            json_t *fn_ci = function_ci(obj, name, (int)(dot - name));
+            if (!fn_ci || json_object_set_new(fn_ci, dot + 1, json_real(m->ci95))) goto fail;
+            continue;
+        }
+        if (json_object_set_new(ci, m->path, json_real(m->ci95))) goto fail;
     }
     if (sec->note[0] && json_object_set_new(obj, "note", json_string(sec->note))) goto fail;
     if (with_ci && json_object_set_new(obj, "overloaded", overload_json(&sec->overload)))
@@ -224,10 +247,60 @@ static void table_lesson(FILE *f, const scenario *s) {
     }
 }
 
+static void format_usd(char *buf, size_t len, double usd);
+static void format_latency(char *buf, size_t len, double s);
+static void format_count(char *buf, size_t len, double v);
+
+/* The functions of an account, one line each (their every metric is in JSON and CSV). */
+#define TABLE_MAX_FUNCTIONS 20
+static void table_functions(FILE *f, const report_section *sec) {
+    size_t shown = 0, total = 0;
+    char line[160];
+    for (size_t i = 0; i < sec->n; i++) {
+        const char *path = sec->metrics[i].path;
+        const char *name = path + 10, *dot;
+        size_t len = strlen(path);
+        if (strncmp(path, "functions.", 10) != 0 || !(dot = strchr(name, '.')) ||
+            strcmp(dot, ".items") != 0 || len >= 96)
+            continue;
+        if (total++ == 0) {
+            snprintf(line, sizeof line, "  %-20s %11s %8s %9s %10s %11s", "functions", "invocations",
+                     "cold", "throttled", "p99", "cost");
+            put_line(f, line);
+        }
+        if (shown == TABLE_MAX_FUNCTIONS) continue;
+        shown++;
+        char key[128], inv[24], cold[24], thr[24], p99[24], cost[24];
+        int nlen = (int)(dot - name);
+#define FN_VALUE(suffix) \
+    (snprintf(key, sizeof key, "functions.%.*s.%s", nlen, name, suffix), \
+     report_value(sec, key, NAN))
+        format_count(inv, sizeof inv, FN_VALUE("invocations"));
+        snprintf(cold, sizeof cold, "%.2f %%", 100.0 * FN_VALUE("cold_start_ratio"));
+        snprintf(thr, sizeof thr, "%.2f %%", 100.0 * FN_VALUE("throttle_ratio"));
+        format_latency(p99, sizeof p99, FN_VALUE("latency_s.p99"));
+        format_usd(cost, sizeof cost, FN_VALUE("cost_usd.total"));
+#undef FN_VALUE
+        snprintf(line, sizeof line, "  %-20.*s %11s %8s %9s %10s %11s", nlen > 20 ? 20 : nlen, name,
+                 inv, cold, thr, p99, cost);
+        put_line(f, line);
+    }
+    if (total > shown) {
+        snprintf(line, sizeof line, "  ... and %zu more functions (--format json or csv has every "
+                 "function and metric)", total - shown);
+        put_line(f, line);
+    }
+}
+
 static void table_section(FILE *f, const report_section *sec) {
     char group[64] = "";
+    bool functions = false;
     for (size_t i = 0; i < sec->n; i++) {
         const report_metric *m = &sec->metrics[i];
+        if (strncmp(m->path, "functions.", 10) == 0) {
+            functions = true;
+            continue;
+        }
         const char *dot = strchr(m->path, '.');
         const char *label = m->path;
         if (dot) {
@@ -255,6 +328,7 @@ static void table_section(FILE *f, const report_section *sec) {
                  value, ci);
         put_line(f, line);
     }
+    if (functions) table_functions(f, sec);
     if (sec->overload.overloaded) {
         char what[160];
         const report_overload *o = &sec->overload;

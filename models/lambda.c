@@ -210,6 +210,7 @@ static int env_alloc(lambda_sim *m, bool provisioned, int32_t *out) {
                        : SIM_TIME_NEVER;
     m->live++;
     sim_timeavg_set(&m->live_avg, m->now_us, m->live);
+    if (m->acct) lambda_account_live(m, 1);
     *out = e;
     return SIM_OK;
 }
@@ -223,6 +224,7 @@ static void env_release(lambda_sim *m, int32_t e) {
     m->free_env = e;
     m->live--;
     sim_timeavg_set(&m->live_avg, m->now_us, m->live);
+    if (m->acct) lambda_account_live(m, -1);
 }
 
 static int env_arm_timer(lambda_sim *m, int32_t e) {
@@ -360,6 +362,7 @@ void lambda_job_free(lambda_sim *m, int32_t job) {
 
 void lambda_job_from_item(lambda_sim *m, lambda_job *j, const wl_item *item) {
     j->arrival_us = item->arrival_us;
+    j->origin_us = item->origin_us;
     j->cpu_s = item->cpu_s;
     j->io_s = item->io_s;
     j->size_mb = item->size_mb;
@@ -431,7 +434,9 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         m->rps_at_us = m->now_us;
         rate_ok = m->rps_tokens >= 1.0;
     }
-    if (rate_ok && m->busy < m->cap) {
+    /* In an account, a function without a reservation also needs room in the unreserved pool
+     * (lambda_account.c); its own cap is then the account's limit. */
+    if (rate_ok && m->busy < m->cap && (!m->pooled || lambda_account_room(m))) {
         e = idle_pick(m, &m->idle_provisioned);
         if (e < 0) e = idle_pick(m, &m->idle_ondemand);
         if (e < 0 && scale_token_take(m)) {
@@ -474,6 +479,10 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
     j->runs++;
     m->busy++;
     sim_timeavg_set(&m->busy_avg, m->now_us, m->busy);
+    if (m->acct) {
+        lambda_account_busy(m, 1);
+        v->origin_us = j->origin_us;
+    }
 
     if (j->counted) {
         lambda_rep *o = m->out;
@@ -506,7 +515,9 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
     return rc ? rc : 1;
 }
 
-void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us, bool duplicate) {
+void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us,
+                           sim_time_us origin_us, bool duplicate) {
+    if (m->acct) lambda_account_completed(m, origin_us);
     if (!counted) return;
     sim_time_us latency_us = m->now_us - arrival_us;
     m->out->completed++;
@@ -532,6 +543,7 @@ void lambda_item_dropped(lambda_sim *m, bool counted, bool to_dlq) {
 static int on_finish(lambda_sim *m, int32_t e, sim_time_us arrival_us) {
     lambda_env *v = &m->envs[e];
     int32_t job = v->job;
+    sim_time_us origin_us = m->acct ? v->origin_us : arrival_us;
     lambda_outcome outcome = v->timed_out ? LAMBDA_TIMEOUT : v->failed ? LAMBDA_ERROR : LAMBDA_OK;
     bool stream = lambda_is_stream(m->L);
     /* A direct job is counted by its arrival (lambda_job_from_item); a batch by its records. */
@@ -539,6 +551,7 @@ static int on_finish(lambda_sim *m, int32_t e, sim_time_us arrival_us) {
         m->out->timeouts++;
     m->busy--;
     sim_timeavg_set(&m->busy_avg, m->now_us, m->busy);
+    if (m->acct) lambda_account_busy(m, -1);
     v->job = -1;
     /* A timed-out environment is reset by Lambda: the next request there starts cold. */
     int rc = SIM_OK;
@@ -550,13 +563,13 @@ static int on_finish(lambda_sim *m, int32_t e, sim_time_us arrival_us) {
         if (!rc) rc = lambda_stream_capacity_freed(m);
         return rc;
     }
-    rc = lambda_direct_done(m, job, outcome, arrival_us);
+    rc = lambda_direct_done(m, job, outcome, arrival_us, origin_us);
     return rc ? rc : lambda_direct_capacity_freed(m);
 }
 
 /* ---------------------------------------------------------------- one replication */
 
-static void replication_fini(lambda_sim *m) {
+void lambda_replication_fini(lambda_sim *m) {
     if (lambda_is_stream(m->L)) lambda_stream_fini(m);
     else lambda_direct_fini(m);
     sim_calendar_fini(&m->cal);
@@ -580,7 +593,7 @@ static int64_t max_provisioned(const scn_lambda *L) {
 #define LAMBDA_ENV_SLOTS_MIN 64
 
 /* hists: the replication's latency and duration histograms (caller-owned, see lambda_simulate). */
-static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out,
+int lambda_replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out,
                              sim_progress *progress, sim_hist hists[2], sim_series *series) {
     const scn_lambda *L = &s->lambda;
     memset(m, 0, sizeof *m);
@@ -661,67 +674,104 @@ static int replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lam
     return rc;
 }
 
+#define LOOP_DONE 1 /* a step's result: the replication has nothing left to do */
+
+/* One step of a replication's loop: the earliest of the oldest idle environment's expiry
+ * (expire_fifo), the next arrival and the next calendar event. `account` (a constant where it
+ * is inlined) takes arrivals from lambda_account_next_item instead of the workload. Returns
+ * SIM_OK, LOOP_DONE, or an error. */
+static inline __attribute__((always_inline)) int loop_step(lambda_sim *m, bool stream,
+                                                            bool account) {
+    wl_item item;
+    sim_event ev;
+    int rc = SIM_OK;
+    sim_time_us next_arrival = account ? lambda_account_peek(m) : workload_peek(&m->wl);
+    sim_time_us next_event = sim_calendar_peek_time(&m->cal);
+    if (next_arrival == SIM_TIME_NEVER && m->window_closed && m->pending == 0) return LOOP_DONE;
+    int32_t oldest = m->idle_ondemand.tail;
+    if (m->expire_fifo && oldest >= 0 && m->envs[oldest].expire_us <= next_event &&
+        m->envs[oldest].expire_us <= next_arrival) {
+        m->now_us = m->envs[oldest].expire_us;
+        on_expire_fifo(m);
+    } else if (next_arrival < next_event) {
+        if (account) lambda_account_next_item(m, &item);
+        else workload_next(&m->wl, &item);
+        m->now_us = item.arrival_us;
+        if (item.arrival_us >= m->warmup_us) {
+            m->out->wl_items++;
+            m->out->wl_records += (uint64_t)item.records;
+            m->out->wl_mb += item.size_mb;
+            m->out->items++;
+            services_add_item(m->s, m->s->pricing_table, &m->out->svc, item.size_mb,
+                              item.records, false);
+        }
+        rc = stream ? lambda_stream_arrival(m, &item) : lambda_direct_arrival(m, &item);
+    } else {
+        if (!sim_calendar_pop(&m->cal, &ev)) return LOOP_DONE;
+        m->now_us = ev.time_us;
+        switch (ev.kind) {
+        case LAMBDA_EV_FINISH: rc = on_finish(m, (int32_t)ev.target, ev.arg); break;
+        case LAMBDA_EV_EXPIRE: rc = on_expire(m, (int32_t)ev.target); break;
+        case LAMBDA_EV_PROVISION: rc = on_provision(m, &ev); break;
+        case LAMBDA_EV_SERIES: rc = lambda_series_record(m, (uint32_t)ev.arg); break;
+        case LAMBDA_EV_WINDOW_OPEN:
+            if (m->series) lambda_series_window_open(m);
+            sim_timeavg_open(&m->busy_avg, m->now_us);
+            sim_timeavg_open(&m->live_avg, m->now_us);
+            break;
+        case LAMBDA_EV_WINDOW_CLOSE:
+            sim_timeavg_close(&m->busy_avg, m->now_us);
+            sim_timeavg_close(&m->live_avg, m->now_us);
+            m->window_closed = true;
+            m->out->pending_at_end = m->pending;
+            break;
+        default:
+            SIM_ASSERT(ev.kind >= LAMBDA_EV_TRIGGER);
+            rc = stream ? lambda_stream_event(m, &ev) : lambda_direct_event(m, &ev);
+            break;
+        }
+    }
+    return rc;
+}
+
 /* Out of line: compiled on its own, the loop's code does not depend on what its caller (or the
  * optional time series) adds around it. */
 __attribute__((noinline)) static int replication_loop(lambda_sim *m) {
-    wl_item item;
-    sim_event ev;
     bool stream = lambda_is_stream(m->L);
-    int rc = SIM_OK;
     uint32_t steps = 0;
     for (;;) {
         if (SIM_INTERRUPT_POLL(steps)) return SIM_EINTERRUPTED; /* Ctrl-C (sim/interrupt.h) */
-        sim_time_us next_arrival = workload_peek(&m->wl);
-        sim_time_us next_event = sim_calendar_peek_time(&m->cal);
-        if (next_arrival == SIM_TIME_NEVER && m->window_closed && m->pending == 0) break;
-        int32_t oldest = m->idle_ondemand.tail;
-        if (m->expire_fifo && oldest >= 0 && m->envs[oldest].expire_us <= next_event &&
-            m->envs[oldest].expire_us <= next_arrival) {
-            m->now_us = m->envs[oldest].expire_us;
-            on_expire_fifo(m);
-        } else if (next_arrival < next_event) {
-            workload_next(&m->wl, &item);
-            m->now_us = item.arrival_us;
-            if (item.arrival_us >= m->warmup_us) {
-                m->out->wl_items++;
-                m->out->wl_records += (uint64_t)item.records;
-                m->out->wl_mb += item.size_mb;
-                m->out->items++;
-                services_add_item(m->s, m->s->pricing_table, &m->out->svc, item.size_mb,
-                                  item.records, false);
-            }
-            rc = stream ? lambda_stream_arrival(m, &item) : lambda_direct_arrival(m, &item);
-        } else {
-            if (!sim_calendar_pop(&m->cal, &ev)) break;
-            m->now_us = ev.time_us;
-            switch (ev.kind) {
-            case LAMBDA_EV_FINISH: rc = on_finish(m, (int32_t)ev.target, ev.arg); break;
-            case LAMBDA_EV_EXPIRE: rc = on_expire(m, (int32_t)ev.target); break;
-            case LAMBDA_EV_PROVISION: rc = on_provision(m, &ev); break;
-            case LAMBDA_EV_SERIES: rc = lambda_series_record(m, (uint32_t)ev.arg); break;
-            case LAMBDA_EV_WINDOW_OPEN:
-                if (m->series) lambda_series_window_open(m);
-                sim_timeavg_open(&m->busy_avg, m->now_us);
-                sim_timeavg_open(&m->live_avg, m->now_us);
-                break;
-            case LAMBDA_EV_WINDOW_CLOSE:
-                sim_timeavg_close(&m->busy_avg, m->now_us);
-                sim_timeavg_close(&m->live_avg, m->now_us);
-                m->window_closed = true;
-                m->out->pending_at_end = m->pending;
-                break;
-            default:
-                SIM_ASSERT(ev.kind >= LAMBDA_EV_TRIGGER);
-                rc = stream ? lambda_stream_event(m, &ev) : lambda_direct_event(m, &ev);
-                break;
-            }
-        }
+        int rc = loop_step(m, stream, false);
+        if (rc == LOOP_DONE) break;
         if (rc) return rc;
         sim_progress_clock_tick(&m->progress, m->now_us, m->wl.produced);
     }
+    return lambda_replication_finish(m);
+}
+
+int lambda_replication_finish(lambda_sim *m) {
     sim_progress_clock_finish(&m->progress, m->wl.produced);
     SIM_ASSERT(m->pending == 0);
     return m->series ? lambda_series_flush(m) : SIM_OK;
+}
+
+/* accounts: one step of function m (lambda_account.c picks the function whose turn it is). */
+int lambda_account_step(lambda_sim *m) {
+    return lambda_is_stream(m->L) ? loop_step(m, true, true) : loop_step(m, false, true);
+}
+
+/* accounts: when function m's next step happens, or SIM_TIME_NEVER when it is done (until an
+ * upstream function gives it an item: lambda_account_peek then changes). */
+sim_time_us lambda_next_time(lambda_sim *m) {
+    sim_time_us next_arrival = lambda_account_peek(m);
+    sim_time_us next_event = sim_calendar_peek_time(&m->cal);
+    if (next_arrival == SIM_TIME_NEVER && m->window_closed && m->pending == 0)
+        return SIM_TIME_NEVER;
+    sim_time_us t = next_arrival < next_event ? next_arrival : next_event;
+    int32_t oldest = m->idle_ondemand.tail;
+    if (m->expire_fifo && oldest >= 0 && m->envs[oldest].expire_us < t)
+        t = m->envs[oldest].expire_us;
+    return t;
 }
 
 /* Configured provisioned concurrency in the statistics window, GB-s. Provisioned concurrency
@@ -787,6 +837,65 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
     return SIM_OK;
 }
 
+void lambda_rep_quantiles(lambda_rep *out, const sim_hist *latency_us,
+                          const sim_hist *duration_us) {
+    /* A replication with nothing completed has no latency (NaN: left out of the means). */
+    static const double latency_p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
+    bool lat = latency_us->n > 0, dur = duration_us->n > 0;
+    for (int i = 0; i < 5; i++)
+        out->latency_q_s[i] = lat ? sim_time_to_s(sim_hist_quantile(latency_us, latency_p[i])) : NAN;
+    out->latency_q_s[5] = lat ? sim_time_to_s(latency_us->max) : NAN;
+    out->duration_q_s[0] = dur ? sim_time_to_s(sim_hist_quantile(duration_us, 0.50)) : NAN;
+    out->duration_q_s[1] = dur ? sim_time_to_s(sim_hist_quantile(duration_us, 0.99)) : NAN;
+}
+
+void lambda_rep_accumulate(lambda_rep *t, const lambda_rep *x) {
+    t->wl_items += x->wl_items;
+    t->wl_records += x->wl_records;
+    t->wl_mb += x->wl_mb;
+    t->items += x->items;
+    t->completed += x->completed;
+    t->failed += x->failed;
+    t->dropped += x->dropped;
+    t->invocations += x->invocations;
+    t->cold_starts += x->cold_starts;
+    t->provisioned_invocations += x->provisioned_invocations;
+    t->throttles += x->throttles;
+    t->timeouts += x->timeouts;
+    t->retries += x->retries;
+    t->duplicates += x->duplicates;
+    t->rps_throttles += x->rps_throttles;
+    t->suppressed_inits += x->suppressed_inits;
+    t->dlq += x->dlq;
+    t->recycles += x->recycles;
+    t->requests += x->requests;
+    sim_moments_merge(&t->iterator_age_s, &x->iterator_age_s);
+    sim_moments_merge(&t->latency_s, &x->latency_s);
+    sim_moments_merge(&t->duration_s, &x->duration_s);
+    sim_trend_merge(&t->latency_trend, &x->latency_trend);
+    t->pending_at_end += x->pending_at_end;
+    t->ondemand_mb_ms += x->ondemand_mb_ms;
+    t->init_mb_ms += x->init_mb_ms;
+    t->provisioned_duration_mb_ms += x->provisioned_duration_mb_ms;
+    t->ephemeral_mb_ms += x->ephemeral_mb_ms;
+    t->provisioned_configured_gb_s += x->provisioned_configured_gb_s;
+    t->cost_requests += x->cost_requests;
+    t->cost_compute += x->cost_compute;
+    t->cost_init += x->cost_init;
+    t->cost_provisioned += x->cost_provisioned;
+    t->cost_ephemeral += x->cost_ephemeral;
+    t->cost_total += x->cost_total;
+    t->cost_services.kinesis += x->cost_services.kinesis;
+    t->cost_services.sqs += x->cost_services.sqs;
+    t->cost_services.s3 += x->cost_services.s3;
+    t->cost_services.step_functions += x->cost_services.step_functions;
+    t->cost_services.logs += x->cost_services.logs;
+    t->cost_services.capacity += x->cost_services.capacity;
+    t->cost_services.total += x->cost_services.total;
+    t->cost_capacity += x->cost_capacity;
+    t->cost_per_month += x->cost_per_month;
+}
+
 int lambda_simulate(const scenario *s, uint32_t replication, lambda_rep *out, lambda_pool *pool,
                     sim_progress *progress) {
     return lambda_simulate_series(s, replication, out, pool, progress, NULL);
@@ -798,7 +907,7 @@ int lambda_simulate_series(const scenario *s, uint32_t replication, lambda_rep *
     /* On this thread's stack: the next replication on the thread reuses the same (already
      * resident) memory, and only the span of buckets reached is ever written (sim/stats.h). */
     sim_hist hists[2];
-    int rc = replication_setup(&m, s, replication, out, progress, hists, series);
+    int rc = lambda_replication_setup(&m, s, replication, out, progress, hists, series);
     if (!rc) rc = replication_loop(&m);
     if (!rc) {
         out->concurrency_mean = sim_timeavg_mean(&m.busy_avg);
@@ -807,15 +916,7 @@ int lambda_simulate_series(const scenario *s, uint32_t replication, lambda_rep *
         out->environments_max = m.live_avg.max;
         sim_sums_to_moments(&m.latency_s, 1e6, &out->latency_s); /* microseconds to seconds */
         sim_sums_to_moments(&m.duration_s, 1e6, &out->duration_s);
-        /* A replication with nothing completed has no latency (NaN: left out of the means). */
-        static const double latency_p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
-        bool lat = m.latency_us->n > 0, dur = m.duration_us->n > 0;
-        for (int i = 0; i < 5; i++)
-            out->latency_q_s[i] =
-                lat ? sim_time_to_s(sim_hist_quantile(m.latency_us, latency_p[i])) : NAN;
-        out->latency_q_s[5] = lat ? sim_time_to_s(m.latency_us->max) : NAN;
-        out->duration_q_s[0] = dur ? sim_time_to_s(sim_hist_quantile(m.duration_us, 0.50)) : NAN;
-        out->duration_q_s[1] = dur ? sim_time_to_s(sim_hist_quantile(m.duration_us, 0.99)) : NAN;
+        lambda_rep_quantiles(out, m.latency_us, m.duration_us);
 #pragma omp critical(capsim_lambda_pool)
         {
             sim_hist_merge(&pool->latency_us, m.latency_us);
@@ -823,7 +924,7 @@ int lambda_simulate_series(const scenario *s, uint32_t replication, lambda_rep *
             if (m.series) lambda_series_merge(&m);
         }
     }
-    replication_fini(&m);
+    lambda_replication_fini(&m);
     return rc;
 }
 
@@ -831,11 +932,18 @@ int lambda_simulate_series(const scenario *s, uint32_t replication, lambda_rep *
 
 typedef double (*rep_getter)(const lambda_rep *r);
 
+/* The prefix of every path the summary adds ("" for a section of its own, "functions.NAME."
+ * for a function of an account); set by lambda_summarize_section. */
+static _Thread_local const char *metric_prefix = "";
+
 static int add_metric(report_section *sec, const char *path, report_kind kind,
                       const lambda_rep *reps, size_t n, double *scratch, rep_getter get,
                       double pooled) {
     for (size_t i = 0; i < n; i++) scratch[i] = get(&reps[i]);
-    return report_section_add(sec, path, kind, scratch, n, pooled);
+    if (!metric_prefix[0]) return report_section_add(sec, path, kind, scratch, n, pooled);
+    char full[sizeof sec->metrics[0].path];
+    snprintf(full, sizeof full, "%s%s", metric_prefix, path);
+    return report_section_add(sec, full, kind, scratch, n, pooled);
 }
 
 static double ratio(uint64_t num, uint64_t den) { return den ? (double)num / (double)den : 0.0; }
@@ -936,8 +1044,7 @@ static void overload_hint(const scenario *s, double factor, char *buf, size_t le
  * cannot serve is throttled (and counted as not completed) instead. The backlog test is left out
  * for stream triggers whose batch window is a tenth of the horizon or more, where waiting for
  * the window is normal. */
-static void judge_overload(const scenario *s, const lambda_rep *reps, size_t n,
-                           report_overload *out) {
+void lambda_judge_overload(const scenario *s, const lambda_rep *reps, size_t n, report_overload *out) {
     const scn_lambda *L = &s->lambda;
     memset(out, 0, sizeof *out);
     if (L->trigger == SCN_TRIGGER_SYNC || n == 0) return;
@@ -977,12 +1084,10 @@ static void judge_overload(const scenario *s, const lambda_rep *reps, size_t n,
  *   to this function (https://aws.amazon.com/lambda/pricing/);
  * - arm64: capsim runs it at x86_64's speed; only the price differs. */
 #define LAMBDA_LONG_BACKLOG_S (15 * 60.0)
-static void note_optimism(const scenario *s, const lambda_pool *pool, const report_section *sec,
-                          report *r) {
+void lambda_note_optimism(const scenario *s, double longest_s, const report_section *sec, report *r) {
     const scn_lambda *L = &s->lambda;
     bool async = L->trigger == SCN_TRIGGER_ASYNC || L->trigger == SCN_TRIGGER_S3 ||
                  L->trigger == SCN_TRIGGER_EVENTBRIDGE;
-    double longest_s = pool->latency_us.n ? sim_time_to_s(pool->latency_us.max) : 0.0;
     if (async && (sec->overload.overloaded || longest_s >= LAMBDA_LONG_BACKLOG_S))
         report_add_note(r, "lambda: events waited up to %.0f min in the async queue; capsim "
                         "retries them at most 5 minutes apart until max_event_age, but under a "
@@ -999,6 +1104,17 @@ static void note_optimism(const scenario *s, const lambda_pool *pool, const repo
 
 int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
                      const lambda_pool *pool, report *r) {
+    int rc = lambda_summarize_workload(reps, n, r);
+    report_section *sec = rc ? NULL : report_add_platform(r, "lambda");
+    if (!sec) return SIM_ENOMEM;
+    rc = lambda_summarize_section(s, reps, n, pool, sec, "");
+    if (!rc) lambda_judge_overload(s, reps, n, &sec->overload);
+    if (!rc) lambda_note_optimism(s, pool->latency_us.n ? sim_time_to_s(pool->latency_us.max) : 0.0,
+                           sec, r);
+    return rc;
+}
+
+int lambda_summarize_workload(const lambda_rep *reps, size_t n, report *r) {
     double *x = calloc(n ? n : 1, sizeof *x);
     if (!x) return SIM_ENOMEM;
     const double none = NAN;
@@ -1007,13 +1123,22 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
     rc |= add_metric(wl, "items", REPORT_COUNT, reps, n, x, get_wl_items, none);
     rc |= add_metric(wl, "records", REPORT_COUNT, reps, n, x, get_wl_records, none);
     rc |= add_metric(wl, "mb", REPORT_REAL, reps, n, x, get_wl_mb, none);
+    free(x);
+    return rc ? SIM_ENOMEM : SIM_OK;
+}
 
-    report_section *sec = report_add_platform(r, "lambda");
-    if (!sec) {
-        free(x);
-        return SIM_ENOMEM;
-    }
-    const sim_hist *lat = &pool->latency_us, *dur = &pool->duration_us;
+int lambda_summarize_section(const scenario *s, const lambda_rep *reps, size_t n,
+                             const lambda_pool *pool, report_section *sec, const char *prefix) {
+    double *x = calloc(n ? n : 1, sizeof *x);
+    if (!x) return SIM_ENOMEM;
+    const double none = NAN;
+    int rc = 0;
+    metric_prefix = prefix;
+    /* Without a pool (a function of an account), percentiles are the means of the
+     * replications' own. */
+    static const sim_hist empty_hist; /* n = 0: every pooled value NaN */
+    const sim_hist *lat = pool ? &pool->latency_us : &empty_hist;
+    const sim_hist *dur = pool ? &pool->duration_us : &empty_hist;
     bool any_suppressed = false;
     for (size_t i = 0; i < n; i++) any_suppressed |= reps[i].suppressed_inits > 0;
 #define Q(h, p) ((h)->n ? sim_time_to_s(sim_hist_quantile((h), (p))) : NAN)
@@ -1099,7 +1224,6 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
     rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
                      none);
     free(x);
-    judge_overload(s, reps, n, &sec->overload);
-    note_optimism(s, pool, sec, r);
+    metric_prefix = "";
     return rc ? SIM_ENOMEM : SIM_OK;
 }

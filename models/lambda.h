@@ -85,4 +85,25 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o);
 int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
                      const lambda_pool *pool, report *r);
 
+/* ---- pieces of the summary, for accounts of several functions (models/lambda_account.c) ---- */
+
+/* Fills a replication's latency (p50 p90 p95 p99 p999 max) and duration (p50 p99) quantiles. */
+void lambda_rep_quantiles(lambda_rep *out, const sim_hist *latency_us, const sim_hist *duration_us);
+/* t += x: counts, usage and costs added, moments and trends merged (not quantiles, concurrency
+ * or environments, which do not add). */
+void lambda_rep_accumulate(lambda_rep *t, const lambda_rep *x);
+/* Adds the workload section (items, records, mb). */
+int lambda_summarize_workload(const lambda_rep *reps, size_t n, report *r);
+/* Adds the lambda metrics of reps to sec, each path prefixed by prefix ("" or
+ * "functions.NAME."); pool may be NULL (percentiles are then the replications' means). */
+int lambda_summarize_section(const scenario *s, const lambda_rep *reps, size_t n,
+                             const lambda_pool *pool, report_section *sec, const char *prefix);
+/* Whether the function kept up (models/overload.h), into *out. */
+void lambda_judge_overload(const scenario *s, const lambda_rep *reps, size_t n,
+                           report_overload *out);
+/* The comparison's notes on where capsim is optimistic about Lambda; longest_s: the longest
+ * latency seen. */
+void lambda_note_optimism(const scenario *s, double longest_s, const report_section *sec,
+                          report *r);
+
 #endif

@@ -151,17 +151,18 @@ int lambda_direct_arrival(lambda_sim *m, const wl_item *item) {
     return submit(m, job);
 }
 
-int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome, sim_time_us arrival_us) {
+int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome, sim_time_us arrival_us,
+                       sim_time_us origin_us) {
     if (!is_async(m->L)) { /* released at its start (submit); counted by its arrival */
         bool counted = arrival_us >= m->warmup_us;
-        if (outcome == LAMBDA_OK) lambda_item_completed(m, counted, arrival_us, false);
+        if (outcome == LAMBDA_OK) lambda_item_completed(m, counted, arrival_us, origin_us, false);
         else lambda_item_failed(m, counted, false);
         m->pending--;
         return SIM_OK;
     }
     lambda_job *j = &m->jobs[job];
     if (outcome == LAMBDA_OK) {
-        lambda_item_completed(m, j->counted, j->arrival_us, j->side_effects);
+        lambda_item_completed(m, j->counted, j->arrival_us, j->origin_us, j->side_effects);
         job_done(m, job);
         return SIM_OK;
     }

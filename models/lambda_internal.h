@@ -39,6 +39,7 @@ enum { ENV_FREE, ENV_BUSY, ENV_IDLE }; /* lambda_env.state */
  * Jobs live in a pool with a free list and are referred to by index. */
 typedef struct lambda_job {
     sim_time_us arrival_us;   /* the item's arrival; for a batch its oldest record's */
+    sim_time_us origin_us;    /* direct triggers: the item's wl_item.origin_us */
     sim_time_us stored_us;    /* stream triggers: when its oldest record entered the stream or
                                  queue (the iterator age counts from there) */
     double cpu_s, io_s;       /* the invocation's work */
@@ -63,6 +64,8 @@ typedef struct lambda_env {
     int32_t prev, next;         /* MRU list links; next doubles as the free-slot link */
     int32_t pos;                /* index in the newest-heap or random array */
     int32_t job;                /* the running invocation */
+    sim_time_us origin_us;      /* accounts: the running direct item's origin (a sync job is
+                                   released when it starts) */
     uint8_t state;
     bool provisioned;
     bool deprovision;           /* provisioned, its window ended while busy: remove when done */
@@ -85,9 +88,15 @@ typedef struct lambda_stream lambda_stream;             /* lambda_stream.c */
 typedef struct lambda_recorder lambda_recorder;         /* lambda_series.c */
 typedef struct lambda_direct_queue lambda_direct_queue; /* lambda_direct.c */
 
+typedef struct lambda_account lambda_account; /* lambda_account.c */
+
 typedef struct lambda_sim {
     const scenario *s;
     const scn_lambda *L;
+    /* Accounts of several functions (lambda_account.c); NULL for a single function. */
+    lambda_account *acct;
+    int32_t fn;               /* this function's index in the account */
+    bool pooled;              /* no reservation: shares the account's unreserved pool */
     sim_calendar cal;
     workload_gen wl;
     sim_rng rng_init, rng_keep_alive, rng_errors, rng_routing, rng_lifetime, rng_trigger;
@@ -139,8 +148,9 @@ int lambda_invoke(lambda_sim *m, int32_t job);
  * triggers it does not apply to). Takes nothing. */
 bool lambda_rate_available(const lambda_sim *m);
 
-/* Item outcomes, counted only when `counted`. */
-void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us, bool duplicate);
+/* Item outcomes, counted only when `counted`. origin_us: wl_item.origin_us of the item. */
+void lambda_item_completed(lambda_sim *m, bool counted, sim_time_us arrival_us,
+                           sim_time_us origin_us, bool duplicate);
 void lambda_item_failed(lambda_sim *m, bool counted, bool to_dlq);
 void lambda_item_dropped(lambda_sim *m, bool counted, bool to_dlq);
 
@@ -167,7 +177,8 @@ void lambda_direct_fini(lambda_sim *m);
 int lambda_direct_arrival(lambda_sim *m, const wl_item *item);
 /* An invocation of job (whose item arrived at arrival_us) ended. A sync job was already
  * released when it started: only arrival_us is used. */
-int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome, sim_time_us arrival_us);
+int lambda_direct_done(lambda_sim *m, int32_t job, lambda_outcome outcome, sim_time_us arrival_us,
+                       sim_time_us origin_us);
 int lambda_direct_event(lambda_sim *m, const sim_event *ev);
 int lambda_direct_capacity_freed(lambda_sim *m);
 /* Items waiting in the async queue, and when the next in line arrived (SIM_TIME_NEVER: none). */
@@ -186,6 +197,29 @@ int lambda_stream_capacity_freed(lambda_sim *m);
  * it (a Kinesis record the producer could not write yet: since its write request); SIM_TIME_NEVER
  * when none waits. */
 void lambda_stream_backlog(const lambda_sim *m, int64_t *waiting, sim_time_us *stored_us);
+
+/* ---- accounts (lambda_account.c, called by the core only when m->acct is set) ---- */
+
+/* The account's counters follow each function's busy and live environments. */
+void lambda_account_busy(lambda_sim *m, int delta);
+void lambda_account_live(lambda_sim *m, int delta);
+/* Whether the unreserved pool has room for one more environment of a pooled function. */
+bool lambda_account_room(const lambda_sim *m);
+/* An item completed: the next stages receive theirs; a last stage records end-to-end latency. */
+void lambda_account_completed(lambda_sim *m, sim_time_us origin_us);
+
+/* The core's replication pieces, for the account driver: set-up of one function (its own
+ * calendar, workload, environments), one step of its loop, the time of its next step
+ * (SIM_TIME_NEVER when it has nothing left to do), and the end. */
+int lambda_replication_setup(lambda_sim *m, const scenario *s, uint32_t rep, lambda_rep *out,
+                             sim_progress *progress, sim_hist hists[2], sim_series *series);
+void lambda_replication_fini(lambda_sim *m);
+int lambda_replication_finish(lambda_sim *m);
+sim_time_us lambda_next_time(lambda_sim *m);
+/* accounts: the next item of a function (its workload, or what upstream made for it) */
+bool lambda_account_next_item(lambda_sim *m, wl_item *item);
+sim_time_us lambda_account_peek(const lambda_sim *m);
+int lambda_account_step(lambda_sim *m);
 
 static inline bool lambda_is_stream(const scn_lambda *L) {
     return L->trigger == SCN_TRIGGER_KINESIS || L->trigger == SCN_TRIGGER_SQS;

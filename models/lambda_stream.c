@@ -123,6 +123,7 @@ enum {
 
 typedef struct stream_item {
     sim_time_us arrival_us;
+    sim_time_us origin_us;  /* wl_item.origin_us (accounts: end-to-end latency) */
     sim_time_us ready_us;   /* kinesis: written to its shard; sqs: (last) visible in the queue */
     double cpu_s, io_s;
     int64_t records;
@@ -307,7 +308,7 @@ static void complete_list(lambda_sim *m, item_list *l) {
     while (l->n > 0) {
         int32_t i = list_pop(st->items, l);
         const stream_item *it = &st->items[i];
-        lambda_item_completed(m, it->counted, it->arrival_us, it->side_effects);
+        lambda_item_completed(m, it->counted, it->arrival_us, it->origin_us, it->side_effects);
         item_free(st, i);
         m->pending--;
     }
@@ -434,6 +435,7 @@ static int64_t payload_bytes(const lambda_sim *m, double size_mb) {
 
 static void fill_item(lambda_sim *m, stream_item *it, const wl_item *w) {
     it->arrival_us = w->arrival_us;
+    it->origin_us = w->origin_us;
     it->ready_us = w->arrival_us;
     it->cpu_s = w->cpu_s;
     it->io_s = w->io_s;

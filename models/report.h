@@ -20,7 +20,7 @@ typedef enum report_kind {
 } report_kind;
 
 typedef struct report_metric {
-    char path[48];
+    char path[96]; /* room for functions.NAME.latency_s.p999 */
     report_kind kind;
     double value; /* NaN: nothing behind it (a latency when no item completed): JSON null */
     double ci95;  /* meaningful when has_ci */

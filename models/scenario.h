@@ -70,6 +70,8 @@ typedef struct scn_trace {
     char *function;      /* per_minute: HashFunction to pick, or NULL */
     int64_t row;         /* per_minute: 1-based data row, or 0 */
     bool all;            /* per_minute: sum every row */
+    bool per_function;   /* per_minute: every row is also kept apart, one function each
+                            (functions_from_trace); the sum is the top-level workload */
     /* The data, read once by the loader (scenario_trace.c) and shared read-only by every
      * replication and thread. In no field table: derived, freed by scenario_destroy. */
     int64_t *minute_counts; /* per_minute: invocations in each minute of the picked row(s),
@@ -81,6 +83,10 @@ typedef struct scn_trace {
     int64_t total;          /* arrivals in one pass, unscaled (sum of counts, or n_times) */
     double period_s;        /* one pass, unscaled, for loop: n_minutes x 60 s; for timestamps
                                the smallest whole second after the last timestamp */
+    /* per_function: each data row's counts (n_rows x n_minutes, row-major) and HashFunction */
+    int64_t *row_counts;    /* owned */
+    char **row_names;       /* owned */
+    size_t n_rows;
 } scn_trace;
 
 typedef struct scn_burst {
@@ -171,6 +177,34 @@ typedef struct scn_lambda {
     sim_time_us sqs_visibility_timeout_us; /* 0..12h; default 6 x timeout (AWS's advice), filled
                                               in by the lambda section's rule */
 } scn_lambda;
+
+/* ---- functions and account (format 1.1): several functions sharing one account ---- */
+
+/* One function of `functions:`. Its lambda section is parsed with the same table as the
+ * top-level `lambda:` (every key but concurrency.account_limit, which the account owns). */
+typedef struct scn_function {
+    char *name;              /* [a-z0-9-]+, unique (owned) */
+    bool has_workload;       /* its own `workload:`; else the top-level workload */
+    scn_workload workload;   /* own (has_workload); a stage (from >= 0) has no arrivals here */
+    scn_lambda lambda;       /* present = true; account_limit = the account's */
+    bool lambda_borrowed;    /* functions_from_trace: lambda is the template's (not owned) */
+    int32_t from;            /* the upstream function (index, listed earlier), or -1: arrivals */
+    int64_t per_item;        /* from: items made here by each item the upstream completes */
+    /* Per-function trace replay (functions_from_trace): this function's row of the trace, and
+     * its duration from the companion file. Derived, freed by scenario_destroy. */
+    scn_trace *trace;        /* owned, or NULL: the workload's own trace */
+    bool has_duration;       /* the run time of an invocation replaces workload.work */
+    scn_dist duration;       /* seconds (owned values) */
+} scn_function;
+
+/* functions_from_trace: one function per row of a per_minute trace (capsim's key). */
+typedef struct scn_functions_from_trace {
+    bool present;
+    scn_lambda lambda;       /* the template every function gets (owned) */
+    char *durations;         /* Azure function_durations_percentiles file as written, or NULL */
+    char *memory;            /* Azure app_memory_percentiles file as written, or NULL */
+    int64_t min_invocations; /* rows with fewer invocations in the trace are left out (default 1) */
+} scn_functions_from_trace;
 
 /* ---- glue ---- */
 typedef enum scn_glue_worker {
@@ -303,6 +337,11 @@ typedef struct scenario {
     int64_t replications;   /* 1..100000, default 1 */
     scn_workload workload;
     scn_lambda lambda;
+    /* format 1.1: `account:` and `functions:` instead of `lambda:` (lambda.present is false) */
+    int64_t account_limit;  /* account.concurrency_limit, default 1000 */
+    scn_function *functions;/* owned */
+    size_t n_functions;
+    scn_functions_from_trace from_trace;
     scn_glue glue;
     scn_emr emr;
     scn_services services;
@@ -359,6 +398,10 @@ void scenario_warn(const scenario *s, sim_diag *w);
 /* How many times a month the horizon's usage happens: pricing.horizons_per_month, or
  * month / horizon when it is not set. per_month costs are the horizon's usage times this. */
 double scenario_horizons_per_month(const scenario *s);
+
+/* The workload function i replays or takes its items' attributes from: its own, else the
+ * top-level one. */
+const scn_workload *scenario_function_workload(const scenario *s, size_t i);
 
 /* Formatting helpers shared with the result writers: "250ms", "10min", "1.5GB". */
 void scenario_format_duration(char *buf, size_t len, sim_time_us t_us);

@@ -182,6 +182,21 @@ void scn_unknown_key(scn_walk *w, yaml_node_t *key, const char *path, const char
                      size_t n_known);
 sim_diag *scn_diag(scn_walk *w);
 
+/* ---- functions and account (scenario_functions.c) ---- */
+extern const scn_section *const scn_workload_section;       /* scenario_rules.c */
+extern const scn_section *const scn_stage_workload_section; /* a `from` function's workload */
+extern const scn_section *const scn_lambda_section;
+extern const scn_custom scn_functions_custom;               /* `functions:` */
+extern const scn_section scn_functions_from_trace_section;  /* `functions_from_trace:` */
+/* The root scenario being loaded (a function's lambda is parsed into a scratch scenario). */
+scenario *scn_root(scn_walk *w);
+/* Root rules of format 1.1: functions vs lambda, the account's reservations, and the expansion
+ * of functions_from_trace into one function per trace row. */
+void scn_functions_check(scn_walk *w, yaml_node_t *map, scenario *s);
+/* Writes a section of the table at indent, with s deciding what applies (scenario_write.c). */
+void scn_write_section(FILE *out, const scenario *s, const scn_section *sec, const void *base,
+                       int indent);
+
 /* ---- other documents walked by the same machinery (pricing tables, pricing.c) ---- */
 /* What kind of file a document is, for the messages about its shape. */
 typedef struct scn_doc_kind {

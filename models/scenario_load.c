@@ -49,6 +49,7 @@ struct scn_walk {
 /* ------------------------------------------------------------------ small services */
 
 const char *scn_dir(scn_walk *w) { return w->dir; }
+scenario *scn_root(scn_walk *w) { return w->s; }
 void scn_oom(scn_walk *w) { w->oom = true; }
 size_t scn_error_count(scn_walk *w) { return sim_diag_count(w->diag); }
 sim_diag *scn_diag(scn_walk *w) { return w->diag; }

@@ -82,6 +82,8 @@ static bool uses_async(const scenario *s)
 }
 static bool uses_kinesis(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_KINESIS; }
 static bool uses_sqs(const scenario *s) { return s->lambda.trigger == SCN_TRIGGER_SQS; }
+/* A function of `functions:` has no account_limit of its own (the account's is shared). */
+static bool has_no_functions(const scenario *s) { return s->n_functions == 0 && !s->from_trace.present; }
 static bool uses_serverless(const scenario *s) { return s->emr.deployment == SCN_EMR_SERVERLESS; }
 static bool uses_spot(const scenario *s)
 {
@@ -153,6 +155,9 @@ static const scn_field trace_fields[] = {
      .help = "per_minute: replay this data row (1-based)"},
     {"all", SCN_T_BOOL, S(workload.trace.all), NO, .omit_if_zero = true,
      .help = "per_minute: replay the sum of every row"},
+    {"per_function", SCN_T_BOOL, S(workload.trace.per_function), NO, .omit_if_zero = true,
+     .help = "per_minute: one function per row (with functions_from_trace); the sum of the rows "
+             "is the workload of glue and emr"},
 };
 static const scn_section trace_section = SECTION_OF(trace_fields, check_trace);
 
@@ -224,6 +229,19 @@ static const scn_field workload_fields[] = {
      .help = "how often processing an item fails"},
 };
 static const scn_section workload_section = SECTION_OF(workload_fields, NULL);
+const scn_section *const scn_workload_section = &workload_section;
+
+/* The workload of a function fed by another (functions[].from): its items come from upstream, so
+ * only what each item carries, its work and its errors are given. */
+static const scn_field stage_workload_fields[] = {
+    {"item", SCN_T_SECTION, 0, NO, .sub = &item_section, .help = "what each item carries"},
+    {"work", SCN_T_SECTION, 0, NO, .sub = &work_section,
+     .help = "compute per item, the same on every platform"},
+    {"errors", SCN_T_SECTION, 0, NO, .sub = &errors_section,
+     .help = "how often processing an item fails"},
+};
+static const scn_section stage_workload_section = SECTION_OF(stage_workload_fields, NULL);
+const scn_section *const scn_stage_workload_section = &stage_workload_section;
 
 /* ================================================================ lambda */
 
@@ -254,7 +272,7 @@ static const scn_field concurrency_fields[] = {
     /* AWS default account concurrency per region (AWS-REFERENCE.md). The upper bound is far
      * above any quota AWS grants; it only keeps per-environment arrays of a model sane. */
     {"account_limit", SCN_T_INT, S(lambda.account_limit), NO, RANGE(1, 1000000), .def = "1000",
-     .help = "concurrent executions for the account (region)"},
+     .applies = has_no_functions, .help = "concurrent executions for the account (region)"},
     {"reserved", SCN_T_CUSTOM, S(lambda.reserved), NO, .custom = &RESERVED, .def = "none",
      .help = "per-function cap (and guarantee); none = account limit"},
     /* Since Nov 2023: 1,000 new environments per function every 10 s (AWS-REFERENCE.md). */
@@ -360,6 +378,7 @@ static const scn_field lambda_fields[] = {
      .help = "SQS event source mapping (trigger: sqs)"},
 };
 static const scn_section lambda_section = SECTION_OF(lambda_fields, check_lambda);
+const scn_section *const scn_lambda_section = &lambda_section;
 
 /* ================================================================ glue, emr */
 
@@ -613,6 +632,14 @@ static const scn_field lesson_fields[] = {
 };
 static const scn_section lesson_section = SECTION_OF(lesson_fields, check_lesson);
 
+/* AWS's default account concurrency per region (AWS-REFERENCE.md); the same bound as
+ * lambda.concurrency.account_limit. */
+static const scn_field account_fields[] = {
+    {"concurrency_limit", SCN_T_INT, S(account_limit), NO, RANGE(1, 1000000), .def = "1000",
+     .help = "concurrent executions shared by every function of the account"},
+};
+static const scn_section account_section = SECTION_OF(account_fields, NULL);
+
 static const scn_field root_fields[] = {
     {"name", SCN_T_STRING, S(name), NO, .required = true, .slug = true,
      .help = "names the scenario in results"},
@@ -630,6 +657,14 @@ static const scn_field root_fields[] = {
      .help = "the items that arrive and the work each needs"},
     {"lambda", SCN_T_SECTION, 0, S(lambda.present), .sub = &lambda_section,
      .help = "simulate AWS Lambda on the workload"},
+    {"account", SCN_T_SECTION, 0, NO, .sub = &account_section,
+     .help = "the Lambda account the functions share (format 1.1)"},
+    {"functions", SCN_T_CUSTOM, S(functions), S(n_functions), .custom = &scn_functions_custom,
+     .omit_if_zero = true,
+     .help = "several Lambda functions in one account, instead of lambda (format 1.1)"},
+    {"functions_from_trace", SCN_T_SECTION, 0, S(from_trace.present),
+     .sub = &scn_functions_from_trace_section,
+     .help = "one function per row of a per_function trace, from this template (capsim's)"},
     {"glue", SCN_T_SECTION, 0, S(glue.present), .sub = &glue_section,
      .help = "simulate AWS Glue on the same workload"},
     {"emr", SCN_T_SECTION, 0, S(emr.present), .sub = &emr_section,
@@ -873,6 +908,15 @@ static const scn_custom STRINGS = {strings_set, strings_write, strings_destroy, 
  * of the file): a rule changed in code is changed in the reference beside it. */
 
 static const char *const root_rules[] = {
+    "`functions` (format 1.1) replaces `lambda`: a scenario has one or the other. Each function's "
+    "`lambda` takes every key of the lambda section except `concurrency.account_limit` (the "
+    "account owns it: `account.concurrency_limit`); the reservations together leave at least "
+    "100 of it unreserved. A function's `from` names a function listed before it; such a "
+    "function's `workload` gives only `item`, `work` and `errors`.",
+    "`functions_from_trace` needs `workload.arrivals.trace.per_function: true` and no "
+    "`functions`: each row of the trace with at least `min_invocations` invocations becomes a "
+    "function named f + the first 12 characters of its HashFunction, with the template's "
+    "`lambda`; `durations` and `memory` (Azure companion files) set its run time and memory.",
     "At least one platform is needed: `lambda`, `glue` or `emr` (an empty `lambda: {}` takes "
     "every default). Each platform present is simulated on the same workload.",
     "`warmup` + `horizon` is at most " SCN_TIME_LIMIT_TEXT ", capsim's time limit.",
@@ -880,8 +924,11 @@ static const char *const root_rules[] = {
 
 static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *path)
 {
-    const scenario *s = base;
-    if (map && !s->lambda.present && !s->glue.present && !s->emr.present)
+    scenario *s = base;
+    if (map)
+        scn_functions_check(w, map, s);
+    if (map && !s->lambda.present && !s->glue.present && !s->emr.present && !s->n_functions &&
+        !s->from_trace.present)
         scn_error(w, map, NULL, "at least one platform is needed: add a lambda, glue or emr "
                   "section (an empty `lambda: {}` takes every default)");
     /* Each is within the limit already (so the sum cannot overflow); the simulated span too. */
@@ -973,13 +1020,22 @@ static void check_trace(scn_walk *w, yaml_node_t *map, void *base, const char *p
     char sub[SCN_PATH_LEN];
     bool picks_ok = scn_section_ok(w);
     if (t->format == SCN_TRACE_PER_MINUTE) {
-        int chosen = (t->function != NULL) + (t->row > 0) + t->all;
+        /* per_function replays every row (each apart): it is a pick like all, and means all
+         * for the workload itself (the sum of the rows). */
+        int chosen = (t->function != NULL) + (t->row > 0) + (t->all || t->per_function);
+        if (chosen == 1 && t->per_function)
+            t->all = true;
         if (chosen != 1) {
             scn_error(w, map, path, "a per_minute trace needs exactly one of function: HASH, "
                       "row: N or all: true (%d given)", chosen);
             picks_ok = false;
         }
     } else {
+        if (t->per_function) {
+            snprintf(sub, sizeof sub, "%s.per_function", path);
+            scn_error_key(w, sub, map, "only per_minute traces have rows to replay per function");
+            picks_ok = false;
+        }
         for (int i = 0; i < 3; i++) {
             yaml_node_t *n = scn_map_get(w, map, pickers[i]);
             snprintf(sub, sizeof sub, "%s.%s", path, pickers[i]);
@@ -1020,12 +1076,14 @@ static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const c
     if (!map || !scn_section_ok(w))
         return;
     char sub[SCN_PATH_LEN];
-    int64_t unreserved_cap = L->account_limit - 100; /* AWS keeps 100 unreserved */
+    /* A function of `functions:` is parsed into a scratch scenario: its limit is the account's. */
+    int64_t limit = base == scn_root(w) ? L->account_limit : scn_root(w)->account_limit;
+    int64_t unreserved_cap = limit - 100; /* AWS keeps 100 unreserved */
     if (L->reserved >= 0 && L->reserved > unreserved_cap) {
         snprintf(sub, sizeof sub, "%s.reserved", path);
         scn_error_key(w, sub, map, "%lld leaves fewer than 100 of account_limit %lld "
                       "unreserved (AWS requires 100): at most %lld", (long long)L->reserved,
-                      (long long)L->account_limit, (long long)unreserved_cap);
+                      (long long)limit, (long long)unreserved_cap);
         return;
     }
     int64_t cap = L->reserved >= 0 ? L->reserved : unreserved_cap;

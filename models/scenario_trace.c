@@ -33,6 +33,13 @@ void scn_trace_data_free(scn_trace *t)
 {
     free(t->minute_counts);
     free(t->times_s);
+    for (size_t i = 0; t->row_names && i < t->n_rows; i++)
+        free(t->row_names[i]);
+    free(t->row_names);
+    free(t->row_counts);
+    t->row_names = NULL;
+    t->row_counts = NULL;
+    t->n_rows = 0;
     t->minute_counts = NULL;
     t->times_s = NULL;
     t->n_minutes = t->n_times = 0;
@@ -278,6 +285,31 @@ static bool read_per_minute(scn_walk *w, yaml_node_t *map, const char *path,
         }
         if (take && !t->all)
             picked_line = lineno;
+        int64_t *row = NULL;
+        if (t->per_function) {
+            size_t cap_rows = t->n_rows;
+            if ((cap_rows & (cap_rows - 1)) == 0) { /* 0, 1, 2, 4, ...: grow by doubling */
+                size_t ncap = cap_rows ? 2 * cap_rows : 1;
+                int64_t *rc2 = realloc(t->row_counts, ncap * n_minutes * sizeof *rc2);
+                char **rn = rc2 ? realloc(t->row_names, ncap * sizeof *rn) : NULL;
+                if (rc2)
+                    t->row_counts = rc2;
+                if (!rn) {
+                    scn_oom(w);
+                    ok = false;
+                    break;
+                }
+                t->row_names = rn;
+            }
+            row = t->row_counts + t->n_rows * n_minutes;
+            memset(row, 0, n_minutes * sizeof *row);
+            if (!(t->row_names[t->n_rows] = strdup(fields[AZURE_FUNCTION_COLUMN]))) {
+                scn_oom(w);
+                ok = false;
+                break;
+            }
+            t->n_rows++;
+        }
         /* Every row is checked, picked or not: a damaged file should not pass unnoticed. */
         for (size_t m = 0; m < n_minutes; m++) {
             const char *cell = fields[N_AZURE_COLUMNS + m];
@@ -293,6 +325,8 @@ static bool read_per_minute(scn_walk *w, yaml_node_t *map, const char *path,
                                N_AZURE_COLUMNS + m + 1, msg);
                 break;
             }
+            if (row)
+                row[m] = c;
             if (take) {
                 if (t->minute_counts[m] > INT64_MAX - c) {
                     sim_diag_error(scn_diag(w), t->path, lineno, 0, file_path,

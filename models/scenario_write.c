@@ -242,6 +242,14 @@ static bool skipped(const scenario *s, const scn_field *f, const void *base)
 }
 
 static void write_section(FILE *out, const scenario *s, const scn_section *sec, const void *base,
+                          int indent);
+void scn_write_section(FILE *out, const scenario *s, const scn_section *sec, const void *base,
+                       int indent)
+{
+    write_section(out, s, sec, base, indent);
+}
+
+static void write_section(FILE *out, const scenario *s, const scn_section *sec, const void *base,
                           int indent)
 {
     for (size_t i = 0; i < sec->n_fields; i++) {

@@ -169,34 +169,39 @@ static void burst_select(workload_gen *g) {
 }
 
 int workload_init(workload_gen *g, const scenario *s, uint32_t replication, const wl_trace *trace) {
+    return workload_init_with(g, s, &s->workload, s->seed, replication, trace);
+}
+
+int workload_init_with(workload_gen *g, const scenario *s, const scn_workload *w, uint64_t seed,
+                       uint32_t replication, const wl_trace *trace) {
     *g = (workload_gen){0};
-    g->w = &s->workload;
+    g->w = w;
     g->end_us = s->warmup_us + s->horizon_us;
-    if (s->workload.process == SCN_ARRIVALS_TRACE) {
-        g->trace = trace ? trace : &s->workload.trace;
+    if (w->process == SCN_ARRIVALS_TRACE) {
+        g->trace = trace ? trace : &w->trace;
         /* The loader always leaves at least one minute / timestamp; none means not loaded. */
         bool loaded = g->trace->format == SCN_TRACE_PER_MINUTE
                           ? g->trace->minute_counts != NULL && g->trace->n_minutes > 0
                           : g->trace->times_s != NULL && g->trace->n_times > 0;
         if (!loaded || !(g->trace->scale > 0)) return SIM_EINVAL;
     }
-    sim_rng_seed(&g->arrivals, s->seed, replication, "workload.arrivals");
-    sim_rng_seed(&g->sizes, s->seed, replication, "workload.item.size");
-    sim_rng_seed(&g->cpu, s->seed, replication, "workload.work.cpu");
-    sim_rng_seed(&g->cpu_per_mb, s->seed, replication, "workload.work.cpu_per_mb");
-    sim_rng_seed(&g->io, s->seed, replication, "workload.work.io");
-    sim_rng_seed(&g->poison, s->seed, replication, "workload.errors.poison");
-    if (s->workload.n_bursts > 0)
-        g->burst_next_us = malloc(s->workload.n_bursts * sizeof *g->burst_next_us);
-    if (s->workload.n_bursts > 0 && !g->burst_next_us) {
+    sim_rng_seed(&g->arrivals, seed, replication, "workload.arrivals");
+    sim_rng_seed(&g->sizes, seed, replication, "workload.item.size");
+    sim_rng_seed(&g->cpu, seed, replication, "workload.work.cpu");
+    sim_rng_seed(&g->cpu_per_mb, seed, replication, "workload.work.cpu_per_mb");
+    sim_rng_seed(&g->io, seed, replication, "workload.work.io");
+    sim_rng_seed(&g->poison, seed, replication, "workload.errors.poison");
+    if (w->n_bursts > 0)
+        g->burst_next_us = malloc(w->n_bursts * sizeof *g->burst_next_us);
+    if (w->n_bursts > 0 && !g->burst_next_us) {
         workload_fini(g);
         return SIM_ENOMEM;
     }
-    for (size_t i = 0; i < s->workload.n_bursts; i++) g->burst_next_us[i] = s->workload.bursts[i].at_us;
+    for (size_t i = 0; i < w->n_bursts; i++) g->burst_next_us[i] = w->bursts[i].at_us;
     burst_select(g);
-    if (s->workload.process == SCN_ARRIVALS_MMPP)
+    if (w->process == SCN_ARRIVALS_MMPP)
         g->mmpp_state_end_s =
-            ((double)s->workload.mmpp_states[0].dwell_us / 1e6) * sim_rng_exponential(&g->arrivals);
+            ((double)w->mmpp_states[0].dwell_us / 1e6) * sim_rng_exponential(&g->arrivals);
     process_advance(g);
     return SIM_OK;
 }
@@ -224,15 +229,20 @@ bool workload_next(workload_gen *g, wl_item *out) {
     } else {
         process_advance(g);
     }
+    out->arrival_us = t;
+    out->origin_us = t;
+    workload_attributes(g, out);
+    g->produced++;
+    return true;
+}
+
+void workload_attributes(workload_gen *g, wl_item *out) {
     /* Attributes are drawn in a fixed order from their own streams (common random numbers). */
     const scn_workload *w = g->w;
-    out->arrival_us = t;
     out->size_mb = sim_dist_sample(&w->item_size.dist, &g->sizes);
     out->records = w->item_records;
     out->cpu_s = sim_dist_sample(&w->work_cpu.dist, &g->cpu) +
                  sim_dist_sample(&w->work_cpu_per_mb.dist, &g->cpu_per_mb) * out->size_mb;
     out->io_s = sim_dist_sample(&w->work_io.dist, &g->io);
     out->poison = w->poison_rate > 0 && sim_rng_uniform(&g->poison) < w->poison_rate;
-    g->produced++;
-    return true;
 }

@@ -20,6 +20,9 @@
 
 typedef struct wl_item {
     sim_time_us arrival_us;
+    sim_time_us origin_us; /* when the item's first stage received it: its arrival, or for an
+                              item a function made for the next (functions[].from) its
+                              ancestor's arrival (end-to-end latency) */
     double size_mb;
     int64_t records;
     double cpu_s;   /* vCPU-seconds at one full vCPU (work.cpu + work.cpu_per_mb x size) */
@@ -64,5 +67,12 @@ void workload_fini(workload_gen *g);
 sim_time_us workload_peek(const workload_gen *g);
 /* Produces the next item; false when no arrival is left before end_us. */
 bool workload_next(workload_gen *g, wl_item *out);
+/* Draws an item's attributes (size, records, work, poison) from the generator's streams, for an
+ * item that arrives otherwise (made by an upstream function); arrival_us is left as it is. */
+void workload_attributes(workload_gen *g, wl_item *out);
+/* Like workload_init for workload w of a scenario, with its own seed (the streams of a second
+ * function of an account are independent of the first's). */
+int workload_init_with(workload_gen *g, const scenario *s, const scn_workload *w, uint64_t seed,
+                       uint32_t replication, const wl_trace *trace);
 
 #endif

@@ -1,0 +1,570 @@
+/* models/lambda_account.c — several Lambda functions in one account (format 1.1).
+ *
+ * Each function is a lambda_sim of its own — its calendar, workload, environments and trigger,
+ * run by the same core (lambda.c) as a lone function — seeing a "view": a shallow copy of the
+ * scenario whose lambda and workload are the function's. One replication interleaves them in
+ * time order: an indexed binary heap holds each function's next step time (ties: the function
+ * listed first), the driver steps the earliest function once and puts it back. Functions meet in
+ * two places only:
+ *   - concurrency: a function without reserved concurrency may start an environment only while
+ *     the busy environments of all such functions are below the account's limit minus the sum
+ *     of the reservations; a function with `reserved: N` is capped at N by its own cap and never
+ *     waits for others (AWS: reserved concurrency is both a cap and a guarantee);
+ *   - pipelines: when a function completes an item, each function fed by it (`from:`) receives
+ *     per_item items at that instant (a FIFO per function, whose head is its next arrival), with
+ *     their size and work drawn from its own workload; a function that feeds none records the
+ *     item's end-to-end latency, from its first stage's arrival (wl_item.origin_us).
+ * A throttled async or stream function retries on its own backoff timer; a function freeing
+ * capacity does not wake another function's queue (only its own), so under account contention
+ * an async queue may drain a little slower than on AWS. */
+#include "models/lambda_account.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/lambda_internal.h"
+#include "sim/driver.h"
+#include "sim/error.h"
+#include "sim/interrupt.h"
+
+/* What upstream functions made for a function and it has not taken yet. */
+typedef struct inject_queue {
+    wl_item *ring;
+    size_t head, count, capacity;
+} inject_queue;
+
+struct lambda_account {
+    const lambda_account_views *views;
+    size_t n;
+    lambda_sim *sims;
+    inject_queue *inject;      /* per function */
+    sim_rng *rng_duration;     /* per function (functions_from_trace durations) */
+    int64_t unreserved_busy, unreserved_cap;
+    int64_t busy, live;
+    sim_timeavg busy_avg, live_avg;
+    /* the heap of functions by next step time */
+    int32_t *heap, *pos;
+    sim_time_us *key;
+    sim_time_us now_us, warmup_us;
+    sim_hist *e2e_us;          /* end-to-end latency of items leaving a last stage */
+    sim_sums e2e_sums;
+    sim_trend e2e_trend;
+};
+
+/* ---------------------------------------------------------------- views */
+
+static bool key_written(const scenario *s, const char *path) {
+    return scenario_key_pos(s, path, NULL, NULL);
+}
+
+int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
+    memset(v, 0, sizeof *v);
+    v->s = s;
+    v->n = s->n_functions;
+    v->view = calloc(v->n, sizeof *v->view);
+    v->downstream = calloc(v->n, sizeof *v->downstream);
+    v->n_downstream = calloc(v->n, sizeof *v->n_downstream);
+    if (!v->view || !v->downstream || !v->n_downstream) {
+        lambda_account_views_fini(v);
+        return SIM_ENOMEM;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        const scn_function *fn = &s->functions[i];
+        scenario *w = &v->view[i];
+        *w = *s;
+        w->lambda = fn->lambda;
+        w->n_functions = 0; /* a view is one function */
+        w->workload = *scenario_function_workload(s, i);
+        if (fn->trace) w->workload.trace = *fn->trace;
+        /* The first function draws the scenario's own streams, so that it sees the very items
+         * Glue and EMR see (common random numbers); the others draw independent ones. */
+        w->seed = i == 0 ? s->seed : sim_rng_derive_seed(s->seed, (uint32_t)i, "capsim.function");
+        /* services.source: auto is the function's own trigger (the queue or stream between
+         * stages, or the bucket that invokes it), with that source's per-item defaults. */
+        scn_services *sv = &w->services;
+        if (sv->source == SCN_SOURCE_AUTO) {
+            const scn_lambda *L = &fn->lambda;
+            sv->resolved_source = L->trigger == SCN_TRIGGER_KINESIS ? SCN_SOURCE_KINESIS
+                                  : L->trigger == SCN_TRIGGER_SQS   ? SCN_SOURCE_SQS
+                                  : L->trigger == SCN_TRIGGER_S3    ? SCN_SOURCE_S3
+                                                                    : SCN_SOURCE_NONE;
+            if (sv->resolved_source == SCN_SOURCE_S3) {
+                if (!key_written(s, "services.s3.gets_per_item")) sv->s3_gets_per_item = 1;
+                if (!key_written(s, "services.s3.puts_per_item")) sv->s3_puts_per_item = 1;
+            }
+            if (sv->resolved_source == SCN_SOURCE_KINESIS &&
+                !key_written(s, "services.kinesis.shards"))
+                sv->kinesis_shards = L->kinesis_shards;
+        }
+        if (fn->from >= 0) v->n_downstream[fn->from]++;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->n_downstream[i] == 0) continue;
+        v->downstream[i] = malloc(v->n_downstream[i] * sizeof *v->downstream[i]);
+        if (!v->downstream[i]) {
+            lambda_account_views_fini(v);
+            return SIM_ENOMEM;
+        }
+        v->n_downstream[i] = 0;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        int32_t up = s->functions[i].from;
+        if (up >= 0) v->downstream[up][v->n_downstream[up]++] = (int32_t)i;
+        v->chained |= up >= 0;
+    }
+    return SIM_OK;
+}
+
+void lambda_account_views_fini(lambda_account_views *v) {
+    for (size_t i = 0; v->downstream && i < v->n; i++) free(v->downstream[i]);
+    free(v->downstream);
+    free(v->n_downstream);
+    free(v->view);
+    memset(v, 0, sizeof *v);
+}
+
+/* ---------------------------------------------------------------- core hooks */
+
+void lambda_account_busy(lambda_sim *m, int delta) {
+    lambda_account *a = m->acct;
+    a->busy += delta;
+    if (m->pooled) a->unreserved_busy += delta;
+    sim_timeavg_set(&a->busy_avg, m->now_us, a->busy);
+}
+
+void lambda_account_live(lambda_sim *m, int delta) {
+    lambda_account *a = m->acct;
+    a->live += delta;
+    sim_timeavg_set(&a->live_avg, m->now_us, a->live);
+}
+
+bool lambda_account_room(const lambda_sim *m) {
+    return m->acct->unreserved_busy < m->acct->unreserved_cap;
+}
+
+static int inject_push(inject_queue *q, const wl_item *item) {
+    if (q->count == q->capacity) {
+        size_t cap = q->capacity ? 2 * q->capacity : 64;
+        wl_item *ring = malloc(cap * sizeof *ring);
+        if (!ring) return SIM_ENOMEM;
+        for (size_t i = 0; i < q->count; i++) ring[i] = q->ring[(q->head + i) % q->capacity];
+        free(q->ring);
+        q->ring = ring;
+        q->head = 0;
+        q->capacity = cap;
+    }
+    q->ring[(q->head + q->count) % q->capacity] = *item;
+    q->count++;
+    return SIM_OK;
+}
+
+static void heap_fix(lambda_account *a, int32_t f); /* below */
+
+/* The only allocation failure a completion can meet is an inject queue growing: it is kept and
+ * reported by the driver after the step (the core's completion path returns nothing). */
+static int inject_failed;
+
+void lambda_account_completed(lambda_sim *m, sim_time_us origin_us) {
+    lambda_account *a = m->acct;
+    const lambda_account_views *v = a->views;
+    int32_t n_down = v->n_downstream[m->fn];
+    if (n_down == 0) {
+        if (v->chained && origin_us >= a->warmup_us) {
+            sim_time_us e2e = m->now_us - origin_us;
+            sim_hist_add(a->e2e_us, e2e);
+            sim_sums_add(&a->e2e_sums, (double)e2e);
+        }
+        return;
+    }
+    for (int32_t k = 0; k < n_down; k++) {
+        int32_t d = v->downstream[m->fn][k];
+        const scn_function *fn = &v->s->functions[d];
+        lambda_sim *dm = &a->sims[d];
+        for (int64_t i = 0; i < fn->per_item; i++) {
+            wl_item item;
+            item.arrival_us = m->now_us;
+            item.origin_us = origin_us;
+            if (inject_push(&a->inject[d], &item)) {
+                inject_failed = 1;
+                return;
+            }
+        }
+        (void)dm;
+        heap_fix(a, d);
+    }
+}
+
+/* ---------------------------------------------------------------- arrivals of a function */
+
+sim_time_us lambda_account_peek(const lambda_sim *m) {
+    const lambda_account *a = m->acct;
+    const inject_queue *q = &a->inject[m->fn];
+    if (a->views->s->functions[m->fn].from >= 0)
+        return q->count ? q->ring[q->head].arrival_us : SIM_TIME_NEVER;
+    return workload_peek(&m->wl);
+}
+
+bool lambda_account_next_item(lambda_sim *m, wl_item *item) {
+    lambda_account *a = m->acct;
+    const scn_function *fn = &a->views->s->functions[m->fn];
+    if (fn->from >= 0) {
+        inject_queue *q = &a->inject[m->fn];
+        if (q->count == 0) return false;
+        sim_time_us arrival = q->ring[q->head].arrival_us, origin = q->ring[q->head].origin_us;
+        q->head = (q->head + 1) % q->capacity;
+        q->count--;
+        workload_attributes(&m->wl, item);
+        item->arrival_us = arrival;
+        item->origin_us = origin;
+        m->wl.produced++;
+    } else if (!workload_next(&m->wl, item)) {
+        return false;
+    }
+    if (fn->has_duration) { /* the trace's own run time replaces workload.work */
+        item->cpu_s = 0;
+        item->io_s = sim_dist_sample(&fn->duration.dist, &a->rng_duration[m->fn]);
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- the heap of functions */
+
+static bool before(const lambda_account *a, int32_t x, int32_t y) {
+    return a->key[x] < a->key[y] || (a->key[x] == a->key[y] && x < y);
+}
+
+static void heap_swap(lambda_account *a, int32_t i, int32_t j) {
+    int32_t x = a->heap[i], y = a->heap[j];
+    a->heap[i] = y;
+    a->heap[j] = x;
+    a->pos[y] = i;
+    a->pos[x] = j;
+}
+
+static void heap_sift(lambda_account *a, int32_t i) {
+    int32_t n = (int32_t)a->n;
+    while (i > 0 && before(a, a->heap[i], a->heap[(i - 1) / 2])) {
+        heap_swap(a, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+    for (;;) {
+        int32_t l = 2 * i + 1, r = l + 1, best = i;
+        if (l < n && before(a, a->heap[l], a->heap[best])) best = l;
+        if (r < n && before(a, a->heap[r], a->heap[best])) best = r;
+        if (best == i) return;
+        heap_swap(a, i, best);
+        i = best;
+    }
+}
+
+static void heap_fix(lambda_account *a, int32_t f) {
+    a->key[f] = lambda_next_time(&a->sims[f]);
+    heap_sift(a, a->pos[f]);
+}
+
+/* ---------------------------------------------------------------- one replication */
+
+static void account_free(lambda_account *a, bool *setup) {
+    for (size_t i = 0; i < a->n; i++) {
+        if (setup && setup[i]) lambda_replication_fini(&a->sims[i]);
+        if (a->inject) free(a->inject[i].ring);
+    }
+    free(a->sims);
+    free(a->inject);
+    free(a->rng_duration);
+    free(a->heap);
+    free(a->pos);
+    free(a->key);
+}
+
+int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
+                            lambda_account_rep *out, lambda_account_pool *pool,
+                            sim_progress *progress) {
+    const scenario *s = v->s;
+    lambda_account a;
+    memset(&a, 0, sizeof a);
+    a.views = v;
+    a.n = v->n;
+    a.warmup_us = s->warmup_us;
+    /* Each function's latency and duration histograms, then the account's three: only the
+     * span of buckets reached is ever written (sim/stats.h), so 2n + 3 of them cost little. */
+    sim_hist *hists = malloc((2 * a.n + 3) * sizeof *hists);
+    if (!hists) return SIM_ENOMEM;
+    sim_hist *acct_lat = &hists[2 * a.n], *acct_dur = acct_lat + 1;
+    a.e2e_us = acct_lat + 2;
+    sim_hist_init(acct_lat);
+    sim_hist_init(acct_dur);
+    sim_hist_init(a.e2e_us);
+    sim_sums_init(&a.e2e_sums);
+    sim_timeavg_init(&a.busy_avg);
+    sim_timeavg_init(&a.live_avg);
+    a.sims = calloc(a.n, sizeof *a.sims);
+    a.inject = calloc(a.n, sizeof *a.inject);
+    a.rng_duration = calloc(a.n, sizeof *a.rng_duration);
+    a.heap = malloc(a.n * sizeof *a.heap);
+    a.pos = malloc(a.n * sizeof *a.pos);
+    a.key = malloc(a.n * sizeof *a.key);
+    bool *setup = calloc(a.n, sizeof *setup);
+    int rc = a.sims && a.inject && a.rng_duration && a.heap && a.pos && a.key && setup
+                 ? SIM_OK
+                 : SIM_ENOMEM;
+    int64_t reserved = 0;
+    for (size_t i = 0; i < a.n; i++)
+        if (s->functions[i].lambda.reserved > 0) reserved += s->functions[i].lambda.reserved;
+    a.unreserved_cap = s->account_limit - reserved;
+    for (size_t i = 0; i < a.n && !rc; i++) {
+        lambda_sim *m = &a.sims[i];
+        rc = lambda_replication_setup(m, &v->view[i], replication, &out->fn[i], NULL,
+                                      &hists[2 * i], NULL);
+        setup[i] = true; /* fini is safe after a failed set-up */
+        m->acct = &a;
+        m->fn = (int32_t)i;
+        m->pooled = s->functions[i].lambda.reserved < 0;
+        /* Provisioned environments made during set-up are live in the account too. */
+        a.live += m->live;
+        sim_rng_seed(&a.rng_duration[i], v->view[i].seed, replication, "functions.duration");
+    }
+    sim_timeavg_set(&a.live_avg, 0, a.live);
+    bool opened = false, closed = false;
+    sim_time_us end_us = s->warmup_us + s->horizon_us;
+    sim_progress_clock clock;
+    sim_progress_clock_init(&clock, progress, 0, end_us);
+    if (!rc) {
+        for (size_t i = 0; i < a.n; i++) {
+            a.heap[i] = (int32_t)i;
+            a.pos[i] = (int32_t)i;
+            a.key[i] = lambda_next_time(&a.sims[i]);
+        }
+        for (int32_t i = (int32_t)a.n / 2; i >= 0; i--) heap_sift(&a, i);
+    }
+    uint32_t steps = 0;
+    uint64_t produced = 0;
+    inject_failed = 0;
+    while (!rc) {
+        if (SIM_INTERRUPT_POLL(steps)) {
+            rc = SIM_EINTERRUPTED;
+            break;
+        }
+        int32_t f = a.heap[0];
+        sim_time_us t = a.key[f];
+        if (t == SIM_TIME_NEVER) break;
+        /* The account's time averages open at the warmup and close at the end, like each
+         * function's own (their window events come first among equal times). */
+        if (!opened && t >= s->warmup_us) {
+            sim_timeavg_open(&a.busy_avg, s->warmup_us);
+            sim_timeavg_open(&a.live_avg, s->warmup_us);
+            opened = true;
+        }
+        if (!closed && t >= end_us) {
+            sim_timeavg_close(&a.busy_avg, end_us);
+            sim_timeavg_close(&a.live_avg, end_us);
+            closed = true;
+        }
+        lambda_sim *m = &a.sims[f];
+        uint64_t before_items = m->wl.produced;
+        int r = lambda_account_step(m);
+        produced += m->wl.produced - before_items;
+        if (r < 0) {
+            rc = r;
+            break;
+        }
+        if (inject_failed) {
+            rc = SIM_ENOMEM;
+            break;
+        }
+        heap_fix(&a, f);
+        sim_progress_clock_tick(&clock, t, produced);
+    }
+    if (!closed) {
+        sim_timeavg_close(&a.busy_avg, end_us);
+        sim_timeavg_close(&a.live_avg, end_us);
+    }
+    for (size_t i = 0; i < a.n && !rc; i++) rc = lambda_replication_finish(&a.sims[i]);
+    if (!rc) {
+        sim_progress_clock_finish(&clock, produced);
+        for (size_t i = 0; i < a.n; i++) {
+            lambda_sim *m = &a.sims[i];
+            lambda_rep *o = &out->fn[i];
+            o->concurrency_mean = sim_timeavg_mean(&m->busy_avg);
+            o->concurrency_max = m->busy_avg.max;
+            o->environments_mean = sim_timeavg_mean(&m->live_avg);
+            o->environments_max = m->live_avg.max;
+            sim_sums_to_moments(&m->latency_s, 1e6, &o->latency_s);
+            sim_sums_to_moments(&m->duration_s, 1e6, &o->duration_s);
+            lambda_rep_quantiles(o, m->latency_us, m->duration_us);
+        }
+        lambda_rep *t = &out->total;
+        memset(t, 0, sizeof *t);
+        sim_moments_init(&t->latency_s);
+        sim_moments_init(&t->duration_s);
+        sim_moments_init(&t->iterator_age_s);
+        sim_trend_init(&t->latency_trend, s->warmup_us, end_us);
+        for (size_t i = 0; i < a.n; i++) {
+            sim_hist_merge(acct_lat, &hists[2 * i]);
+            sim_hist_merge(acct_dur, &hists[2 * i + 1]);
+        }
+        lambda_rep_quantiles(t, acct_lat, acct_dur);
+        t->concurrency_mean = sim_timeavg_mean(&a.busy_avg);
+        t->concurrency_max = a.busy_avg.max;
+        t->environments_mean = sim_timeavg_mean(&a.live_avg);
+        t->environments_max = a.live_avg.max;
+        sim_moments e2e;
+        sim_sums_to_moments(&a.e2e_sums, 1e6, &e2e);
+        out->e2e_mean_s = e2e.n ? e2e.mean : NAN;
+        static const double p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
+        for (int k = 0; k < 5; k++)
+            out->e2e_q_s[k] = e2e.n ? sim_time_to_s(sim_hist_quantile(a.e2e_us, p[k])) : NAN;
+        out->e2e_q_s[5] = e2e.n ? sim_time_to_s(a.e2e_us->max) : NAN;
+#pragma omp critical(capsim_lambda_account_pool)
+        {
+            sim_hist_merge(&pool->lambda.latency_us, acct_lat);
+            sim_hist_merge(&pool->lambda.duration_us, acct_dur);
+            sim_hist_merge(&pool->e2e_us, a.e2e_us);
+        }
+    }
+    account_free(&a, setup);
+    free(setup);
+    free(hists);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the whole run */
+
+typedef struct account_ctx {
+    lambda_rep *fn_reps; /* n_replications x n_functions */
+    const lambda_account_views *views;
+    lambda_account_pool *pool;
+    sim_progress *progress;
+} account_ctx;
+
+static int account_one(void *ctx, uint32_t replication, void *slot) {
+    account_ctx *c = ctx;
+    lambda_account_rep *out = slot;
+    /* The driver zeroed the slot; the functions' results are zeroed here, as it would. */
+    out->fn = c->fn_reps + (size_t)replication * c->views->n;
+    memset(out->fn, 0, c->views->n * sizeof *out->fn);
+    return lambda_account_simulate(c->views, replication, slot, c->pool, c->progress);
+}
+
+/* The account's section is summarized with the first function's view (its trigger decides
+ * which trigger-specific lines appear), showing the services line of any function's source. */
+static void account_view(const lambda_account_views *v, scenario *out) {
+    *out = v->view[0];
+    for (size_t i = 0; i < v->n; i++)
+        if (out->services.resolved_source == SCN_SOURCE_NONE)
+            out->services.resolved_source = v->view[i].services.resolved_source;
+}
+
+static int add_values(report_section *sec, const char *path, const double *x, size_t n,
+                      double pooled) {
+    return report_section_add(sec, path, REPORT_REAL, x, n, pooled);
+}
+
+int lambda_account_run(const scenario *s, int threads, sim_progress *progress, report *r) {
+    size_t n = (size_t)s->replications, nf = s->n_functions;
+    lambda_account_views views;
+    int rc = lambda_account_views_init(&views, s);
+    if (rc) return rc;
+    lambda_account_rep *reps = calloc(n, sizeof *reps);
+    lambda_rep *fn_reps = calloc(n * nf, sizeof *fn_reps);
+    lambda_rep *scratch = calloc(n, sizeof *scratch);
+    double *x = calloc(n, sizeof *x);
+    lambda_account_pool *pool = malloc(sizeof *pool);
+    scenario *acct_view = malloc(sizeof *acct_view);
+    if (!reps || !fn_reps || !scratch || !x || !pool || !acct_view) rc = SIM_ENOMEM;
+    if (!rc) {
+        sim_hist_init(&pool->lambda.latency_us);
+        sim_hist_init(&pool->lambda.duration_us);
+        sim_hist_init(&pool->e2e_us);
+        account_ctx ctx = {fn_reps, &views, pool, progress};
+        rc = sim_replicate((uint32_t)n, threads, account_one, &ctx, reps, sizeof *reps);
+    }
+    /* Each function is billed on its own (its memory, architecture, provisioned concurrency),
+     * then the account's counts and costs are the sums. */
+    for (size_t k = 0; k < n && !rc; k++)
+        for (size_t i = 0; i < nf && !rc; i++) {
+            rc = lambda_bill(&views.view[i], s->pricing_table, &reps[k].fn[i]);
+            if (!rc) lambda_rep_accumulate(&reps[k].total, &reps[k].fn[i]);
+        }
+    /* The workload: what arrived at the first stages (functions fed by none). */
+    for (size_t k = 0; k < n && !rc; k++) {
+        memset(&scratch[k], 0, sizeof scratch[k]);
+        for (size_t i = 0; i < nf; i++) {
+            if (s->functions[i].from >= 0) continue;
+            scratch[k].wl_items += reps[k].fn[i].wl_items;
+            scratch[k].wl_records += reps[k].fn[i].wl_records;
+            scratch[k].wl_mb += reps[k].fn[i].wl_mb;
+        }
+    }
+    if (!rc) rc = lambda_summarize_workload(scratch, n, r);
+    report_section *sec = rc ? NULL : report_add_platform(r, "lambda");
+    if (!rc && !sec) rc = SIM_ENOMEM;
+    if (!rc) {
+        account_view(&views, acct_view);
+        for (size_t k = 0; k < n; k++) scratch[k] = reps[k].total;
+        rc = lambda_summarize_section(acct_view, scratch, n, &pool->lambda, sec, "");
+    }
+    if (!rc && views.chained) {
+        static const char *const paths[] = {
+            "end_to_end_latency_s.p50", "end_to_end_latency_s.p90", "end_to_end_latency_s.p95",
+            "end_to_end_latency_s.p99", "end_to_end_latency_s.p999", "end_to_end_latency_s.max"};
+        static const double p[5] = {0.50, 0.90, 0.95, 0.99, 0.999};
+        const sim_hist *h = &pool->e2e_us;
+        for (size_t k = 0; k < n; k++) x[k] = reps[k].e2e_mean_s;
+        rc |= add_values(sec, "end_to_end_latency_s.mean", x, n, NAN);
+        for (int q = 0; q < 6 && !rc; q++) {
+            for (size_t k = 0; k < n; k++) x[k] = reps[k].e2e_q_s[q];
+            double pooled = !h->n ? NAN
+                            : q < 5 ? sim_time_to_s(sim_hist_quantile(h, p[q]))
+                                    : sim_time_to_s(h->max);
+            rc |= add_values(sec, paths[q], x, n, pooled);
+        }
+    }
+    if (!rc) {
+        for (size_t k = 0; k < n; k++) x[k] = (double)nf;
+        rc = report_section_add(sec, "function_count", REPORT_COUNT, x, n, NAN);
+    }
+    /* Each function, with the same metrics (its percentiles: means of the replications'). */
+    char prefix[96];
+    size_t overloaded = 0;
+    char names[160] = "";
+    report_overload first = {0};
+    for (size_t i = 0; i < nf && !rc; i++) {
+        for (size_t k = 0; k < n; k++) scratch[k] = reps[k].fn[i];
+        snprintf(prefix, sizeof prefix, "functions.%s.", s->functions[i].name);
+        rc = lambda_summarize_section(&views.view[i], scratch, n, NULL, sec, prefix);
+        report_overload o;
+        lambda_judge_overload(&views.view[i], scratch, n, &o);
+        if (o.overloaded) {
+            if (overloaded++ == 0) first = o;
+            size_t used = strlen(names);
+            if (used + strlen(s->functions[i].name) + 8 < sizeof names)
+                snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
+                         s->functions[i].name);
+        }
+    }
+    /* The account is overloaded when any function is: say which. */
+    if (!rc && overloaded) {
+        sec->overload = first;
+        char hint[sizeof first.hint + sizeof names + 64];
+        snprintf(hint, sizeof hint, "%zu function(s) fall behind (%s); the first: %s",
+                 overloaded, names, first.hint);
+        snprintf(sec->overload.hint, sizeof sec->overload.hint, "%.*s",
+                 (int)sizeof sec->overload.hint - 1, hint);
+    }
+    if (!rc) {
+        double longest_s = pool->lambda.latency_us.n
+                               ? sim_time_to_s(pool->lambda.latency_us.max)
+                               : 0.0;
+        lambda_note_optimism(acct_view, longest_s, sec, r);
+    }
+    free(reps);
+    free(fn_reps);
+    free(scratch);
+    free(x);
+    free(pool);
+    free(acct_view);
+    lambda_account_views_fini(&views);
+    return rc;
+}

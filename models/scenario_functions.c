@@ -1,0 +1,676 @@
+/* models/scenario_functions.c — `account:`, `functions:` and `functions_from_trace:` (format 1.1).
+ *
+ * A function's `lambda:` is the top-level lambda section, parsed with the same table into a
+ * scratch scenario and moved into the scn_function: every key, default, range and rule of the
+ * lambda section applies unchanged (check_concurrency compares a function's reservation with the
+ * account's limit). A function's `workload:` is the top-level workload section, or for a function
+ * fed by another (`from:`) only its item, work and errors.
+ *
+ * functions_from_trace expands, after the whole file is parsed, into one function per row of a
+ * per_function Azure trace: each gets the template's lambda (shared, not copied), its own row of
+ * minute counts (borrowed from the loaded trace), and, from the dataset's companion files, its
+ * memory (app_memory_percentiles: AverageAllocatedMb) and its run time
+ * (function_durations_percentiles: the percentiles of its average duration, interpolated). */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/scenario_internal.h"
+#include "models/units.h"
+#include "sim/error.h"
+
+#define NO SCN_NO_OFF
+
+const scn_workload *scenario_function_workload(const scenario *s, size_t i)
+{
+    return s->functions[i].has_workload ? &s->functions[i].workload : &s->workload;
+}
+
+/* ------------------------------------------------------------------ freeing */
+
+/* Tables free through scenario offsets: move the part into a scratch scenario to free it. */
+static void free_lambda(scn_lambda *L)
+{
+    scenario tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.lambda = *L;
+    scn_free_section(scn_lambda_section, &tmp);
+    memset(L, 0, sizeof *L);
+}
+
+static void free_workload(scn_workload *wl)
+{
+    scenario tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.workload = *wl;
+    scn_free_section(scn_workload_section, &tmp);
+    scn_trace_data_free(&tmp.workload.trace);
+    memset(wl, 0, sizeof *wl);
+}
+
+static void functions_destroy(const scn_field *f, void *base)
+{
+    scenario *s = base;
+    for (size_t i = 0; s->functions && i < s->n_functions; i++) {
+        scn_function *fn = &s->functions[i];
+        free(fn->name);
+        if (fn->has_workload)
+            free_workload(&fn->workload);
+        if (!fn->lambda_borrowed)
+            free_lambda(&fn->lambda);
+        free(fn->trace); /* its data is the root trace's rows */
+        scn_dist_free(&fn->duration);
+    }
+    free(s->functions);
+    s->functions = NULL;
+    s->n_functions = 0;
+}
+
+/* ------------------------------------------------------------------ parsing `functions:` */
+
+static const scn_field NAME_FIELD = {.key = "name", .type = SCN_T_STRING,
+                                     .off = offsetof(scn_function, name), .off2 = NO,
+                                     .slug = true};
+static const scn_field PER_ITEM_FIELD = {.key = "per_item", .type = SCN_T_INT,
+                                         .off = offsetof(scn_function, per_item), .off2 = NO,
+                                         .has_min = true, .min = 1, .has_max = true,
+                                         .max = 10000};
+static const scn_field WORKLOAD_FIELD = {.key = "workload", .type = SCN_T_SECTION, .off2 = NO};
+static const scn_field LAMBDA_FIELD = {.key = "lambda", .type = SCN_T_SECTION, .off2 = NO};
+
+/* Parses a lambda section (node may be NULL: every default) into *out through a scratch
+ * scenario, so that the lambda table and its rules apply as they are. */
+static void parse_lambda(scn_walk *w, yaml_node_t *node, const char *path, scn_lambda *out)
+{
+    scenario *tmp = calloc(1, sizeof *tmp);
+    if (!tmp) {
+        scn_oom(w);
+        return;
+    }
+    scn_field f = LAMBDA_FIELD;
+    f.sub = scn_lambda_section;
+    scn_apply(w, &f, node, tmp, path);
+    *out = tmp->lambda;
+    out->present = true;
+    free(tmp);
+    if (!node)
+        return;
+    /* The account owns the limit: a function's own would silently mean nothing. */
+    yaml_node_t *conc = scn_map_get(w, node, "concurrency");
+    yaml_node_t *limit = conc && conc->type == YAML_MAPPING_NODE
+                             ? scn_map_get(w, conc, "account_limit")
+                             : NULL;
+    if (limit) {
+        char sub[SCN_PATH_LEN];
+        snprintf(sub, sizeof sub, "%s.concurrency.account_limit", path);
+        scn_error(w, limit, sub, "a function has no limit of its own: the account's is "
+                  "account.concurrency_limit (shared by every function); a function's cap and "
+                  "guarantee is concurrency.reserved");
+    }
+}
+
+static void parse_workload(scn_walk *w, yaml_node_t *node, const char *path, bool stage,
+                           scn_workload *out)
+{
+    scenario *tmp = calloc(1, sizeof *tmp);
+    if (!tmp) {
+        scn_oom(w);
+        return;
+    }
+    scn_field f = WORKLOAD_FIELD;
+    f.sub = stage ? scn_stage_workload_section : scn_workload_section;
+    scn_apply(w, &f, node, tmp, path);
+    *out = tmp->workload;
+    free(tmp);
+}
+
+static void parse_from(scn_walk *w, yaml_node_t *node, const char *path, scenario *s, size_t i)
+{
+    scn_function *fn = &s->functions[i];
+    char sub[SCN_PATH_LEN];
+    if (node->type != YAML_MAPPING_NODE) {
+        scn_error(w, node, path, "expected a map like {function: ingest, per_item: 1}, not %s",
+                  scn_node_kind(node));
+        return;
+    }
+    static const char *const known[] = {"function", "per_item"};
+    for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = scn_node(w, p->key);
+        const char *key = scn_text(k);
+        if (strcmp(key, known[0]) && strcmp(key, known[1])) {
+            snprintf(sub, sizeof sub, "%s", path);
+            scn_unknown_key(w, k, sub, known, 2);
+        }
+    }
+    yaml_node_t *name = scn_map_get(w, node, "function");
+    scn_join_path(sub, sizeof sub, path, "function");
+    if (!name) {
+        scn_error(w, node, sub, "required key is missing (the function whose completed items "
+                  "feed this one)");
+    } else {
+        const char *want = scn_text(name);
+        for (size_t j = 0; j < i; j++)
+            if (s->functions[j].name && !strcmp(s->functions[j].name, want))
+                fn->from = (int32_t)j;
+        if (fn->from < 0)
+            scn_error(w, name, sub, "'%s' is not a function listed before this one (a stage "
+                      "is fed by a function above it, so pipelines have no cycles)", want);
+    }
+    scn_join_path(sub, sizeof sub, path, "per_item");
+    yaml_node_t *per = scn_map_get(w, node, "per_item");
+    if (per)
+        scn_apply(w, &PER_ITEM_FIELD, per, fn, sub);
+}
+
+static void functions_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                          const char *path)
+{
+    scenario *s = base;
+    functions_destroy(f, base);
+    if (node->type != YAML_SEQUENCE_NODE) {
+        scn_error(w, node, path, "expected a list of functions (- name: ...), not %s",
+                  scn_node_kind(node));
+        return;
+    }
+    size_t n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+    if (n == 0) {
+        scn_error(w, node, path, "needs at least one function");
+        return;
+    }
+    s->functions = calloc(n, sizeof *s->functions);
+    if (!s->functions) {
+        scn_oom(w);
+        return;
+    }
+    s->n_functions = n;
+    static const char *const known[] = {"name", "from", "workload", "lambda"};
+    char ip[SCN_PATH_LEN], sub[SCN_PATH_LEN];
+    /* Names first, so that `from` can name any function above it. */
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = scn_node(w, node->data.sequence.items.start[i]);
+        snprintf(ip, sizeof ip, "%s[%zu]", path, i);
+        scn_function *fn = &s->functions[i];
+        fn->from = -1;
+        fn->per_item = 1;
+        if (!item || item->type != YAML_MAPPING_NODE) {
+            scn_error(w, item, ip, "expected a map (name:, lambda:, ...), not %s",
+                      scn_node_kind(item));
+            continue;
+        }
+        yaml_node_t *name = scn_map_get(w, item, "name");
+        scn_join_path(sub, sizeof sub, ip, "name");
+        if (!name) {
+            scn_error(w, item, sub, "required key is missing (a name like ingest)");
+            continue;
+        }
+        scn_apply(w, &NAME_FIELD, name, fn, sub);
+        for (size_t j = 0; fn->name && j < i; j++)
+            if (s->functions[j].name && !strcmp(s->functions[j].name, fn->name))
+                scn_error(w, name, sub, "'%s' names function %zu too: names must be unique",
+                          fn->name, j);
+    }
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = scn_node(w, node->data.sequence.items.start[i]);
+        if (!item || item->type != YAML_MAPPING_NODE)
+            continue;
+        snprintf(ip, sizeof ip, "%s[%zu]", path, i);
+        scn_function *fn = &s->functions[i];
+        for (yaml_node_pair_t *p = item->data.mapping.pairs.start;
+             p < item->data.mapping.pairs.top; p++) {
+            yaml_node_t *k = scn_node(w, p->key);
+            const char *key = scn_text(k);
+            bool ok = false;
+            for (size_t j = 0; j < 4; j++)
+                ok |= !strcmp(key, known[j]);
+            if (!ok)
+                scn_unknown_key(w, k, ip, known, 4);
+        }
+        yaml_node_t *from = scn_map_get(w, item, "from");
+        scn_join_path(sub, sizeof sub, ip, "from");
+        if (from)
+            parse_from(w, from, sub, s, i);
+        yaml_node_t *wl = scn_map_get(w, item, "workload");
+        scn_join_path(sub, sizeof sub, ip, "workload");
+        if (wl) {
+            parse_workload(w, wl, sub, from != NULL, &fn->workload);
+            fn->has_workload = true;
+        }
+        scn_join_path(sub, sizeof sub, ip, "lambda");
+        parse_lambda(w, scn_map_get(w, item, "lambda"), sub, &fn->lambda);
+    }
+}
+
+/* Writes the list as a block below `functions:` (the writer has written "functions: " and ends
+ * the value with a newline, so the block's own last newline is dropped). */
+static void functions_write(FILE *out, const scn_field *f, const void *base, int indent)
+{
+    const scenario *s = base;
+    scenario *view = calloc(1, sizeof *view);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = view ? open_memstream(&text, &len) : NULL;
+    if (!mem) {
+        free(view);
+        return;
+    }
+    for (size_t i = 0; i < s->n_functions; i++) {
+        const scn_function *fn = &s->functions[i];
+        fprintf(mem, "%s%*s- name: %s\n", i ? "" : "\n", indent + 2, "", fn->name);
+        if (fn->from >= 0)
+            fprintf(mem, "%*sfrom: {function: %s, per_item: %lld}\n", indent + 4, "",
+                    s->functions[fn->from].name, (long long)fn->per_item);
+        *view = *s; /* n_functions > 0: the lambda writer leaves out account_limit */
+        view->lambda = fn->lambda;
+        if (fn->has_workload) {
+            view->workload = fn->workload;
+            fprintf(mem, "%*sworkload:\n", indent + 4, "");
+            scn_write_section(mem, view,
+                              fn->from >= 0 ? scn_stage_workload_section : scn_workload_section,
+                              view, indent + 6);
+        }
+        fprintf(mem, "%*slambda:\n", indent + 4, "");
+        scn_write_section(mem, view, scn_lambda_section, view, indent + 6);
+    }
+    free(view);
+    if (fclose(mem) == 0 && text) {
+        if (len > 0 && text[len - 1] == '\n')
+            len--;
+        fwrite(text, 1, len, out);
+    }
+    free(text);
+}
+
+static bool functions_zero(const scn_field *f, const void *base)
+{
+    const scenario *s = base;
+    /* Functions made from a trace are written as the functions_from_trace that makes them. */
+    return s->n_functions == 0 || s->from_trace.present;
+}
+
+const scn_custom scn_functions_custom = {
+    functions_set, functions_write, functions_destroy, "list of functions", "",
+    NULL, functions_zero};
+
+/* ------------------------------------------------------------------ functions_from_trace */
+
+static void template_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                         const char *path)
+{
+    scenario *s = base;
+    free_lambda(&s->from_trace.lambda);
+    parse_lambda(w, scn_is_null(node) ? NULL : node, path, &s->from_trace.lambda);
+}
+static void template_write(FILE *out, const scn_field *f, const void *base, int indent)
+{
+    const scenario *s = base;
+    scenario *view = calloc(1, sizeof *view);
+    if (!view)
+        return;
+    *view = *s;
+    view->lambda = s->from_trace.lambda;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem) {
+        fputc('\n', mem);
+        scn_write_section(mem, view, scn_lambda_section, view, indent + 2);
+        if (fclose(mem) == 0 && text)
+            fwrite(text, 1, len > 0 && text[len - 1] == '\n' ? len - 1 : len, out);
+        free(text);
+    }
+    free(view);
+}
+static void template_destroy(const scn_field *f, void *base)
+{
+    free_lambda(&((scenario *)base)->from_trace.lambda);
+}
+static const scn_custom TEMPLATE = {template_set, template_write, template_destroy,
+                                    "a lambda section", "", NULL, NULL};
+
+static const scn_field from_trace_fields[] = {
+    {"lambda", SCN_T_CUSTOM, offsetof(scenario, from_trace.lambda), NO, .custom = &TEMPLATE,
+     .def = "{}", .help = "every key of the lambda section: what each function is"},
+    {"durations", SCN_T_STRING, offsetof(scenario, from_trace.durations), NO,
+     .omit_if_zero = true,
+     .help = "Azure function_durations_percentiles file: each function's run time (replaces "
+             "workload.work)"},
+    {"memory", SCN_T_STRING, offsetof(scenario, from_trace.memory), NO, .omit_if_zero = true,
+     .help = "Azure app_memory_percentiles file: each function's memory (AverageAllocatedMb, "
+             "at least 128MB)"},
+    {"min_invocations", SCN_T_INT, offsetof(scenario, from_trace.min_invocations), NO,
+     .has_min = true, .min = 1, .def = "1",
+     .help = "rows with fewer invocations in the whole trace are left out"},
+};
+const scn_section scn_functions_from_trace_section = {
+    from_trace_fields, sizeof from_trace_fields / sizeof from_trace_fields[0], NULL};
+
+/* ---- companion files: one row per HashFunction, columns found by their header names ---- */
+
+typedef struct companion {
+    char **names;      /* HashFunction of each row */
+    double *values;    /* n_rows x n_cols, in the order of the wanted columns */
+    size_t n_rows, n_cols;
+} companion;
+
+static void companion_free(companion *c)
+{
+    for (size_t i = 0; c->names && i < c->n_rows; i++)
+        free(c->names[i]);
+    free(c->names);
+    free(c->values);
+    memset(c, 0, sizeof *c);
+}
+
+/* Reads the file named at key `key` (a path already resolved) keeping the columns `want`.
+ * False after reporting. */
+static bool companion_read(scn_walk *w, yaml_node_t *node, const char *key, const char *file,
+                           const char *const *want, size_t n_want, companion *c)
+{
+    memset(c, 0, sizeof *c);
+    c->n_cols = n_want;
+    FILE *fp = scn_open_data_file(w, node, key, file);
+    if (!fp)
+        return false;
+    char *line = NULL;
+    size_t cap = 0, before = scn_error_count(w), cap_rows = 0;
+    int lineno = 0;
+    int64_t total = 0;
+    ssize_t got;
+    int col_of[16], name_col = -1, n_fields = 0;
+    bool ok = true;
+    while (ok && (got = getline(&line, &cap, fp)) >= 0) {
+        lineno++;
+        if (!scn_data_line_ok(w, file, lineno, key, line, (size_t)got, &total)) {
+            ok = false;
+            break;
+        }
+        size_t len = strlen(line);
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0)
+            continue;
+        char *fields[64];
+        int n = 0;
+        for (char *p = line; n < 64;) {
+            fields[n++] = p;
+            char *comma = strchr(p, ',');
+            if (!comma)
+                break;
+            *comma = '\0';
+            p = comma + 1;
+        }
+        if (lineno == 1) {
+            n_fields = n;
+            for (size_t j = 0; j < n_want; j++) {
+                col_of[j] = -1;
+                for (int k = 0; k < n; k++)
+                    if (!strcmp(fields[k], want[j]))
+                        col_of[j] = k;
+            }
+            for (int k = 0; k < n; k++)
+                if (!strcmp(fields[k], "HashFunction"))
+                    name_col = k;
+            for (size_t j = 0; j < n_want && ok; j++)
+                if (col_of[j] < 0) {
+                    sim_diag_error(scn_diag(w), file, 1, 0, key,
+                                   "no column %s in the header (expected the Azure Functions "
+                                   "2019 companion format, with HashFunction)", want[j]);
+                    ok = false;
+                }
+            if (ok && name_col < 0) {
+                sim_diag_error(scn_diag(w), file, 1, 0, key, "no column HashFunction in the "
+                               "header");
+                ok = false;
+            }
+            continue;
+        }
+        if (n != n_fields) {
+            sim_diag_error(scn_diag(w), file, lineno, 0, key, "%d columns, but the header has %d",
+                           n, n_fields);
+            continue;
+        }
+        if (c->n_rows == cap_rows) {
+            size_t ncap = cap_rows ? 2 * cap_rows : 256;
+            char **nn = realloc(c->names, ncap * sizeof *nn);
+            if (nn)
+                c->names = nn;
+            double *nv = nn ? realloc(c->values, ncap * n_want * sizeof *nv) : NULL;
+            if (!nv) {
+                scn_oom(w);
+                ok = false;
+                break;
+            }
+            c->values = nv;
+            cap_rows = ncap;
+        }
+        double *row = c->values + c->n_rows * n_want;
+        bool row_ok = true;
+        for (size_t j = 0; j < n_want && row_ok; j++) {
+            char msg[256];
+            if (units_parse_number(fields[col_of[j]], &row[j], msg, sizeof msg) || row[j] < 0 ||
+                !isfinite(row[j])) {
+                sim_diag_error(scn_diag(w), file, lineno, 0, key, "column %s: '%s' is not a "
+                               "non-negative number", want[j], fields[col_of[j]]);
+                row_ok = false;
+            }
+        }
+        if (!row_ok)
+            continue;
+        if (!(c->names[c->n_rows] = strdup(fields[name_col]))) {
+            scn_oom(w);
+            ok = false;
+            break;
+        }
+        c->n_rows++;
+    }
+    free(line);
+    fclose(fp);
+    if (!ok || scn_error_count(w) != before) {
+        companion_free(c);
+        return false;
+    }
+    return true;
+}
+
+static const double *companion_find(const companion *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_rows; i++)
+        if (!strcmp(c->names[i], name))
+            return c->values + i * c->n_cols;
+    return NULL;
+}
+
+/* The Azure durations file gives, per function, percentiles of its average duration (ms) over
+ * the day. They are taken as the quantiles of one invocation's run time: capsim samples it from
+ * the piecewise-linear quantile function through (0, p0), (0.01, p1), (0.25, p25), (0.5, p50),
+ * (0.75, p75), (0.99, p99), (1, p100), tabulated at 101 points (an empirical distribution). */
+static const char *const DURATION_COLUMNS[] = {
+    "percentile_Average_0", "percentile_Average_1", "percentile_Average_25",
+    "percentile_Average_50", "percentile_Average_75", "percentile_Average_99",
+    "percentile_Average_100"};
+static const double DURATION_P[] = {0, 0.01, 0.25, 0.5, 0.75, 0.99, 1};
+#define N_DURATION_POINTS 7
+#define DURATION_TABLE 101
+
+static bool duration_from_percentiles(const double *ms, scn_dist *d)
+{
+    double *v = malloc(DURATION_TABLE * sizeof *v);
+    if (!v)
+        return false;
+    double q[N_DURATION_POINTS];
+    for (int k = 0; k < N_DURATION_POINTS; k++) /* monotone, and at least 1 ms */
+        q[k] = fmax(k ? fmax(ms[k], q[k - 1]) : ms[k], 1.0) / 1000.0;
+    for (int i = 0; i < DURATION_TABLE; i++) {
+        double p = (double)i / (DURATION_TABLE - 1);
+        int k = 0;
+        while (k < N_DURATION_POINTS - 2 && p > DURATION_P[k + 1])
+            k++;
+        double t = (p - DURATION_P[k]) / (DURATION_P[k + 1] - DURATION_P[k]);
+        v[i] = q[k] + t * (q[k + 1] - q[k]);
+    }
+    memset(d, 0, sizeof *d);
+    d->form = SCN_FORM_EMPIRICAL;
+    d->quantity = SCN_QTY_DURATION;
+    d->values = v;
+    d->n_values = DURATION_TABLE;
+    return sim_dist_empirical(&d->dist, v, DURATION_TABLE) == SIM_OK;
+}
+
+static char *companion_path(scn_walk *w, yaml_node_t *map, const char *key, const char *file)
+{
+    char sub[SCN_PATH_LEN];
+    snprintf(sub, sizeof sub, "functions_from_trace.%s", key);
+    return scn_data_path(w, map ? scn_map_get(w, map, key) : NULL, sub, file);
+}
+
+/* One function per trace row (scn_functions_check). */
+static void expand_trace(scn_walk *w, yaml_node_t *ft_map, scenario *s)
+{
+    const scn_trace *t = &s->workload.trace;
+    companion dur = {0}, mem = {0};
+    static const char *const MEMORY_COLUMNS[] = {"AverageAllocatedMb"};
+    bool have_dur = false, have_mem = false;
+    if (s->from_trace.durations) {
+        char *p = companion_path(w, ft_map, "durations", s->from_trace.durations);
+        have_dur = p && companion_read(w, scn_map_get(w, ft_map, "durations"),
+                                       "functions_from_trace.durations", p, DURATION_COLUMNS,
+                                       N_DURATION_POINTS, &dur);
+        free(p);
+        if (!have_dur)
+            return;
+    }
+    if (s->from_trace.memory) {
+        char *p = companion_path(w, ft_map, "memory", s->from_trace.memory);
+        have_mem = p && companion_read(w, scn_map_get(w, ft_map, "memory"),
+                                       "functions_from_trace.memory", p, MEMORY_COLUMNS, 1, &mem);
+        free(p);
+        if (!have_mem) {
+            companion_free(&dur);
+            return;
+        }
+    }
+    size_t n = 0;
+    s->functions = calloc(t->n_rows ? t->n_rows : 1, sizeof *s->functions);
+    if (!s->functions) {
+        scn_oom(w);
+        goto done;
+    }
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const int64_t *counts = t->row_counts + r * t->n_minutes;
+        int64_t total = 0, max = 0;
+        for (size_t m = 0; m < t->n_minutes; m++) {
+            total += counts[m];
+            if (counts[m] > max)
+                max = counts[m];
+        }
+        if (total < s->from_trace.min_invocations)
+            continue;
+        scn_function *fn = &s->functions[n];
+        fn->from = -1;
+        fn->per_item = 1;
+        char name[40];
+        snprintf(name, sizeof name, "f%.12s", t->row_names[r]);
+        for (char *c = name; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        if (strspn(name + 1, "0123456789abcdef") != strlen(name + 1))
+            snprintf(name, sizeof name, "row-%zu", r + 1); /* not a hex hash: name by row */
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(s->functions[j].name, name)) {
+                snprintf(name + strlen(name), sizeof name - strlen(name), "-r%zu", r + 1);
+                break;
+            }
+        fn->name = strdup(name);
+        fn->trace = malloc(sizeof *fn->trace);
+        if (!fn->name || !fn->trace) {
+            free(fn->name);
+            free(fn->trace);
+            scn_oom(w);
+            goto done;
+        }
+        n++;
+        /* The row, borrowed from the loaded trace: scale and loop are the trace's. */
+        memset(fn->trace, 0, sizeof *fn->trace);
+        fn->trace->format = SCN_TRACE_PER_MINUTE;
+        fn->trace->scale = t->scale;
+        fn->trace->loop = t->loop;
+        fn->trace->minute_counts = (int64_t *)counts;
+        fn->trace->n_minutes = t->n_minutes;
+        fn->trace->max_minute_count = max;
+        fn->trace->total = total;
+        fn->trace->period_s = t->period_s;
+        fn->lambda = s->from_trace.lambda;
+        fn->lambda_borrowed = true;
+        const double *v;
+        if (have_mem && (v = companion_find(&mem, t->row_names[r]))) {
+            /* Lambda memory is set in 1 MB steps from 128 MB to 10,240 MB. */
+            double mb = ceil(v[0]);
+            fn->lambda.memory_mb = (int64_t)fmin(fmax(mb, 128.0), 10240.0);
+        }
+        if (have_dur && (v = companion_find(&dur, t->row_names[r]))) {
+            if (!duration_from_percentiles(v, &fn->duration)) {
+                scn_oom(w);
+                goto done;
+            }
+            fn->has_duration = true;
+        }
+    }
+    if (n == 0)
+        scn_error(w, ft_map, "functions_from_trace.min_invocations", "no row of the trace has "
+                  "%lld invocations or more: no function to simulate",
+                  (long long)s->from_trace.min_invocations);
+done:
+    s->n_functions = n;
+    companion_free(&dur);
+    companion_free(&mem);
+}
+
+/* ------------------------------------------------------------------ root rules */
+
+void scn_functions_check(scn_walk *w, yaml_node_t *map, scenario *s)
+{
+    yaml_node_t *fn_node = scn_map_get(w, map, "functions");
+    yaml_node_t *ft_node = scn_map_get(w, map, "functions_from_trace");
+    bool per_function = s->workload.process == SCN_ARRIVALS_TRACE &&
+                        s->workload.trace.per_function;
+    if ((fn_node || ft_node) && s->lambda.present)
+        scn_error_key(w, "lambda", map, "a scenario has either lambda (one function) or "
+                      "functions (several in one account, format 1.1), not both");
+    if (fn_node && ft_node)
+        scn_error_key(w, "functions_from_trace", map, "functions_from_trace makes the functions "
+                      "from the trace: leave out functions");
+    if (ft_node && !per_function)
+        scn_error_key(w, "functions_from_trace", map, "needs workload.arrivals.trace with "
+                      "format: per_minute and per_function: true (one function per row)");
+    if (per_function && !ft_node && !fn_node && scn_error_count(w) == 0)
+        scn_error_key(w, "workload.arrivals.trace.per_function", map, "needs "
+                      "functions_from_trace: {lambda: {...}} to say what each row's function is");
+    if (per_function && fn_node)
+        scn_error_key(w, "workload.arrivals.trace.per_function", map, "replays each row as its "
+                      "own function: use functions_from_trace, not functions");
+    if (ft_node && per_function && !fn_node && !s->lambda.present && scn_error_count(w) == 0 &&
+        s->workload.trace.n_rows > 0)
+        expand_trace(w, ft_node, s);
+    if (!s->n_functions || scn_error_count(w) > 0)
+        return;
+    /* The account: reservations leave at least 100 unreserved (AWS). */
+    int64_t reserved = 0;
+    for (size_t i = 0; i < s->n_functions; i++) {
+        scn_function *fn = &s->functions[i];
+        if (!fn->lambda_borrowed)
+            fn->lambda.account_limit = s->account_limit;
+        if (fn->lambda.reserved > 0)
+            reserved += fn->lambda.reserved;
+    }
+    if (s->from_trace.present)
+        s->from_trace.lambda.account_limit = s->account_limit;
+    for (size_t i = 0; s->from_trace.present && i < s->n_functions; i++)
+        s->functions[i].lambda.account_limit = s->account_limit;
+    if (reserved > s->account_limit - 100)
+        scn_error_key(w, "functions", map, "the functions reserve %lld of the account's %lld "
+                      "(account.concurrency_limit): AWS keeps at least 100 unreserved, so at "
+                      "most %lld can be reserved in all", (long long)reserved,
+                      (long long)s->account_limit, (long long)(s->account_limit - 100));
+}
