@@ -500,9 +500,9 @@ static bool duration_from_percentiles(const double *ms, scn_dist *d)
     double *v = malloc(DURATION_TABLE * sizeof *v);
     if (!v)
         return false;
-    double q[N_DURATION_POINTS];
-    for (int k = 0; k < N_DURATION_POINTS; k++) /* monotone, and at least 1 ms */
-        q[k] = fmax(k ? fmax(ms[k], q[k - 1]) : ms[k], 1.0) / 1000.0;
+    double q[N_DURATION_POINTS]; /* seconds: monotone, and at least 1 ms */
+    for (int k = 0; k < N_DURATION_POINTS; k++)
+        q[k] = fmax(k ? fmax(ms[k] / 1000.0, q[k - 1]) : ms[k] / 1000.0, 0.001);
     for (int i = 0; i < DURATION_TABLE; i++) {
         double p = (double)i / (DURATION_TABLE - 1);
         int k = 0;
@@ -510,6 +510,8 @@ static bool duration_from_percentiles(const double *ms, scn_dist *d)
             k++;
         double t = (p - DURATION_P[k]) / (DURATION_P[k + 1] - DURATION_P[k]);
         v[i] = q[k] + t * (q[k + 1] - q[k]);
+        if (v[i] > q[k + 1]) v[i] = q[k + 1]; /* rounding must not break the order */
+        if (i > 0 && v[i] < v[i - 1]) v[i] = v[i - 1];
     }
     memset(d, 0, sizeof *d);
     d->form = SCN_FORM_EMPIRICAL;
