@@ -301,6 +301,17 @@ static size_t task_step(optimize_platform *pf, opt_task *t, size_t *idx, size_t 
 
 static const char *const PLATFORM_NAMES[] = {"lambda", "glue", "emr"};
 
+/* The platform (index in PLATFORM_NAMES) whose key a --vary names, or -1: lambda.*, glue.*,
+ * emr.*, and for an account (format 1.1) functions.* and account.*, which are Lambda's. */
+static int platform_of_key(const char *a) {
+    for (int k = 0; k < OPTIMIZE_MAX_PLATFORMS; k++) {
+        size_t len = strlen(PLATFORM_NAMES[k]);
+        if (strncmp(a, PLATFORM_NAMES[k], len) == 0 && a[len] == '.') return k;
+    }
+    if (strncmp(a, "functions.", 10) == 0 || strncmp(a, "account.", 8) == 0) return 0;
+    return -1;
+}
+
 static void eval_free(optimize_eval *e)
 {
     if (!e) return;
@@ -451,18 +462,13 @@ int optimize_create(const scenario *base_scn, const char *file, const char *cons
     /* every --vary names a platform's key */
     for (size_t j = 0; j < n_varies; j++) {
         const char *a = varies[j];
-        bool ok = false;
-        for (size_t k = 0; k < OPTIMIZE_MAX_PLATFORMS && !ok; k++) {
-            size_t len = strlen(PLATFORM_NAMES[k]);
-            ok = strncmp(a, PLATFORM_NAMES[k], len) == 0 && a[len] == '.';
-        }
-        if (!ok) {
+        if (platform_of_key(a) < 0) {
             const char *eq = strchr(a, '=');
             char key[128];
             snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
             sim_diag_error(diag, SWEEP_SOURCE, (int)j + 1, 1, key,
                            "not a decision: optimize chooses the keys of a platform (lambda.*, "
-                           "glue.*, emr.*); to see how the answer changes with %s, run optimize "
+                           "functions.*, account.*, glue.*, emr.*); to see how the answer changes with %s, run optimize "
                            "once per value (with --set)", key);
         }
     }
@@ -470,12 +476,12 @@ int optimize_create(const scenario *base_scn, const char *file, const char *cons
         rc = SIM_ESCENARIO;
         goto done;
     }
-    const bool present[] = {base_scn->lambda.present, base_scn->glue.present,
-                            base_scn->emr.present};
+    const bool present[] = {base_scn->lambda.present || base_scn->functions_present,
+                            base_scn->glue.present, base_scn->emr.present};
     for (size_t k = 0; k < OPTIMIZE_MAX_PLATFORMS; k++) {
-        size_t n = 0, len = strlen(PLATFORM_NAMES[k]);
+        size_t n = 0;
         for (size_t j = 0; j < n_varies; j++)
-            if (strncmp(varies[j], PLATFORM_NAMES[k], len) == 0 && varies[j][len] == '.') {
+            if (platform_of_key(varies[j]) == (int)k) {
                 args[n] = varies[j];
                 numbers[n++] = (int)j + 1;
             }

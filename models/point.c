@@ -33,6 +33,7 @@ int point_run(const char *file, const char *const *base, size_t n_base, const po
     if (rc) return rc == SIM_ENOMEM || rc == SIM_EIO ? rc : SIM_ESCENARIO;
     if (p->platforms != POINT_ALL) {
         s->lambda.present &= (p->platforms & POINT_LAMBDA) != 0;
+        s->functions_present &= (p->platforms & POINT_LAMBDA) != 0; /* an account is lambda */
         s->glue.present &= (p->platforms & POINT_GLUE) != 0;
         s->emr.present &= (p->platforms & POINT_EMR) != 0;
     }

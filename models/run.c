@@ -170,7 +170,7 @@ int run_scenario_with(const scenario *s, const run_options *opt, report *r) {
     if (series && (rc = run_series_prepare(series, s))) return rc;
     scenario_warn(s, &r->warnings);
     if (progress) {
-        uint64_t platforms = (uint64_t)(s->lambda.present || s->n_functions > 0) +
+        uint64_t platforms = (uint64_t)(s->lambda.present || s->functions_present) +
                              s->glue.present + s->emr.present;
         sim_progress_expect(progress, platforms * n * (uint64_t)(s->warmup_us + s->horizon_us));
     }
@@ -194,7 +194,7 @@ int run_scenario_with(const scenario *s, const run_options *opt, report *r) {
         if (!rc) note_lambda_timeouts(s, r);
     }
     /* Several functions in one account (format 1.1): no time series for them (yet). */
-    if (!rc && s->n_functions > 0) rc = lambda_account_run(s, threads, progress, r);
+    if (!rc && s->functions_present) rc = lambda_account_run(s, threads, progress, r);
     /* Platforms appear in the report in this order: lambda, glue, emr. */
     if (!rc && s->glue.present)
         rc = run_batch_platform(s, threads, progress, series ? &series->glue : NULL,

@@ -341,6 +341,8 @@ typedef struct scenario {
     int64_t account_limit;  /* account.concurrency_limit, default 1000 */
     scn_function *functions;/* owned */
     size_t n_functions;
+    bool functions_present; /* the functions are simulated (set when n_functions > 0; a caller
+                               running only other platforms clears it) */
     scn_functions_from_trace from_trace;
     scn_glue glue;
     scn_emr emr;

@@ -655,6 +655,7 @@ void scn_functions_check(scn_walk *w, yaml_node_t *map, scenario *s)
     if (ft_node && per_function && !fn_node && !s->lambda.present && scn_error_count(w) == 0 &&
         s->workload.trace.n_rows > 0)
         expand_trace(w, ft_node, s);
+    s->functions_present = s->n_functions > 0;
     if (!s->n_functions || scn_error_count(w) > 0)
         return;
     /* The account: reservations leave at least 100 unreserved (AWS). */

@@ -5,7 +5,8 @@
  * KEY, creating the maps on the way that the file does not have. The walk that follows then
  * applies exactly the checks the file gets, and an unknown key is reported like one in the file.
  * Copied nodes carry the override's position: line = its 0-based index, column = the column in
- * the "KEY=VALUE" text, so errors read `--set:N:COL`. */
+ * the "KEY=VALUE" text, so errors read `--set:N:COL`. A list of named maps is entered by name:
+ * `functions.ingest.lambda.memory=2048MB` sets the memory of the function named ingest. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,26 @@ static int find_pair(yaml_document_t *doc, int map, const char *key)
             return i;
     }
     return -1;
+}
+
+/* The item of sequence `seq` that is a map with `name: NAME`, or 0. */
+static int named_item(yaml_document_t *doc, int seq, const char *name)
+{
+    yaml_node_t *q = yaml_document_get_node(doc, seq);
+    int count = (int)(q->data.sequence.items.top - q->data.sequence.items.start);
+    for (int i = 0; i < count; i++) {
+        int id = q->data.sequence.items.start[i];
+        yaml_node_t *item = yaml_document_get_node(doc, id);
+        if (!item || item->type != YAML_MAPPING_NODE)
+            continue;
+        int at = find_pair(doc, id, "name");
+        if (at < 0)
+            continue;
+        yaml_node_t *v = yaml_document_get_node(doc, item->data.mapping.pairs.start[at].value);
+        if (v && v->type == YAML_SCALAR_NODE && !strcmp((const char *)v->data.scalar.value, name))
+            return id;
+    }
+    return 0;
 }
 
 /* Adds `key: value` to map, the key positioned at column col0 of override `index`. */
@@ -202,6 +223,31 @@ int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_di
         if (at >= 0) {
             child = yaml_document_get_node(doc, cur)->data.mapping.pairs.start[at].value;
             yaml_node_t *c = yaml_document_get_node(doc, child);
+            /* A list of named maps (functions:): the next part names the item. */
+            if (c->type == YAML_SEQUENCE_NODE) {
+                char *name = dot + 1, *next = strchr(name, '.');
+                if (!next) {
+                    sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, seg_col0 + 1, key,
+                                   "'%s' is a list: name an item and a key inside it, like "
+                                   "functions.NAME.lambda.memory", seg);
+                    *dot = '.';
+                    break;
+                }
+                *next = '\0';
+                int item = named_item(doc, child, name);
+                if (item == 0) {
+                    sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, (int)(name - key) + 1,
+                                   NULL, "%s: no item of the list has name: %s", seg, name);
+                    *dot = '.';
+                    *next = '.';
+                    break;
+                }
+                *dot = '.';
+                *next = '.';
+                cur = item;
+                seg = next + 1;
+                continue;
+            }
             if (c->type != YAML_MAPPING_NODE && !scn_is_null(c)) {
                 sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, seg_col0 + 1, key,
                                "cannot set a key inside '%s': it is %s, not a map", key,

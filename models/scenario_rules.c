@@ -927,8 +927,8 @@ static void check_root(scn_walk *w, yaml_node_t *map, void *base, const char *pa
     scenario *s = base;
     if (map)
         scn_functions_check(w, map, s);
-    if (map && !s->lambda.present && !s->glue.present && !s->emr.present && !s->n_functions &&
-        !s->from_trace.present)
+    if (map && !s->lambda.present && !s->glue.present && !s->emr.present &&
+        !scn_map_get(w, map, "functions") && !s->from_trace.present)
         scn_error(w, map, NULL, "at least one platform is needed: add a lambda, glue or emr "
                   "section (an empty `lambda: {}` takes every default)");
     /* Each is within the limit already (so the sum cannot overflow); the simulated span too. */
