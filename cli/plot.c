@@ -391,13 +391,14 @@ static char *cost_time_csv(const scenario *s, const report *r, const run_series 
     return csv_close(&d);
 }
 
-/* Share of h's observations in buckets that end at or below x_us. */
+/* Share of h's observations in buckets that end at or below x_us (sim_hist_count: only the
+ * span of buckets the histogram reached is valid memory). */
 static double cdf_at(const sim_hist *h, size_t *bucket, uint64_t *cum, int64_t x_us) {
     while (*bucket < SIM_HIST_BUCKETS) {
         int64_t lo, hi;
         sim_hist_bucket_range(*bucket, &lo, &hi);
         if (hi > x_us) break;
-        *cum += h->counts[*bucket];
+        *cum += sim_hist_count(h, *bucket);
         (*bucket)++;
     }
     return (double)*cum / (double)h->n;
