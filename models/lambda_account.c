@@ -557,7 +557,12 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
         double longest_s = pool->lambda.latency_us.n
                                ? sim_time_to_s(pool->lambda.latency_us.max)
                                : 0.0;
+        bool free_tier = acct_view->pricing.free_tier;
+        acct_view->pricing.free_tier = false; /* said below, for an account */
         lambda_note_optimism(acct_view, longest_s, sec, r);
+        if (free_tier)
+            report_add_note(r, "lambda: the free tier is per account; capsim applies it to each "
+                            "of the %zu functions' bills (optimistic)", nf);
     }
     free(reps);
     free(fn_reps);
