@@ -346,6 +346,17 @@ static void lambda_heading(char *buf, size_t len, const scenario *s) {
     static const char *const arch[] = {"x86_64", "arm64"};
     static const char *const trig[] = {"sync", "async", "s3", "eventbridge", "kinesis", "sqs"};
     const scn_lambda *L = &s->lambda;
+    if (s->functions_present) {
+        /* An account: its functions' own configurations are in the table of functions. */
+        int64_t reserved = 0;
+        for (size_t i = 0; i < s->n_functions; i++)
+            if (s->functions[i].lambda.reserved > 0) reserved += s->functions[i].lambda.reserved;
+        snprintf(buf, len, "lambda: an account of %zu function%s, concurrency limit %lld "
+                 "(%lld reserved)%s", s->n_functions, s->n_functions == 1 ? "" : "s",
+                 (long long)s->account_limit, (long long)reserved,
+                 s->from_trace.present ? ", one per trace row" : "");
+        return;
+    }
     char timeout[32], provisioned[48] = "";
     scenario_format_duration(timeout, sizeof timeout, L->timeout_us);
     if (L->provisioned > 0)

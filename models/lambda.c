@@ -1107,7 +1107,7 @@ int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,
     int rc = lambda_summarize_workload(reps, n, r);
     report_section *sec = rc ? NULL : report_add_platform(r, "lambda");
     if (!sec) return SIM_ENOMEM;
-    rc = lambda_summarize_section(s, reps, n, pool, sec, "");
+    rc = lambda_summarize_section(s, reps, n, pool, NULL, sec, "");
     if (!rc) lambda_judge_overload(s, reps, n, &sec->overload);
     if (!rc) lambda_note_optimism(s, pool->latency_us.n ? sim_time_to_s(pool->latency_us.max) : 0.0,
                            sec, r);
@@ -1128,7 +1128,8 @@ int lambda_summarize_workload(const lambda_rep *reps, size_t n, report *r) {
 }
 
 int lambda_summarize_section(const scenario *s, const lambda_rep *reps, size_t n,
-                             const lambda_pool *pool, report_section *sec, const char *prefix) {
+                             const lambda_pool *pool, const services_lines *lines,
+                             report_section *sec, const char *prefix) {
     double *x = calloc(n ? n : 1, sizeof *x);
     if (!x) return SIM_ENOMEM;
     const double none = NAN;
@@ -1206,7 +1207,7 @@ int lambda_summarize_section(const scenario *s, const lambda_rep *reps, size_t n
                              get_suppressed_inits, none);
     }
     /* The services' lines (models/services.h), then declared capacity and usage apart. */
-    services_lines used = services_used(s);
+    services_lines used = lines ? *lines : services_used(s);
     if (used.kinesis)
         rc |= add_metric(sec, "cost_usd.kinesis", REPORT_REAL, reps, n, x, get_cost_kinesis, none);
     if (used.sqs)

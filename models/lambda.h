@@ -95,9 +95,12 @@ void lambda_rep_accumulate(lambda_rep *t, const lambda_rep *x);
 /* Adds the workload section (items, records, mb). */
 int lambda_summarize_workload(const lambda_rep *reps, size_t n, report *r);
 /* Adds the lambda metrics of reps to sec, each path prefixed by prefix ("" or
- * "functions.NAME."); pool may be NULL (percentiles are then the replications' means). */
+ * "functions.NAME."); pool may be NULL (percentiles are then the replications' means). The
+ * services' cost lines are those of `lines`, or when NULL those s uses (services_used; an
+ * account shows the union of its functions'). */
 int lambda_summarize_section(const scenario *s, const lambda_rep *reps, size_t n,
-                             const lambda_pool *pool, report_section *sec, const char *prefix);
+                             const lambda_pool *pool, const services_lines *lines,
+                             report_section *sec, const char *prefix);
 /* Whether the function kept up (models/overload.h), into *out. */
 void lambda_judge_overload(const scenario *s, const lambda_rep *reps, size_t n,
                            report_overload *out);

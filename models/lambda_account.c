@@ -54,10 +54,6 @@ struct lambda_account {
 
 /* ---------------------------------------------------------------- views */
 
-static bool key_written(const scenario *s, const char *path) {
-    return scenario_key_pos(s, path, NULL, NULL);
-}
-
 int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
     memset(v, 0, sizeof *v);
     v->s = s;
@@ -90,11 +86,11 @@ int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
                                   : L->trigger == SCN_TRIGGER_S3    ? SCN_SOURCE_S3
                                                                     : SCN_SOURCE_NONE;
             if (sv->resolved_source == SCN_SOURCE_S3) {
-                if (!key_written(s, "services.s3.gets_per_item")) sv->s3_gets_per_item = 1;
-                if (!key_written(s, "services.s3.puts_per_item")) sv->s3_puts_per_item = 1;
+                if (!sv->s3_gets_given) sv->s3_gets_per_item = 1;
+                if (!sv->s3_puts_given) sv->s3_puts_per_item = 1;
             }
             if (sv->resolved_source == SCN_SOURCE_KINESIS &&
-                !key_written(s, "services.kinesis.shards"))
+                !sv->kinesis_shards_given)
                 sv->kinesis_shards = L->kinesis_shards;
         }
         if (fn->from >= 0) v->n_downstream[fn->from]++;
@@ -447,13 +443,19 @@ static int account_one(void *ctx, uint32_t replication, void *slot) {
     return lambda_account_simulate(c->views, replication, slot, c->pool, c->progress);
 }
 
-/* The account's section is summarized with the first function's view (its trigger decides
- * which trigger-specific lines appear), showing the services line of any function's source. */
-static void account_view(const lambda_account_views *v, scenario *out) {
-    *out = v->view[0];
-    for (size_t i = 0; i < v->n; i++)
-        if (out->services.resolved_source == SCN_SOURCE_NONE)
-            out->services.resolved_source = v->view[i].services.resolved_source;
+/* The services lines any function's bill has (an S3-triggered ingest and an SQS-fed stage:
+ * both), so that the account's lines add up to its total. */
+static services_lines account_lines(const lambda_account_views *v) {
+    services_lines all = {0};
+    for (size_t i = 0; i < v->n; i++) {
+        services_lines l = services_used(&v->view[i]);
+        all.kinesis |= l.kinesis;
+        all.sqs |= l.sqs;
+        all.s3 |= l.s3;
+        all.step_functions |= l.step_functions;
+        all.logs |= l.logs;
+    }
+    return all;
 }
 
 static int add_values(report_section *sec, const char *path, const double *x, size_t n,
@@ -501,9 +503,11 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
     report_section *sec = rc ? NULL : report_add_platform(r, "lambda");
     if (!rc && !sec) rc = SIM_ENOMEM;
     if (!rc) {
-        account_view(&views, acct_view);
+        /* The first function's view decides which trigger-specific lines appear. */
+        *acct_view = views.view[0];
+        services_lines lines = account_lines(&views);
         for (size_t k = 0; k < n; k++) scratch[k] = reps[k].total;
-        rc = lambda_summarize_section(acct_view, scratch, n, &pool->lambda, sec, "");
+        rc = lambda_summarize_section(acct_view, scratch, n, &pool->lambda, &lines, sec, "");
     }
     if (!rc && views.chained) {
         static const char *const paths[] = {
@@ -533,7 +537,7 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
     for (size_t i = 0; i < nf && !rc; i++) {
         for (size_t k = 0; k < n; k++) scratch[k] = reps[k].fn[i];
         snprintf(prefix, sizeof prefix, "functions.%s.", s->functions[i].name);
-        rc = lambda_summarize_section(&views.view[i], scratch, n, NULL, sec, prefix);
+        rc = lambda_summarize_section(&views.view[i], scratch, n, NULL, NULL, sec, prefix);
         report_overload o;
         lambda_judge_overload(&views.view[i], scratch, n, &o);
         if (o.overloaded) {

@@ -2,8 +2,8 @@
  *
  * A function's `lambda:` is the top-level lambda section, parsed with the same table into a
  * scratch scenario and moved into the scn_function: every key, default, range and rule of the
- * lambda section applies unchanged (check_concurrency compares a function's reservation with the
- * account's limit). A function's `workload:` is the top-level workload section, or for a function
+ * lambda section applies unchanged, except what depends on the account's limit, which may be
+ * written after `functions:` and is checked with the account (scn_functions_check). A function's `workload:` is the top-level workload section, or for a function
  * fed by another (`from:`) only its item, work and errors.
  *
  * functions_from_trace expands, after the whole file is parsed, into one function per row of a
@@ -631,6 +631,36 @@ done:
 
 /* ------------------------------------------------------------------ root rules */
 
+/* The most environments a function's provisioned concurrency asks for at any time. */
+static int64_t provisioned_max(const scn_lambda *L)
+{
+    int64_t most = L->provisioned;
+    for (size_t i = 0; i < L->n_provisioned_windows; i++)
+        if (L->provisioned_schedule[i].count > most)
+            most = L->provisioned_schedule[i].count;
+    return most;
+}
+
+/* What the lambda section's own check leaves to the account (check_concurrency): a function's
+ * reservation, or without one its provisioned concurrency, at most the limit - 100. */
+static void check_against_limit(scn_walk *w, yaml_node_t *map, const char *path,
+                                const scn_lambda *L, int64_t limit)
+{
+    char sub[SCN_PATH_LEN];
+    int64_t cap = limit - 100; /* AWS keeps 100 unreserved */
+    if (L->reserved > cap) {
+        snprintf(sub, sizeof sub, "%s.lambda.concurrency.reserved", path);
+        scn_error_key(w, sub, map, "%lld leaves fewer than 100 of the account's %lld "
+                      "(account.concurrency_limit) unreserved (AWS requires 100): at most %lld",
+                      (long long)L->reserved, (long long)limit, (long long)cap);
+    } else if (L->reserved < 0 && provisioned_max(L) > cap) {
+        snprintf(sub, sizeof sub, "%s.lambda.concurrency.provisioned", path);
+        scn_error_key(w, sub, map, "%lld is more than the account's limit - 100 (%lld): without "
+                      "a reservation, provisioned environments come out of the unreserved pool",
+                      (long long)provisioned_max(L), (long long)cap);
+    }
+}
+
 void scn_functions_check(scn_walk *w, yaml_node_t *map, scenario *s)
 {
     yaml_node_t *fn_node = scn_map_get(w, map, "functions");
@@ -659,13 +689,28 @@ void scn_functions_check(scn_walk *w, yaml_node_t *map, scenario *s)
     if (!s->n_functions || scn_error_count(w) > 0)
         return;
     /* The account: reservations leave at least 100 unreserved (AWS). */
-    int64_t reserved = 0;
+    if (s->from_trace.present)
+        check_against_limit(w, map, "functions_from_trace", &s->from_trace.lambda,
+                            s->account_limit);
+    for (size_t i = 0; !s->from_trace.present && i < s->n_functions; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "functions[%zu]", i);
+        check_against_limit(w, map, path, &s->functions[i].lambda, s->account_limit);
+    }
+    if (scn_error_count(w) > 0)
+        return;
+    /* Provisioned environments of functions without a reservation come out of the unreserved
+     * pool, which must keep 100 as well (AWS: "up to the unreserved account concurrency minus
+     * 100"); a schedule counts with its largest window. */
+    int64_t reserved = 0, provisioned = 0;
     for (size_t i = 0; i < s->n_functions; i++) {
         scn_function *fn = &s->functions[i];
         if (!fn->lambda_borrowed)
             fn->lambda.account_limit = s->account_limit;
         if (fn->lambda.reserved > 0)
             reserved += fn->lambda.reserved;
+        else if (fn->lambda.reserved < 0)
+            provisioned += provisioned_max(&fn->lambda);
     }
     if (s->from_trace.present)
         s->from_trace.lambda.account_limit = s->account_limit;
@@ -676,4 +721,11 @@ void scn_functions_check(scn_walk *w, yaml_node_t *map, scenario *s)
                       "(account.concurrency_limit): AWS keeps at least 100 unreserved, so at "
                       "most %lld can be reserved in all", (long long)reserved,
                       (long long)s->account_limit, (long long)(s->account_limit - 100));
+    else if (reserved + provisioned > s->account_limit - 100)
+        scn_error_key(w, "functions", map, "the functions without a reservation provision %lld "
+                      "environments, but the account's %lld (account.concurrency_limit) less the "
+                      "%lld reserved leaves %lld unreserved, of which AWS keeps 100: at most %lld "
+                      "can be provisioned", (long long)provisioned, (long long)s->account_limit,
+                      (long long)reserved, (long long)(s->account_limit - reserved),
+                      (long long)(s->account_limit - reserved - 100));
 }

@@ -524,18 +524,66 @@ static const scn_section emr_section = SECTION_OF(emr_fields, check_emr);
 
 /* The services a pipeline pays for around the compute, priced as lines of each platform's cost
  * (models/services.h). capsim's section: SCENARIO-FORMAT.md has none. */
+/* services.s3.{gets,puts}_per_item and services.kinesis.shards default to what the function's
+ * trigger says: they remember whether the file gave them, and a written-out scenario with
+ * functions leaves out those it did not give (each function's trigger decides its own;
+ * lambda_account.c). */
+static bool *services_given(const scn_field *f, const void *base)
+{
+    const scn_services *v = &((const scenario *)base)->services;
+    if (f->off == offsetof(scenario, services.s3_gets_per_item))
+        return (bool *)&v->s3_gets_given;
+    if (f->off == offsetof(scenario, services.s3_puts_per_item))
+        return (bool *)&v->s3_puts_given;
+    return (bool *)&v->kinesis_shards_given;
+}
+static bool is_shards(const scn_field *f)
+{
+    return f->off == offsetof(scenario, services.kinesis_shards);
+}
+static void trigger_default_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
+                                const char *path)
+{
+    scn_field plain = *f;
+    plain.type = is_shards(f) ? SCN_T_INT : SCN_T_NUMBER;
+    plain.custom = NULL;
+    scn_apply(w, &plain, node, base, path);
+    *services_given(f, base) = true;
+}
+static void trigger_default_write(FILE *out, const scn_field *f, const void *base, int indent)
+{
+    (void)indent;
+    const char *slot = (const char *)base + f->off;
+    char buf[64];
+    if (is_shards(f))
+        snprintf(buf, sizeof buf, "%lld", (long long)*(const int64_t *)slot);
+    else
+        units_format_number(buf, sizeof buf, *(const double *)slot);
+    fputs(buf, out);
+}
+static bool trigger_default_unset(const scn_field *f, const void *base)
+{
+    return ((const scenario *)base)->functions_present && !*services_given(f, base);
+}
+static const scn_custom PER_ITEM_DEFAULT = {trigger_default_set, trigger_default_write, NULL,
+                                            "number", "0..1000000", NULL, trigger_default_unset};
+static const scn_custom SHARDS_DEFAULT = {trigger_default_set, trigger_default_write, NULL,
+                                          "integer", "1..10000", NULL, trigger_default_unset};
 static const scn_field kinesis_stream_fields[] = {
     {"mode", SCN_T_ENUM, S(services.kinesis_mode), NO, .names = KINESIS_MODE_NAMES,
      .def = "provisioned", .help = "provisioned (shard-hours + PUT units) or on_demand (per GB)"},
-    {"shards", SCN_T_INT, S(services.kinesis_shards), NO, RANGE(1, 10000), .def = NULL,
+    {"shards", SCN_T_CUSTOM, S(services.kinesis_shards), NO, RANGE(1, 10000),
+     .custom = &SHARDS_DEFAULT, .omit_if_zero = true, .def = NULL,
      .def_doc = "lambda.kinesis.shards with trigger: kinesis, else 1",
      .help = "shards of the stream (provisioned mode)"},
 };
 static const scn_section kinesis_stream_section = SECTION_OF(kinesis_stream_fields, NULL);
 static const scn_field s3_requests_fields[] = {
-    {"gets_per_item", SCN_T_NUMBER, S(services.s3_gets_per_item), NO, RANGE(0, 1e6), .def = NULL,
+    {"gets_per_item", SCN_T_CUSTOM, S(services.s3_gets_per_item), NO, RANGE(0, 1e6),
+     .custom = &PER_ITEM_DEFAULT, .omit_if_zero = true, .def = NULL,
      .def_doc = "1 with source s3, else 0", .help = "GET requests per item (reading it)"},
-    {"puts_per_item", SCN_T_NUMBER, S(services.s3_puts_per_item), NO, RANGE(0, 1e6), .def = NULL,
+    {"puts_per_item", SCN_T_CUSTOM, S(services.s3_puts_per_item), NO, RANGE(0, 1e6),
+     .custom = &PER_ITEM_DEFAULT, .omit_if_zero = true, .def = NULL,
      .def_doc = "1 with source s3 (its upload), else 0",
      .help = "PUT requests per item: its upload, plus what the pipeline writes"},
 };
@@ -1076,14 +1124,17 @@ static void check_concurrency(scn_walk *w, yaml_node_t *map, void *base, const c
     if (!map || !scn_section_ok(w))
         return;
     char sub[SCN_PATH_LEN];
-    /* A function of `functions:` is parsed into a scratch scenario: its limit is the account's. */
-    int64_t limit = base == scn_root(w) ? L->account_limit : scn_root(w)->account_limit;
-    int64_t unreserved_cap = limit - 100; /* AWS keeps 100 unreserved */
-    if (L->reserved >= 0 && L->reserved > unreserved_cap) {
+    /* A function of `functions:` is parsed into a scratch scenario, maybe before `account:`:
+     * what depends on the account's limit is checked with the account (scn_functions_check). */
+    bool in_account = base != scn_root(w);
+    int64_t unreserved_cap = L->account_limit - 100; /* AWS keeps 100 unreserved */
+    if (in_account && L->reserved < 0)
+        return;
+    if (!in_account && L->reserved >= 0 && L->reserved > unreserved_cap) {
         snprintf(sub, sizeof sub, "%s.reserved", path);
         scn_error_key(w, sub, map, "%lld leaves fewer than 100 of account_limit %lld "
                       "unreserved (AWS requires 100): at most %lld", (long long)L->reserved,
-                      (long long)limit, (long long)unreserved_cap);
+                      (long long)L->account_limit, (long long)unreserved_cap);
         return;
     }
     int64_t cap = L->reserved >= 0 ? L->reserved : unreserved_cap;

@@ -241,6 +241,20 @@ static bool skipped(const scenario *s, const scn_field *f, const void *base)
     return f->omit_if_zero && is_zero(f, base);
 }
 
+/* A section none of whose keys is written (services.s3 of an account whose functions' triggers
+ * decide both its keys) is left out rather than written as an empty key. */
+static bool section_empty(const scenario *s, const scn_section *sec, const void *base)
+{
+    for (size_t i = 0; i < sec->n_fields; i++) {
+        const scn_field *f = &sec->fields[i];
+        if (skipped(s, f, base))
+            continue;
+        if (f->type != SCN_T_SECTION || !section_empty(s, f->sub, base))
+            return false;
+    }
+    return true;
+}
+
 static void write_section(FILE *out, const scenario *s, const scn_section *sec, const void *base,
                           int indent);
 void scn_write_section(FILE *out, const scenario *s, const scn_section *sec, const void *base,
@@ -254,7 +268,7 @@ static void write_section(FILE *out, const scenario *s, const scn_section *sec, 
 {
     for (size_t i = 0; i < sec->n_fields; i++) {
         const scn_field *f = &sec->fields[i];
-        if (skipped(s, f, base))
+        if (skipped(s, f, base) || (f->type == SCN_T_SECTION && section_empty(s, f->sub, base)))
             continue;
         fprintf(out, "%*s%s:", indent, "", f->key);
         if (f->type == SCN_T_SECTION) {
