@@ -269,7 +269,7 @@ static int env_recycle(lambda_sim *m, int32_t e) {
 
 /* The environment finished an invocation: it waits for the next one, until its keep-alive
  * (on-demand) or max_lifetime retires it. */
-static int env_make_idle(lambda_sim *m, int32_t e) {
+static inline __attribute__((always_inline)) int env_make_idle(lambda_sim *m, int32_t e) {
     lambda_env *v = &m->envs[e];
     if (v->deprovision) {
         env_release(m, e);
@@ -540,7 +540,10 @@ void lambda_item_dropped(lambda_sim *m, bool counted, bool to_dlq) {
 }
 
 /* arrival_us: the job's arrival (the event's argument). */
-static int on_finish(lambda_sim *m, int32_t e, sim_time_us arrival_us) {
+/* Inlined into both loops (replication_loop, lambda_account_step), as it was into the one loop
+ * before accounts: out of line it cost a lone function about 2 % more instructions. */
+static inline __attribute__((always_inline)) int on_finish(lambda_sim *m, int32_t e,
+                                                           sim_time_us arrival_us) {
     lambda_env *v = &m->envs[e];
     int32_t job = v->job;
     sim_time_us origin_us = m->acct ? v->origin_us : arrival_us;
