@@ -53,6 +53,10 @@ static double tiered(const pricing_lambda_arch *a, double gb_s) {
     return usd;
 }
 
+double cost_lambda_tiered_usd(const pricing_table *p, scn_arch arch, double gb_s) {
+    return tiered(&p->lambda[arch], gb_s);
+}
+
 int cost_lambda_month(const pricing_table *p, const cost_lambda_usage *u, bool free_tier,
                       cost_lambda_bill *out) {
     memset(out, 0, sizeof *out);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/cost.h"
 #include "models/lambda_internal.h"
 #include "sim/driver.h"
 #include "sim/error.h"
@@ -458,6 +459,57 @@ static services_lines account_lines(const lambda_account_views *v) {
     return all;
 }
 
+/* The request and duration charges of an account. AWS's tiers count the on-demand GB-s of all
+ * the account's functions of one architecture together, and its free tier (1 million requests,
+ * 400,000 GB-s a month) is the account's, across architectures; lambda_bill priced each function
+ * as if it were alone. So: the account's month of requests and GB-s priced once (the free
+ * GB-s shared between the architectures in proportion to their use), and each function's
+ * request, compute and INIT lines its share of that, in proportion to its own usage; its
+ * provisioned concurrency, /tmp and services are its own. With one function this is
+ * lambda_bill's bill exactly. */
+static void account_rebill(const lambda_account_views *v, const pricing_table *p,
+                           lambda_rep *fn) {
+    const double mb_ms_per_gb_s = 1024.0 * 1000.0;
+    double to_month = scenario_horizons_per_month(v->s);
+    bool free_tier = v->s->n_functions && v->view[0].pricing.free_tier;
+    double requests = 0.0, gb_s[2] = {0.0, 0.0};
+    for (size_t i = 0; i < v->n; i++) {
+        requests += (double)fn[i].requests * to_month;
+        gb_s[v->view[i].lambda.architecture] +=
+            (double)(fn[i].ondemand_mb_ms + fn[i].init_mb_ms) / mb_ms_per_gb_s * to_month;
+    }
+    double all_gb_s = gb_s[0] + gb_s[1];
+    double free_requests = free_tier ? fmin(requests, p->lambda_free_requests) : 0.0;
+    double free_gb_s = free_tier ? fmin(all_gb_s, p->lambda_free_gb_s) : 0.0;
+    double duration_usd[2];
+    for (int a = 0; a < 2; a++)
+        duration_usd[a] = gb_s[a] > 0 ? cost_lambda_tiered_usd(
+                                            p, (scn_arch)a,
+                                            gb_s[a] - free_gb_s * gb_s[a] / all_gb_s)
+                                      : 0.0;
+    for (size_t i = 0; i < v->n; i++) {
+        lambda_rep *o = &fn[i];
+        int a = v->view[i].lambda.architecture;
+        double req = (double)o->requests * to_month;
+        double g = (double)(o->ondemand_mb_ms + o->init_mb_ms) / mb_ms_per_gb_s * to_month;
+        double duration = g > 0 ? duration_usd[a] * g / gb_s[a] : 0.0;
+        double init = g > 0 ? duration * ((double)o->init_mb_ms / mb_ms_per_gb_s * to_month) / g
+                            : 0.0;
+        double provisioned_duration = (double)o->provisioned_duration_mb_ms / mb_ms_per_gb_s *
+                                      to_month * p->lambda[a].provisioned_duration_usd_per_gb_s;
+        double month_requests =
+            (req - (requests > 0 ? free_requests * req / requests : 0.0)) * p->lambda_usd_per_request;
+        double month_compute = duration - init + provisioned_duration;
+        double month_total = month_requests + month_compute + init +
+                             (o->cost_provisioned + o->cost_ephemeral) * to_month;
+        o->cost_requests = month_requests / to_month;
+        o->cost_compute = month_compute / to_month;
+        o->cost_init = init / to_month;
+        o->cost_total = month_total / to_month + o->cost_services.total;
+        o->cost_per_month = month_total + o->cost_services.total * to_month;
+    }
+}
+
 static int add_values(report_section *sec, const char *path, const double *x, size_t n,
                       double pooled) {
     return report_section_add(sec, path, REPORT_REAL, x, n, pooled);
@@ -482,13 +534,16 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
         account_ctx ctx = {fn_reps, &views, pool, progress};
         rc = sim_replicate((uint32_t)n, threads, account_one, &ctx, reps, sizeof *reps);
     }
-    /* Each function is billed on its own (its memory, architecture, provisioned concurrency),
-     * then the account's counts and costs are the sums. */
-    for (size_t k = 0; k < n && !rc; k++)
-        for (size_t i = 0; i < nf && !rc; i++) {
+    /* Each function is billed (its memory, architecture, provisioned concurrency, services),
+     * its requests and duration then priced with the account's (account_rebill); the
+     * account's counts and costs are the sums. */
+    for (size_t k = 0; k < n && !rc; k++) {
+        for (size_t i = 0; i < nf && !rc; i++)
             rc = lambda_bill(&views.view[i], s->pricing_table, &reps[k].fn[i]);
-            if (!rc) lambda_rep_accumulate(&reps[k].total, &reps[k].fn[i]);
-        }
+        if (!rc) account_rebill(&views, s->pricing_table, reps[k].fn);
+        for (size_t i = 0; i < nf && !rc; i++)
+            lambda_rep_accumulate(&reps[k].total, &reps[k].fn[i]);
+    }
     /* The workload: what arrived at the first stages (functions fed by none). */
     for (size_t k = 0; k < n && !rc; k++) {
         memset(&scratch[k], 0, sizeof scratch[k]);
@@ -561,12 +616,10 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
         double longest_s = pool->lambda.latency_us.n
                                ? sim_time_to_s(pool->lambda.latency_us.max)
                                : 0.0;
-        bool free_tier = acct_view->pricing.free_tier;
-        acct_view->pricing.free_tier = false; /* said below, for an account */
+        /* Its free tier is the account's, shared by its functions (account_rebill), not one
+         * function's as the note on a lone function says. */
+        acct_view->pricing.free_tier = false;
         lambda_note_optimism(acct_view, longest_s, sec, r);
-        if (free_tier)
-            report_add_note(r, "lambda: the free tier is per account; capsim applies it to each "
-                            "of the %zu functions' bills (optimistic)", nf);
     }
     free(reps);
     free(fn_reps);

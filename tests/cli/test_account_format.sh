@@ -115,6 +115,84 @@ EOF
 check "account cost lines add up to the total" test $? -eq 0
 check "pipeline bill lists s3 and sqs" grep -q "two.a.json \['s3', 'sqs'\]" "$tmp/lines"
 check "stream pipeline bill lists kinesis and s3" grep -q "kin.a.json \['kinesis', 's3'\]" "$tmp/lines"
+# One function in an account is the lone function: every account-level result, its bill with
+# the free tier included (the first function draws the scenario's own random streams).
+cat >"$tmp/lone.yaml" <<'EOF'
+name: lone
+horizon: 1h
+replications: 3
+workload:
+  arrivals: {process: poisson, rate: 5/s}
+  work: {cpu: {dist: exponential, mean: 300ms}, io: 50ms}
+lambda:
+  memory: 512MB
+  architecture: arm64
+  trigger: async
+  concurrency: {provisioned: 2}
+pricing: {free_tier: true}
+EOF
+cat >"$tmp/lone-acct.yaml" <<'EOF'
+name: lone
+horizon: 1h
+replications: 3
+workload:
+  arrivals: {process: poisson, rate: 5/s}
+  work: {cpu: {dist: exponential, mean: 300ms}, io: 50ms}
+functions:
+  - name: only
+    lambda:
+      memory: 512MB
+      architecture: arm64
+      trigger: async
+      concurrency: {provisioned: 2}
+pricing: {free_tier: true}
+EOF
+"$capsim" run "$tmp/lone.yaml" --format json >"$tmp/lone.json"
+"$capsim" run "$tmp/lone-acct.yaml" --format json >"$tmp/lone-acct.json"
+python3 - "$tmp/lone.json" "$tmp/lone-acct.json" <<'EOF'
+import json, sys
+def flat(d, p=""):
+    out = {}
+    for k, v in d.items():
+        if k in ("functions", "function_count"): continue
+        if isinstance(v, dict): out.update(flat(v, p + k + "."))
+        else: out[p + k] = v
+    return out
+a = flat(json.load(open(sys.argv[1]))["platforms"]["lambda"])
+b = flat(json.load(open(sys.argv[2]))["platforms"]["lambda"])
+bad = [(k, a[k], b.get(k)) for k in a if a[k] != b.get(k)]
+assert a["cost_usd.total"] > 0 and not bad, bad
+EOF
+check "one function in an account: the lone function's results and bill" test $? -eq 0
+# The free tier is the account's: two functions' requests count against one million a month.
+cat >"$tmp/free.yaml" <<'EOF'
+name: free
+horizon: 1h
+seed: 5
+account: {concurrency_limit: 1000}
+workload:
+  arrivals: {process: constant, rate: 1000/h}
+  work: {io: 100ms}
+functions:
+  - name: a
+  - name: b
+    lambda: {memory: 256MB}
+pricing: {free_tier: true}
+EOF
+"$capsim" run "$tmp/free.yaml" --format json >"$tmp/free.json"
+python3 - "$tmp/free.json" <<'EOF'
+import json, sys
+lam = json.load(open(sys.argv[1]))["platforms"]["lambda"]
+month = 30 * 24  # horizons of 1 h in the pricing month of 30 days
+inv = lam["invocations"]
+want = max(0.0, inv * month - 1e6) * 0.20 / 1e6 / month  # $0.20 per million requests
+got = lam["cost_usd"]["requests"]
+assert inv >= 1990 and abs(got - want) <= 1e-9 * want, (inv, got, want)
+fns = lam["functions"]
+parts = fns["a"]["cost_usd"]["requests"] + fns["b"]["cost_usd"]["requests"]
+assert abs(parts - got) <= 1e-12, (parts, got)
+EOF
+check "free tier: 1M requests a month for the account, not each function" test $? -eq 0
 # The heading of an account.
 "$capsim" run "$tmp/two.yaml" >"$tmp/table"
 check "table heading names the account" \
