@@ -11,7 +11,10 @@
  * '-') on numbers and references:
  *   RUN.horizon_s, RUN.warmup_s, RUN.replications, RUN.seed   the run's settings
  *   RUN.workload.PATH, RUN.PLATFORM.PATH     a metric of a run, by its JSON path
- *                                            (lambda.cost_usd.total, lambda.ci95.cold_start_ratio)
+ *                                            (lambda.cost_usd.total, lambda.ci95.cold_start_ratio;
+ *                                            a function of an account:
+ *                                            lambda.functions.NAME.throttle_ratio, its ci95
+ *                                            lambda.functions.NAME.ci95.throttle_ratio)
  *   RUN.comparison.cheapest, RUN.comparison.fastest   a platform's name (a text: alone)
  *   sweep[V].PLATFORM.PATH                   a metric of the sweep point whose value is V
  *                                            (several axes: V1,V2 in --vary order)

@@ -22,6 +22,9 @@ check "lesson list: 14 topics or more" test "$(wc -l <"$tmp/list")" -ge 14
 check "lesson list: each topic once" test "$(cut -d' ' -f1 "$tmp/list" | sort | uniq -d | wc -l)" -eq 0
 check "cold-starts is about cold starts" grep -qE "^cold-starts +What is a cold start" "$tmp/list"
 check "throttling has its own topic" grep -qE "^concurrency-limit +How often .* 429" "$tmp/list"
+# Issue 13's lessons on several functions in one account.
+check "reserved concurrency has its lesson" grep -qE "^reserved-concurrency +How does reserved concurrency .*neighbour" "$tmp/list"
+check "the S3-SQS pipeline has its lesson" grep -qE "^pipeline +What does each stage .* cost" "$tmp/list"
 
 # Unknown topic: exit 2, and the list on stderr.
 "$capsim" lesson no-such-topic >"$tmp/out" 2>"$tmp/err"
@@ -35,6 +38,49 @@ check "two topics: exit 2" test $? -eq 2
 check "lesson --format csv: exit 2" test $? -eq 2
 "$capsim" lesson --help >"$tmp/help" 2>&1
 check "lesson --help" grep -q "^usage: capsim lesson" "$tmp/help"
+
+# A function of an account, by its JSON path: its metrics (lambda.functions.NAME.METRIC) and its
+# ci95 (lambda.functions.NAME.ci95.METRIC, where the JSON has it); lesson_check.py reads the same
+# paths in `capsim run`'s JSON. lambda.ci95.functions.NAME.METRIC is no JSON path: exit 3, with
+# the path to write.
+mkdir -p "$tmp/fn-lessons"
+cat >"$tmp/fn-lessons/fn.yaml" <<'YAML'
+name: fn
+horizon: 2min
+seed: 3
+replications: 3
+account: {concurrency_limit: 110}
+workload:
+  arrivals: {process: poisson, rate: 40/s}
+  work: {io: 250ms}
+functions:
+  - name: api
+    lambda: {trigger: sync, concurrency: {reserved: 10}}
+  - name: other
+    lambda: {trigger: sync}
+lesson:
+  topic: fn
+  question: Can a lesson quote one function?
+  show: [lambda.functions.api.throttle_ratio, lambda.functions.other.throttle_ratio]
+  answer: |
+    The api function was throttled {fn.lambda.functions.api.throttle_ratio:%} of the time
+    (plus or minus {fn.lambda.functions.api.ci95.throttle_ratio:%}), other
+    {fn.lambda.functions.other.throttles:n} times, in {fn.lambda.function_count:n} functions.
+YAML
+CAPSIM_SCENARIOS_DIR="$tmp/fn-lessons" "$capsim" lesson fn -q -o "$tmp/fn" >"$tmp/out" 2>"$tmp/err"
+check "a function's metrics: exit 0" test $? -eq 0
+check "a function's metrics: in the table" grep -qE "^  lambda.functions.api.throttle_ratio +[0-9.]+ %" "$tmp/fn/lesson.txt"
+check "a function's ci95: a number" python3 -c 'import json,math,sys; v=json.load(open(sys.argv[1]))["parts"][0]["values"]; sys.exit(not (v[1]["expr"].endswith(".api.ci95.throttle_ratio") and v[1]["value"] is not None and v[1]["value"] > 0))' "$tmp/fn/lesson.json"
+if CAPSIM_SCENARIOS_DIR="$tmp/fn-lessons" python3 "$src/tests/cli/lesson_check.py" "$capsim" "$src" \
+     "$tmp/fn/lesson.json" "$tmp/fn/lesson.txt" >"$tmp/check" 2>&1; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1)); echo "FAIL: a function's metrics: quoted numbers" >&2; sed 's/^/  /' "$tmp/check" >&2
+fi
+sed -i 's/fn.lambda.functions.api.ci95.throttle_ratio/fn.lambda.ci95.functions.api.throttle_ratio/' "$tmp/fn-lessons/fn.yaml"
+CAPSIM_SCENARIOS_DIR="$tmp/fn-lessons" "$capsim" lesson fn -q >"$tmp/out" 2>"$tmp/err"
+check "ci95.functions: exit 3" test $? -eq 3
+check "ci95.functions: names the JSON path" grep -q "is not a JSON path: a function's ci95 is lambda.functions.api.ci95.throttle_ratio" "$tmp/err"
 
 # Every lesson, with -r 1 to keep the test short (the same code as the scenarios' own
 # replications, which test_scenarios_run.sh runs): -o writes the lesson as text and as JSON.
