@@ -290,9 +290,34 @@ static bool functions_zero(const scn_field *f, const void *base)
     return s->n_functions == 0 || s->from_trace.present;
 }
 
+/* For `capsim schema` only (functions_set parses an item by hand): what an item holds. A
+ * function's workload and lambda are the top-level sections, documented there. */
+static const scn_custom DOC_WORKLOAD = {NULL, NULL, NULL, "a workload section", "", NULL, NULL};
+static const scn_custom DOC_LAMBDA = {NULL, NULL, NULL, "a lambda section", "", NULL, NULL};
+static const scn_field from_doc_fields[] = {
+    {"function", SCN_T_STRING, 0, NO,
+     .help = "a function listed before this one: each item it completes feeds this one"},
+    {"per_item", SCN_T_INT, 0, NO, .has_min = true, .min = 1, .has_max = true, .max = 10000,
+     .def = "1", .help = "items made here of each item the upstream function completes "
+                         "(fan-out)"},
+};
+static const scn_section from_doc_section = {from_doc_fields, sizeof from_doc_fields / sizeof from_doc_fields[0], NULL};
+static const scn_field function_doc_fields[] = {
+    {"name", SCN_T_STRING, 0, NO,
+     .help = "[a-z0-9-], unique: its results are lambda.functions.NAME"},
+    {"from", SCN_T_SECTION, 0, NO, .sub = &from_doc_section,
+     .help = "a pipeline stage: fed by an upstream function instead of its own arrivals"},
+    {"workload", SCN_T_CUSTOM, 0, NO, .custom = &DOC_WORKLOAD, .def_doc = "the top-level workload",
+     .help = "every key of the workload section; with from, only item, work and errors"},
+    {"lambda", SCN_T_CUSTOM, 0, NO, .custom = &DOC_LAMBDA, .def = "{}",
+     .help = "every key of the lambda section but concurrency.account_limit"},
+};
+static const scn_section function_doc_section = {function_doc_fields, sizeof function_doc_fields / sizeof function_doc_fields[0],
+                                                    NULL};
+
 const scn_custom scn_functions_custom = {
     functions_set, functions_write, functions_destroy, "list of functions", "",
-    NULL, functions_zero};
+    &function_doc_section, functions_zero};
 
 /* ------------------------------------------------------------------ functions_from_trace */
 
