@@ -91,9 +91,19 @@ static int poll(lambda_sim *m, direct_queue *q) {
             job_done(m, job);
             continue;
         }
+        /* Once this poll has invoked, the attempt that finds the capacity full again is the
+         * poller seeing that the queue has filled what was freed, not a throttled request: not
+         * counted (else every finished invocation of a draining backlog added one throttle). */
+        uint64_t throttles = m->out->throttles, rps_throttles = m->out->rps_throttles;
         int started = lambda_invoke(m, job);
         if (started < 0) return started;
-        if (started == 0) break;
+        if (started == 0) {
+            if (progressed) {
+                m->out->throttles = throttles;
+                m->out->rps_throttles = rps_throttles;
+            }
+            break;
+        }
         queue_pop(q);
         progressed = true;
     }
