@@ -106,6 +106,24 @@ pycheck "per-function trace, min_invocations 60: three functions, 504 items" "$t
 assert sorted(fn) == ["f3f9a0c2e7d41", "fb81e5a9c0d2f", "fe5f6a7b8c9d0"], list(fn)
 assert l["items"] == 504, l["items"]
 '
+# loop: true over two trace lengths doubles every row; a warmup of 5 minutes counts only the
+# last five minutes' columns (items that arrive during the warmup are not counted).
+run run "$tmp/per-function.yaml" --format json --set horizon=20min --set workload.arrivals.trace.loop=true
+check "per-function trace, looped: exit 0" rc_is 0
+cp "$tmp/out" "$tmp/per-function-loop.json"
+pycheck "per-function trace, looped twice: twice each row" "$tmp/per-function-loop.json" '
+want = {"f3f9a0c2e7d41": 258, "f7c2d4e6f8a0b": 40, "fb81e5a9c0d2f": 120, "fe5f6a7b8c9d0": 630}
+assert {n: f["items"] for n, f in fn.items()} == want, {n: f["items"] for n, f in fn.items()}
+assert l["items"] == 1048, l["items"]
+'
+run run "$tmp/per-function.yaml" --format json --set warmup=5min
+check "per-function trace, warmup 5min: exit 0" rc_is 0
+cp "$tmp/out" "$tmp/per-function-warmup.json"
+pycheck "per-function trace, warmup 5min: the last five minutes of each row" "$tmp/per-function-warmup.json" '
+want = {"f3f9a0c2e7d41": 62, "f7c2d4e6f8a0b": 5, "fb81e5a9c0d2f": 30, "fe5f6a7b8c9d0": 180}
+assert {n: f["items"] for n, f in fn.items()} == want, {n: f["items"] for n, f in fn.items()}
+assert l["items"] == 277, l["items"]
+'
 # validate names the companion files and reads back to the same results.
 run validate "$tmp/per-function.yaml"
 check "per-function trace: validate exit 0" rc_is 0
@@ -253,6 +271,13 @@ functions:
     from: {function: a}
     workload: {arrivals: {process: poisson, rate: 1/s}}
 EOF
+# KNOWN BUG (not asserted, reported with issue 13's tests): a function name of 64 characters
+# or more is accepted (AWS allows 64), but its metric paths, functions.NAME.PATH, do not fit in
+# report_metric.path[96] and are cut short without a word: with 64 characters
+# cost_usd.per_1k_items is written as "per_1k_item", with 80 every key is cut to four letters
+# ("late": one number instead of latency_s's object). Either such names are an error at load, or
+# the paths fit; then assert here that `--format json` of a 64-character name has
+# functions.NAME.cost_usd.per_1k_items and functions.NAME.latency_s.p999.
 # ... and what is allowed at the edges: per_item 10000, reservations leaving exactly 100.
 cat >"$tmp/edges.yaml" <<'EOF'
 name: edges
