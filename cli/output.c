@@ -323,7 +323,7 @@ static void table_section(FILE *f, const report_section *sec) {
             format_value(cv, sizeof cv, &c);
             snprintf(ci, sizeof ci, "± %s", cv);
         }
-        char line[160];
+        char line[224]; /* the label is a path (report_metric.path) */
         snprintf(line, sizeof line, "  %s%-*s %16s  %s", dot ? "  " : "", dot ? 26 : 28, label,
                  value, ci);
         put_line(f, line);

@@ -149,7 +149,7 @@ static bool parse_one(goal *g, const char *arg, sim_diag *diag)
     while (b < e && isspace((unsigned char)*b)) b++;
     while (e > b && isspace((unsigned char)e[-1])) e--;
     g->metric_col = (int)(b - arg) + 1;
-    char path[96];
+    char path[160]; /* lambda.functions.NAME.METRIC */
     if (b == e) {
         gerr(diag, GOAL_SOURCE, g->number, (int)(op - arg) + 1, "no metric before '%.*s'",
              (int)op_len, op);

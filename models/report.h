@@ -20,7 +20,7 @@ typedef enum report_kind {
 } report_kind;
 
 typedef struct report_metric {
-    char path[96]; /* room for functions.NAME.latency_s.p999 */
+    char path[128]; /* room for functions.NAME.cost_usd.step_functions (NAME: 64 at most) */
     report_kind kind;
     double value; /* NaN: nothing behind it (a latency when no item completed): JSON null */
     double ci95;  /* meaningful when has_ci */

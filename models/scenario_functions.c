@@ -207,6 +207,11 @@ static void functions_set(scn_walk *w, const scn_field *f, yaml_node_t *node, vo
             continue;
         }
         scn_apply(w, &NAME_FIELD, name, fn, sub);
+        /* AWS's limit for a function's name; it also keeps functions.NAME.METRIC within a
+         * result's path (report_metric.path). */
+        if (fn->name && strlen(fn->name) > 64)
+            scn_error(w, name, sub, "%zu characters: a function's name has at most 64",
+                      strlen(fn->name));
         for (size_t j = 0; fn->name && j < i; j++)
             if (s->functions[j].name && !strcmp(s->functions[j].name, fn->name))
                 scn_error(w, name, sub, "'%s' names function %zu too: names must be unique",
@@ -304,7 +309,7 @@ static const scn_field from_doc_fields[] = {
 static const scn_section from_doc_section = {from_doc_fields, sizeof from_doc_fields / sizeof from_doc_fields[0], NULL};
 static const scn_field function_doc_fields[] = {
     {"name", SCN_T_STRING, 0, NO,
-     .help = "[a-z0-9-], unique: its results are lambda.functions.NAME"},
+     .help = "[a-z0-9-], at most 64 characters, unique: its results are lambda.functions.NAME"},
     {"from", SCN_T_SECTION, 0, NO, .sub = &from_doc_section,
      .help = "a pipeline stage: fed by an upstream function instead of its own arrivals"},
     {"workload", SCN_T_CUSTOM, 0, NO, .custom = &DOC_WORKLOAD, .def_doc = "the top-level workload",

@@ -271,13 +271,23 @@ functions:
     from: {function: a}
     workload: {arrivals: {process: poisson, rate: 1/s}}
 EOF
-# KNOWN BUG (not asserted, reported with issue 13's tests): a function name of 64 characters
-# or more is accepted (AWS allows 64), but its metric paths, functions.NAME.PATH, do not fit in
-# report_metric.path[96] and are cut short without a word: with 64 characters
-# cost_usd.per_1k_items is written as "per_1k_item", with 80 every key is cut to four letters
-# ("late": one number instead of latency_s's object). Either such names are an error at load, or
-# the paths fit; then assert here that `--format json` of a 64-character name has
-# functions.NAME.cost_usd.per_1k_items and functions.NAME.latency_s.p999.
+# A function's name has at most 64 characters (AWS's limit): 65 is an error at load, and a
+# 64-character name's metric paths are whole (they were once cut short: "per_1k_item").
+long64=$(printf 'a%.0s' $(seq 64))
+printf 'name: long\nhorizon: 5min\nreplications: 2\nworkload: {arrivals: {process: poisson, rate: 1/s}, work: {io: 100ms}}\nfunctions:\n  - name: %s\n  - name: b\n' \
+  "${long64}a" >"$tmp/long65.yaml"
+run run "$tmp/long65.yaml"
+check "a 65-character function name: exit 3" rc_is 3
+check "a 65-character function name: says the limit" \
+  grep -q "long65.yaml:6:11: error: functions\[0\].name: 65 characters: a function's name has at most 64" "$tmp/err"
+sed "s/${long64}a/${long64}/" "$tmp/long65.yaml" >"$tmp/long64.yaml"
+run run "$tmp/long64.yaml" --format json
+check "a 64-character function name: exit 0" rc_is 0
+cp "$tmp/out" "$tmp/long64.json"
+pycheck "a 64-character function name: whole metric paths" "$tmp/long64.json" "
+f = fn['$long64']
+assert 'per_1k_items' in f['cost_usd'] and 'p999' in f['latency_s'], f.keys()
+assert 'cost_usd.per_1k_items' in f['ci95'], f['ci95'].keys()"
 # ... and what is allowed at the edges: per_item 10000, reservations leaving exactly 100.
 cat >"$tmp/edges.yaml" <<'EOF'
 name: edges
