@@ -219,6 +219,16 @@ int scn_override_apply(yaml_document_t *doc, const char *text, int index, sim_di
                                "cannot use this value (nested too deeply, or out of memory)");
             break;
         }
+        /* Functions made from a trace have no item to name: their template is the key. */
+        if (cur == 1 && at < 0 && !strcmp(seg, "functions") &&
+            find_pair(doc, 1, "functions_from_trace") >= 0) {
+            sim_diag_error(diag, SCN_OVERRIDE_SOURCE, index + 1, seg_col0 + 1, "functions",
+                           "this scenario makes its functions from the trace: set "
+                           "functions_from_trace.lambda.KEY (every function's), e.g. "
+                           "functions_from_trace.lambda.memory=2048MB");
+            *dot = '.';
+            break;
+        }
         int child = 0;
         if (at >= 0) {
             child = yaml_document_get_node(doc, cur)->data.mapping.pairs.start[at].value;

@@ -368,4 +368,11 @@ check "validate with --set functions.batch: exit 0" rc_is 0
 awk '/^  - name: /{name=$3} /^      memory: /{print name, $2}' "$tmp/out" >"$tmp/memories"
 check "validate shows batch's memory 2GB and the others' 1GB" \
   test "$(tr '\n' ' ' <"$tmp/memories")" = "api 1GB batch 2GB sink 1GB "
+# Functions made from a trace are overridden through their template, and a --set naming one
+# says so (it once gave three unrelated errors about functions and functions_from_trace).
+run run "$tmp/per-function.yaml" --set functions.f0123.lambda.memory=2048MB
+check "--set functions.NAME on trace-made functions: exit 3" rc_is 3
+check "--set functions.NAME on trace-made functions: one error, naming the template" sh -c "
+  [ \$(grep -c error: '$tmp/err') -eq 1 ] && grep -q 'set functions_from_trace.lambda.KEY' '$tmp/err'"
+
 finish
