@@ -83,9 +83,11 @@ typedef struct scn_trace {
     int64_t total;          /* arrivals in one pass, unscaled (sum of counts, or n_times) */
     double period_s;        /* one pass, unscaled, for loop: n_minutes x 60 s; for timestamps
                                the smallest whole second after the last timestamp */
-    /* per_function: each data row's counts (n_rows x n_minutes, row-major) and HashFunction */
+    /* per_function: each data row's counts (n_rows x n_minutes, row-major), HashFunction and
+     * HashApp (the dataset's memory file is per app) */
     int64_t *row_counts;    /* owned */
     char **row_names;       /* owned */
+    char **row_apps;        /* owned */
     size_t n_rows;
 } scn_trace;
 

@@ -368,8 +368,9 @@ static const scn_field from_trace_fields[] = {
      .help = "Azure function_durations_percentiles file: each function's run time (replaces "
              "workload.work)"},
     {"memory", SCN_T_STRING, offsetof(scenario, from_trace.memory), NO, .omit_if_zero = true,
-     .help = "Azure app_memory_percentiles file: each function's memory (AverageAllocatedMb, "
-             "at least 128MB)"},
+     .help = "Azure app_memory_percentiles file (rows by HashFunction, or by HashApp: each "
+             "function gets its app's): each function's memory (AverageAllocatedMb, at least "
+             "128MB)"},
     {"min_invocations", SCN_T_INT, offsetof(scenario, from_trace.min_invocations), NO,
      .has_min = true, .min = 1, .def = "1",
      .help = "rows with fewer invocations in the whole trace are left out"},
@@ -377,12 +378,16 @@ static const scn_field from_trace_fields[] = {
 const scn_section scn_functions_from_trace_section = {
     from_trace_fields, sizeof from_trace_fields / sizeof from_trace_fields[0], NULL};
 
-/* ---- companion files: one row per HashFunction, columns found by their header names ---- */
+/* ---- companion files: one row per HashFunction (or per HashApp: the dataset's memory file),
+ * columns found by their header names, looked up by binary search (the whole dataset has some
+ * 50,000 functions a day) ---- */
 
 typedef struct companion {
-    char **names;      /* HashFunction of each row */
+    char **names;      /* HashFunction (or HashApp, by_app) of each row */
     double *values;    /* n_rows x n_cols, in the order of the wanted columns */
     size_t n_rows, n_cols;
+    size_t *order;     /* rows by name */
+    bool by_app;
 } companion;
 
 static void companion_free(companion *c)
@@ -391,13 +396,24 @@ static void companion_free(companion *c)
         free(c->names[i]);
     free(c->names);
     free(c->values);
+    free(c->order);
     memset(c, 0, sizeof *c);
 }
 
-/* Reads the file named at key `key` (a path already resolved) keeping the columns `want`.
- * False after reporting. */
+static const companion *sorting; /* for by_name: qsort has no context argument */
+static int by_name(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(sorting->names[i], sorting->names[j]);
+    return c ? c : (i > j) - (i < j); /* a name's first row first */
+}
+
+/* Reads the file named at key `key` (a path already resolved) keeping the columns `want`; rows
+ * are named by HashFunction, or with per_app_ok by HashApp when the file has no HashFunction
+ * (the dataset's app_memory_percentiles). False after reporting. */
 static bool companion_read(scn_walk *w, yaml_node_t *node, const char *key, const char *file,
-                           const char *const *want, size_t n_want, companion *c)
+                           const char *const *want, size_t n_want, bool per_app_ok,
+                           companion *c)
 {
     memset(c, 0, sizeof *c);
     c->n_cols = n_want;
@@ -443,6 +459,11 @@ static bool companion_read(scn_walk *w, yaml_node_t *node, const char *key, cons
             for (int k = 0; k < n; k++)
                 if (!strcmp(fields[k], "HashFunction"))
                     name_col = k;
+            for (int k = 0; per_app_ok && name_col < 0 && k < n; k++)
+                if (!strcmp(fields[k], "HashApp")) {
+                    name_col = k;
+                    c->by_app = true;
+                }
             for (size_t j = 0; j < n_want && ok; j++)
                 if (col_of[j] < 0) {
                     sim_diag_error(scn_diag(w), file, 1, 0, key,
@@ -451,8 +472,8 @@ static bool companion_read(scn_walk *w, yaml_node_t *node, const char *key, cons
                     ok = false;
                 }
             if (ok && name_col < 0) {
-                sim_diag_error(scn_diag(w), file, 1, 0, key, "no column HashFunction in the "
-                               "header");
+                sim_diag_error(scn_diag(w), file, 1, 0, key, "no column HashFunction%s in the "
+                               "header", per_app_ok ? " (or HashApp)" : "");
                 ok = false;
             }
             continue;
@@ -498,18 +519,38 @@ static bool companion_read(scn_walk *w, yaml_node_t *node, const char *key, cons
     }
     free(line);
     fclose(fp);
+    if (ok && scn_error_count(w) == before) {
+        c->order = malloc((c->n_rows ? c->n_rows : 1) * sizeof *c->order);
+        if (!c->order) {
+            scn_oom(w);
+            ok = false;
+        }
+    }
     if (!ok || scn_error_count(w) != before) {
         companion_free(c);
         return false;
     }
+    for (size_t i = 0; i < c->n_rows; i++)
+        c->order[i] = i;
+    sorting = c; /* loading is single-threaded */
+    qsort(c->order, c->n_rows, sizeof *c->order, by_name);
+    sorting = NULL;
     return true;
 }
 
+/* The values of the row named `name` (the first such row), or NULL. */
 static const double *companion_find(const companion *c, const char *name)
 {
-    for (size_t i = 0; i < c->n_rows; i++)
-        if (!strcmp(c->names[i], name))
-            return c->values + i * c->n_cols;
+    size_t lo = 0, hi = c->n_rows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->names[c->order[mid]], name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < c->n_rows && !strcmp(c->names[c->order[lo]], name))
+        return c->values + c->order[lo] * c->n_cols;
     return NULL;
 }
 
@@ -569,7 +610,7 @@ static void expand_trace(scn_walk *w, yaml_node_t *ft_map, scenario *s)
         char *p = companion_path(w, ft_map, "durations", s->from_trace.durations);
         have_dur = p && companion_read(w, scn_map_get(w, ft_map, "durations"),
                                        "functions_from_trace.durations", p, DURATION_COLUMNS,
-                                       N_DURATION_POINTS, &dur);
+                                       N_DURATION_POINTS, false, &dur);
         free(p);
         if (!have_dur)
             return;
@@ -577,7 +618,8 @@ static void expand_trace(scn_walk *w, yaml_node_t *ft_map, scenario *s)
     if (s->from_trace.memory) {
         char *p = companion_path(w, ft_map, "memory", s->from_trace.memory);
         have_mem = p && companion_read(w, scn_map_get(w, ft_map, "memory"),
-                                       "functions_from_trace.memory", p, MEMORY_COLUMNS, 1, &mem);
+                                       "functions_from_trace.memory", p, MEMORY_COLUMNS, 1, true,
+                                       &mem);
         free(p);
         if (!have_mem) {
             companion_free(&dur);
@@ -636,7 +678,8 @@ static void expand_trace(scn_walk *w, yaml_node_t *ft_map, scenario *s)
         fn->lambda = s->from_trace.lambda;
         fn->lambda_borrowed = true;
         const double *v;
-        if (have_mem && (v = companion_find(&mem, t->row_names[r]))) {
+        if (have_mem &&
+            (v = companion_find(&mem, mem.by_app ? t->row_apps[r] : t->row_names[r]))) {
             /* Lambda memory is set in 1 MB steps from 128 MB to 10,240 MB. */
             double mb = ceil(v[0]);
             fn->lambda.memory_mb = (int64_t)fmin(fmax(mb, 128.0), 10240.0);

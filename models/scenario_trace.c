@@ -24,6 +24,7 @@
 /* The Azure header's fixed columns, before the minute columns. */
 static const char *const AZURE_COLUMNS[] = {"HashOwner", "HashApp", "HashFunction", "Trigger"};
 #define N_AZURE_COLUMNS 4
+#define AZURE_APP_COLUMN 1
 #define AZURE_FUNCTION_COLUMN 2
 
 /* capsim's time limit (sim/time.h), in seconds: no arrival can be later. */
@@ -35,9 +36,13 @@ void scn_trace_data_free(scn_trace *t)
     free(t->times_s);
     for (size_t i = 0; t->row_names && i < t->n_rows; i++)
         free(t->row_names[i]);
+    for (size_t i = 0; t->row_apps && i < t->n_rows; i++)
+        free(t->row_apps[i]);
     free(t->row_names);
+    free(t->row_apps);
     free(t->row_counts);
     t->row_names = NULL;
+    t->row_apps = NULL;
     t->row_counts = NULL;
     t->n_rows = 0;
     t->minute_counts = NULL;
@@ -294,16 +299,23 @@ static bool read_per_minute(scn_walk *w, yaml_node_t *map, const char *path,
                 char **rn = rc2 ? realloc(t->row_names, ncap * sizeof *rn) : NULL;
                 if (rc2)
                     t->row_counts = rc2;
-                if (!rn) {
+                if (rn)
+                    t->row_names = rn;
+                char **ra = rn ? realloc(t->row_apps, ncap * sizeof *ra) : NULL;
+                if (!ra) {
                     scn_oom(w);
                     ok = false;
                     break;
                 }
-                t->row_names = rn;
+                t->row_apps = ra;
             }
             row = t->row_counts + t->n_rows * n_minutes;
             memset(row, 0, n_minutes * sizeof *row);
-            if (!(t->row_names[t->n_rows] = strdup(fields[AZURE_FUNCTION_COLUMN]))) {
+            t->row_names[t->n_rows] = strdup(fields[AZURE_FUNCTION_COLUMN]);
+            t->row_apps[t->n_rows] = strdup(fields[AZURE_APP_COLUMN]);
+            if (!t->row_names[t->n_rows] || !t->row_apps[t->n_rows]) {
+                free(t->row_names[t->n_rows]);
+                free(t->row_apps[t->n_rows]);
                 scn_oom(w);
                 ok = false;
                 break;

@@ -375,4 +375,25 @@ check "--set functions.NAME on trace-made functions: exit 3" rc_is 3
 check "--set functions.NAME on trace-made functions: one error, naming the template" sh -c "
   [ \$(grep -c error: '$tmp/err') -eq 1 ] && grep -q 'set functions_from_trace.lambda.KEY' '$tmp/err'"
 
+# The dataset's own memory file is per app (HashApp, no HashFunction): every function of an app
+# gets the app's memory. With io-only work the billed duration does not depend on memory, so
+# each function's compute charge scales with its memory: the same where both files agree (and
+# for the function of an unlisted app: the template's), 301/128 for the 90 MB function now in
+# its app's 301 MB. (The all-zero row, whose app is listed, is no function.)
+sed "s|functions-memory.csv|functions-app-memory.csv|" "$tmp/per-function.yaml" >"$tmp/per-app.yaml"
+run run "$tmp/per-app.yaml" --format json
+check "per-app memory file: exit 0" rc_is 0
+cp "$tmp/out" "$tmp/per-app.json"
+python3 - "$tmp/per-function.json" "$tmp/per-app.json" >"$tmp/py" 2>&1 <<'EOF'
+import json, sys
+f = [json.load(open(p))["platforms"]["lambda"]["functions"] for p in sys.argv[1:]]
+want = {"f3f9a0c2e7d41": 1.0, "f7c2d4e6f8a0b": 301 / 128, "fe5f6a7b8c9d0": 1.0,
+        "fb81e5a9c0d2f": 1.0}
+assert sorted(f[1]) == sorted(want), sorted(f[1])
+for name, ratio in want.items():
+    a, b = (x[name]["cost_usd"]["compute"] for x in f)
+    assert a > 0 and abs(b / a - ratio) <= 1e-9 * ratio, (name, a, b, ratio)
+EOF
+check "per-app memory file: each function gets its app's memory" test $? -eq 0
+
 finish
