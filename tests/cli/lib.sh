@@ -35,19 +35,21 @@ skip() { # skip REASON: the whole test cannot run here; CTest reports it as skip
 # The Azure Functions 2019 trace is third-party data and never committed: it is the folder (with
 # invocations.csv) named by $CAPSIM_AZURE_TRACE, else, when CTest passes one, the project's
 # optional shared folder beside the checkout ($CAPSIM_SHARED_FALLBACK). Exported, so that
-# scenarios/azure-trace-replay.yaml (`file: ${CAPSIM_AZURE_TRACE}/invocations.csv`) finds it.
+# scenarios/azure-trace-replay.yaml (`file: ${CAPSIM_AZURE_TRACE}/invocations.csv`) and
+# scenarios/azure-per-function.yaml (also durations.csv and memory.csv) find it.
 if [ -z "${CAPSIM_AZURE_TRACE:-}" ] && [ -n "${CAPSIM_SHARED_FALLBACK:-}" ] &&
    [ -r "$CAPSIM_SHARED_FALLBACK/data/azure2019_invitro_sample500/invocations.csv" ]; then
   export CAPSIM_AZURE_TRACE="$CAPSIM_SHARED_FALLBACK/data/azure2019_invitro_sample500"
 fi
 
-# unset_vars SCENARIO: the environment variables its data paths (file:, table:) name that are
-# not set or are empty, space-separated; nothing when it can be loaded here. A scenario that
-# needs them is skipped by the loops over scenarios/ (with a "skipped:" line) and run by its own
-# test, which CTest reports as skipped when the data is missing.
+# unset_vars SCENARIO: the environment variables its data paths (file:, table:, and the
+# durations: and memory: files of functions_from_trace) name that are not set or are empty,
+# space-separated; nothing when it can be loaded here. A scenario that needs them is skipped by
+# the loops over scenarios/ (with a "skipped:" line) and run by its own test, which CTest reports
+# as skipped when the data is missing.
 unset_vars() {
   local name missing=""
-  for name in $(grep -E '(file|table): ' "$1" | grep -v '^ *#' |
+  for name in $(grep -E '(file|table|durations|memory): ' "$1" | grep -v '^ *#' |
                 grep -oE '\$\{?[A-Za-z_][A-Za-z0-9_]*' | tr -d '${' | sort -u); do
     [ -n "${!name:-}" ] || missing+="${missing:+ }$name"
   done

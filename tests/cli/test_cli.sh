@@ -139,6 +139,12 @@ check "azure replay without the trace: where and what to do" grep -qE \
   "azure-trace-replay.yaml:[0-9]+:[0-9]+: error: workload.arrivals.trace.file: environment variable CAPSIM_AZURE_TRACE is not set: download the Azure Functions 2019 trace .* set CAPSIM_AZURE_TRACE to the folder holding its invocations.csv" \
   "$tmp/err"
 check "azure replay without the trace: nothing on stdout" empty "$tmp/out"
+per_function="$src/scenarios/azure-per-function.yaml"
+expect_exit 3 validate "$per_function"
+check "per-function replay without the trace: where and what to do" grep -qE \
+  "azure-per-function.yaml:[0-9]+:[0-9]+: error: workload.arrivals.trace.file: environment variable CAPSIM_AZURE_TRACE is not set: download the Azure Functions 2019 trace .* set CAPSIM_AZURE_TRACE to the folder holding its invocations.csv" \
+  "$tmp/err"
+check "per-function replay without the trace: nothing on stdout" empty "$tmp/out"
 [ -n "$saved_trace" ] && export CAPSIM_AZURE_TRACE=$saved_trace
 mkdir -p "$tmp/azure"
 { printf 'HashOwner,HashApp,HashFunction,Trigger'; for m in $(seq 480 959); do printf ',%d' "$m"; done; echo
@@ -149,5 +155,23 @@ mkdir -p "$tmp/azure"
 # minutes divisible by 7 in 480..959: 69 of them; rows give 1, 2 and 3 each: 414 arrivals
 CAPSIM_AZURE_TRACE="$tmp/azure" expect_exit 0 run "$azure" &&
   check "azure replay of a small trace: its 414 items" grep -qE '^  items +414$' "$tmp/out"
+# The same rows one function each, with the companion files (durations in ms at percentiles
+# 0, 1, 25, 50, 75, 99, 100; memory per function): three functions, 69, 138 and 207 items.
+{ echo 'HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,percentile_Average_0,percentile_Average_1,percentile_Average_25,percentile_Average_50,percentile_Average_75,percentile_Average_99,percentile_Average_100'
+  for r in 1 2 3; do echo "o$r,a$r,f$r,100,10,50,200,50,55,80,100,120,190,200"; done; } >"$tmp/azure/durations.csv"
+{ echo 'HashFunction,HashOwner,HashApp,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct1,AverageAllocatedMb_pct5,AverageAllocatedMb_pct25,AverageAllocatedMb_pct50,AverageAllocatedMb_pct75,AverageAllocatedMb_pct95,AverageAllocatedMb_pct99,AverageAllocatedMb_pct100'
+  for r in 1 2 3; do echo "f$r,o$r,a$r,10,$((r * 100)).5,1,1,1,1,1,1,1,1"; done; } >"$tmp/azure/memory.csv"
+if CAPSIM_AZURE_TRACE="$tmp/azure" expect_exit 0 run "$per_function" --format json; then
+  check "per-function replay of a small trace: three functions, 69/138/207 items" python3 -c '
+import json, sys
+L = json.load(open(sys.argv[1]))["platforms"]["lambda"]
+f = L["functions"]
+assert L["function_count"] == 3 and L["items"] == 414, (L["function_count"], L["items"])
+assert [f[n]["items"] for n in ("ff1", "ff2", "ff3")] == [69, 138, 207], sorted(f)
+assert all(0 < f[n]["cold_start_ratio"] <= 1 for n in f)
+' "$tmp/out"
+  python3 "$src/scripts/coldstart_cdf.py" "$tmp/out" >"$tmp/cdf" 2>&1
+  check "scripts/coldstart_cdf.py reads the run" grep -q '^  functions 3, invocations 414,' "$tmp/cdf"
+fi
 
 finish
