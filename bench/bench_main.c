@@ -13,7 +13,10 @@
  * the same process, one right after the other. Not a test: see README for reference figures and
  * `valgrind --tool=callgrind` for stable instruction counts. --series records the time series
  * `capsim plot` draws (models/series.h, default buckets), to measure what recording costs;
- * without it nothing is recorded, as in `capsim run`. */
+ * without it nothing is recorded, as in `capsim run`. A scenario with several functions
+ * (`functions:` or `functions_from_trace:`) runs the account model instead (lambda_account.c, as
+ * `capsim run -j 1` does): invocations, items and cold starts are summed over its functions,
+ * the concurrency is the account's; --series does not apply to it. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,12 @@
 #endif
 #ifndef BENCH_SERIES
 typedef void sim_series;
+#endif
+#if defined(__has_include)
+#if __has_include("models/lambda_account.h")
+#include "models/lambda_account.h"
+#define BENCH_ACCOUNT 1
+#endif
 #endif
 #include "sim/error.h"
 
@@ -96,6 +105,46 @@ static int run_round(const scenario *s, lambda_pool *pool, lambda_rep *rep, sim_
     return 0;
 }
 
+#ifdef BENCH_ACCOUNT
+/* The same pass for an account of several functions: one lambda_account_simulate per
+ * replication, the functions' counts summed. */
+static int run_account_round(const lambda_account_views *v, lambda_account_pool *pool,
+                             lambda_rep *fn, round_result *out) {
+    const scenario *s = v->s;
+    sim_progress progress;
+    sim_progress_init(&progress);
+    double concurrency = 0.0;
+    lambda_account_rep rep;
+    double t0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID), w0 = clock_seconds(CLOCK_MONOTONIC);
+    for (uint32_t r = 0; r < (uint32_t)s->replications; r++) {
+        memset(&rep, 0, sizeof rep);
+        memset(fn, 0, v->n * sizeof *fn);
+        rep.fn = fn;
+        int rc = lambda_account_simulate(v, r, &rep, pool, &progress);
+        if (rc) {
+            fprintf(stderr, "capsim_bench: %s\n", sim_strerror(rc));
+            return 1;
+        }
+        for (size_t i = 0; i < v->n; i++) {
+            out->invocations += fn[i].invocations;
+            out->items += fn[i].items;
+            out->cold += fn[i].cold_starts;
+        }
+        concurrency += rep.total.concurrency_mean;
+    }
+    out->cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0;
+    out->wall = clock_seconds(CLOCK_MONOTONIC) - w0;
+    out->concurrency_mean = concurrency / (double)s->replications;
+    uint64_t expected_us = (uint64_t)s->replications * (uint64_t)(s->warmup_us + s->horizon_us);
+    if (sim_progress_done(&progress) != expected_us) {
+        fprintf(stderr, "capsim_bench: progress counted %llu us of %llu\n",
+                (unsigned long long)sim_progress_done(&progress), (unsigned long long)expected_us);
+        return 1;
+    }
+    return 0;
+}
+#endif
+
 int main(int argc, char **argv) {
     sim_init();
     if (argc < 2) {
@@ -141,6 +190,25 @@ int main(int argc, char **argv) {
     if (!pool || !rep || !res) return 1;
     sim_hist_init(&pool->latency_us);
     sim_hist_init(&pool->duration_us);
+#ifdef BENCH_ACCOUNT
+    bool account = s->functions_present && s->n_functions > 0;
+    lambda_account_views views;
+    lambda_account_pool *account_pool = NULL;
+    lambda_rep *fn = NULL;
+    if (account) {
+        if (record) {
+            fprintf(stderr, "capsim_bench: --series: an account records no time series\n");
+            return 2;
+        }
+        if (lambda_account_views_init(&views, s)) return 1;
+        account_pool = malloc(sizeof *account_pool);
+        fn = calloc(s->n_functions, sizeof *fn);
+        if (!account_pool || !fn) return 1;
+        sim_hist_init(&account_pool->lambda.latency_us);
+        sim_hist_init(&account_pool->lambda.duration_us);
+        sim_hist_init(&account_pool->e2e_us);
+    }
+#endif
 #ifdef BENCH_SERIES
     run_series series;
     run_series_init(&series, 0);
@@ -156,12 +224,21 @@ int main(int argc, char **argv) {
     printf("scenario          %s (%lld replication%s, %d round%s)\n", s->name,
            (long long)s->replications,
            s->replications == 1 ? "" : "s", rounds, rounds == 1 ? "" : "s");
+#ifdef BENCH_ACCOUNT
+    if (account) printf("account           %zu functions\n", s->n_functions);
+#endif
     printf("%5s %12s %10s %9s %9s %11s %13s %13s %7s\n", "round", "invocations", "concurrency",
            "cpu_s", "wall_s", "inv/cpu_s", "us/replication", "floor_holds/s", "ratio");
     uint64_t checksum_all = 0;
     for (int k = 0; k < rounds; k++) {
         round_result *r = &res[k];
+#ifdef BENCH_ACCOUNT
+        if (account ? run_account_round(&views, account_pool, fn, r)
+                    : run_round(s, pool, rep, table, r))
+            return 1;
+#else
         if (run_round(s, pool, rep, table, r)) return 1;
+#endif
         if (with_floor) {
             /* The floor's heap is the run's mean concurrency (at least 1); enough holds for a
              * tenth of a second or more, never more than the run's own invocations needs. */
@@ -218,6 +295,13 @@ int main(int argc, char **argv) {
         printf("series            %u buckets of %.3f s\n", table->n_buckets,
                sim_time_to_s(table->width_us));
     run_series_fini(&series);
+#endif
+#ifdef BENCH_ACCOUNT
+    if (account) {
+        free(fn);
+        free(account_pool);
+        lambda_account_views_fini(&views);
+    }
 #endif
     free(x);
     free(res);
