@@ -361,11 +361,6 @@ static void lambda_heading(char *buf, size_t len, const scenario *s) {
     scenario_format_duration(timeout, sizeof timeout, L->timeout_us);
     if (L->provisioned > 0)
         snprintf(provisioned, sizeof provisioned, ", %lld provisioned", (long long)L->provisioned);
-    if (s->functions_present && s->n_functions > 0) { /* an account: each function has its own */
-        snprintf(buf, len, "lambda: an account of %zu function%s, concurrency limit %lld",
-                 s->n_functions, s->n_functions == 1 ? "" : "s", (long long)s->account_limit);
-        return;
-    }
     snprintf(buf, len, "lambda: %lld MB, %s, trigger %s, timeout %s%s", (long long)L->memory_mb,
              arch[L->architecture], trig[L->trigger], timeout, provisioned);
 }

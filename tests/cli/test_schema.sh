@@ -68,13 +68,11 @@ yaml_keys() {
     }' "$1"
 }
 
-# in_schema WHERE: every path on stdin is a key row of the schema ($tmp/schema). The schema
-# gives functions_from_trace.lambda the type "a lambda section": its keys are lambda's.
+# in_schema WHERE: every path on stdin is a key row of the schema ($tmp/schema)
 in_schema() {
   local where=$1 key missing=0 seen=0
   while IFS= read -r key; do
     seen=$((seen + 1))
-    case $key in functions_from_trace.lambda.*) key=${key#functions_from_trace.} ;; esac
     if ! grep -qF -- "| \`$key\` |" "$tmp/schema"; then
       bad "$key ($where) is not in \`capsim schema\`"; missing=1
     fi
@@ -154,9 +152,11 @@ for f in "$src"/scenarios/*.yaml; do
   if [ -n "$missing" ]; then echo "skipped: validate $(basename "$f"): $missing not set"; continue; fi
   if "$capsim" validate "$f" >"$tmp/valid.yaml" 2>"$tmp/err"; then
     # A function's lambda and workload are the top-level sections (the schema documents them
-    # there, and says so in functions[]).
+    # there, and says so in functions[]); so is functions_from_trace's lambda ("a lambda
+    # section").
     in_schema "capsim validate $(basename "$f")" < <(yaml_keys "$tmp/valid.yaml" |
-      sed -E 's/^functions\[\]\.(lambda|workload)\./\1./' | sort -u)
+      sed -E 's/^functions\[\]\.(lambda|workload)\./\1./; s/^functions_from_trace\.lambda\./lambda./' |
+      sort -u)
   else
     bad "capsim validate $f failed: $(cat "$tmp/err")"
   fi
