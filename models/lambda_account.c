@@ -35,6 +35,11 @@ typedef struct inject_queue {
     size_t head, count, capacity;
 } inject_queue;
 
+typedef struct heap_entry {
+    sim_time_us key; /* the function's next step time */
+    int32_t fn;
+} heap_entry;
+
 struct lambda_account {
     const lambda_account_views *views;
     size_t n;
@@ -44,11 +49,15 @@ struct lambda_account {
     int64_t unreserved_busy, unreserved_cap;
     int64_t busy, live;
     sim_timeavg busy_avg, live_avg;
-    /* the heap of functions by next step time */
-    int32_t *heap, *pos;
-    sim_time_us *key;
+    /* the heap of functions by next step time (ties: the function listed first) */
+    heap_entry *heap;
+    int32_t *pos;              /* each function's place in the heap */
     sim_time_us now_us, warmup_us;
     sim_hist *e2e_us;          /* end-to-end latency of items leaving a last stage */
+    /* The only allocation failure a completion can meet is an inject queue growing: it is
+     * kept here and reported by the driver after the step (the core's completion path
+     * returns nothing). */
+    bool inject_failed;
     sim_sums e2e_sums;
     sim_trend e2e_trend;
 };
@@ -74,6 +83,13 @@ int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
         w->n_functions = 0; /* a view is one function */
         w->workload = *scenario_function_workload(s, i);
         if (fn->trace) w->workload.trace = *fn->trace;
+        if (fn->has_duration) {
+            /* Its run time is the trace's (lambda_account_next_item): the workload's work would
+             * be drawn for nothing (from streams nothing else reads, so results are the same). */
+            sim_dist_constant(&w->workload.work_cpu.dist, 0.0);
+            sim_dist_constant(&w->workload.work_cpu_per_mb.dist, 0.0);
+            sim_dist_constant(&w->workload.work_io.dist, 0.0);
+        }
         /* The first function draws the scenario's own streams, so that it sees the very items
          * Glue and EMR see (common random numbers); the others draw independent ones. */
         w->seed = i == 0 ? s->seed : sim_rng_derive_seed(s->seed, (uint32_t)i, "capsim.function");
@@ -158,10 +174,6 @@ static int inject_push(inject_queue *q, const wl_item *item) {
 
 static void heap_fix(lambda_account *a, int32_t f); /* below */
 
-/* The only allocation failure a completion can meet is an inject queue growing: it is kept and
- * reported by the driver after the step (the core's completion path returns nothing). */
-static int inject_failed;
-
 void lambda_account_completed(lambda_sim *m, sim_time_us origin_us) {
     lambda_account *a = m->acct;
     const lambda_account_views *v = a->views;
@@ -176,18 +188,16 @@ void lambda_account_completed(lambda_sim *m, sim_time_us origin_us) {
     }
     for (int32_t k = 0; k < n_down; k++) {
         int32_t d = v->downstream[m->fn][k];
-        const scn_function *fn = &v->s->functions[d];
-        lambda_sim *dm = &a->sims[d];
+        const scn_function *fn = a->sims[d].function;
         for (int64_t i = 0; i < fn->per_item; i++) {
             wl_item item;
             item.arrival_us = m->now_us;
             item.origin_us = origin_us;
             if (inject_push(&a->inject[d], &item)) {
-                inject_failed = 1;
+                a->inject_failed = true;
                 return;
             }
         }
-        (void)dm;
         heap_fix(a, d);
     }
 }
@@ -195,17 +205,17 @@ void lambda_account_completed(lambda_sim *m, sim_time_us origin_us) {
 /* ---------------------------------------------------------------- arrivals of a function */
 
 sim_time_us lambda_account_peek(const lambda_sim *m) {
-    const lambda_account *a = m->acct;
-    const inject_queue *q = &a->inject[m->fn];
-    if (a->views->s->functions[m->fn].from >= 0)
+    if (m->fed) {
+        const inject_queue *q = &m->acct->inject[m->fn];
         return q->count ? q->ring[q->head].arrival_us : SIM_TIME_NEVER;
+    }
     return workload_peek(&m->wl);
 }
 
 bool lambda_account_next_item(lambda_sim *m, wl_item *item) {
     lambda_account *a = m->acct;
-    const scn_function *fn = &a->views->s->functions[m->fn];
-    if (fn->from >= 0) {
+    const scn_function *fn = m->function;
+    if (m->fed) {
         inject_queue *q = &a->inject[m->fn];
         if (q->count == 0) return false;
         sim_time_us arrival = q->ring[q->head].arrival_us, origin = q->ring[q->head].origin_us;
@@ -227,37 +237,45 @@ bool lambda_account_next_item(lambda_sim *m, wl_item *item) {
 
 /* ---------------------------------------------------------------- the heap of functions */
 
-static bool before(const lambda_account *a, int32_t x, int32_t y) {
-    return a->key[x] < a->key[y] || (a->key[x] == a->key[y] && x < y);
+static inline bool before(heap_entry x, heap_entry y) {
+    return x.key < y.key || (x.key == y.key && x.fn < y.fn);
 }
 
-static void heap_swap(lambda_account *a, int32_t i, int32_t j) {
-    int32_t x = a->heap[i], y = a->heap[j];
-    a->heap[i] = y;
-    a->heap[j] = x;
-    a->pos[y] = i;
-    a->pos[x] = j;
+static inline void heap_place(lambda_account *a, int32_t i, heap_entry e) {
+    a->heap[i] = e;
+    a->pos[e.fn] = i;
 }
 
+/* Moves the entry at i up or down to its place (a hole moves, the entry is written once). */
 static void heap_sift(lambda_account *a, int32_t i) {
     int32_t n = (int32_t)a->n;
-    while (i > 0 && before(a, a->heap[i], a->heap[(i - 1) / 2])) {
-        heap_swap(a, i, (i - 1) / 2);
+    heap_entry e = a->heap[i];
+    while (i > 0 && before(e, a->heap[(i - 1) / 2])) {
+        heap_place(a, i, a->heap[(i - 1) / 2]);
         i = (i - 1) / 2;
     }
     for (;;) {
-        int32_t l = 2 * i + 1, r = l + 1, best = i;
-        if (l < n && before(a, a->heap[l], a->heap[best])) best = l;
-        if (r < n && before(a, a->heap[r], a->heap[best])) best = r;
-        if (best == i) return;
-        heap_swap(a, i, best);
-        i = best;
+        int32_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && before(a->heap[c + 1], a->heap[c])) c++;
+        if (!before(a->heap[c], e)) break;
+        heap_place(a, i, a->heap[c]);
+        i = c;
     }
+    heap_place(a, i, e);
+}
+
+/* Whether the function at the top of the heap, with next time t, would have to give way to one
+ * of the top's children (the earliest of the others). */
+static bool runner_up_before(const lambda_account *a, heap_entry top) {
+    int32_t n = (int32_t)a->n;
+    return (n > 1 && before(a->heap[1], top)) || (n > 2 && before(a->heap[2], top));
 }
 
 static void heap_fix(lambda_account *a, int32_t f) {
-    a->key[f] = lambda_next_time(&a->sims[f]);
-    heap_sift(a, a->pos[f]);
+    int32_t i = a->pos[f];
+    a->heap[i].key = lambda_next_time(&a->sims[f]);
+    heap_sift(a, i);
 }
 
 /* ---------------------------------------------------------------- one replication */
@@ -272,7 +290,6 @@ static void account_free(lambda_account *a, bool *setup) {
     free(a->rng_duration);
     free(a->heap);
     free(a->pos);
-    free(a->key);
 }
 
 int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
@@ -301,9 +318,8 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
     a.rng_duration = calloc(a.n, sizeof *a.rng_duration);
     a.heap = malloc(a.n * sizeof *a.heap);
     a.pos = malloc(a.n * sizeof *a.pos);
-    a.key = malloc(a.n * sizeof *a.key);
     bool *setup = calloc(a.n, sizeof *setup);
-    int rc = a.sims && a.inject && a.rng_duration && a.heap && a.pos && a.key && setup
+    int rc = a.sims && a.inject && a.rng_duration && a.heap && a.pos && setup
                  ? SIM_OK
                  : SIM_ENOMEM;
     int64_t reserved = 0;
@@ -317,6 +333,8 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
         setup[i] = true; /* fini is safe after a failed set-up */
         m->acct = &a;
         m->fn = (int32_t)i;
+        m->function = &s->functions[i];
+        m->fed = s->functions[i].from >= 0;
         m->pooled = s->functions[i].lambda.reserved < 0;
         /* Provisioned environments made during set-up are live in the account too. */
         a.live += m->live;
@@ -329,22 +347,20 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
     sim_progress_clock_init(&clock, progress, 0, end_us);
     if (!rc) {
         for (size_t i = 0; i < a.n; i++) {
-            a.heap[i] = (int32_t)i;
+            a.heap[i] = (heap_entry){lambda_next_time(&a.sims[i]), (int32_t)i};
             a.pos[i] = (int32_t)i;
-            a.key[i] = lambda_next_time(&a.sims[i]);
         }
         for (int32_t i = (int32_t)a.n / 2; i >= 0; i--) heap_sift(&a, i);
     }
     uint32_t steps = 0;
     uint64_t produced = 0;
-    inject_failed = 0;
     while (!rc) {
         if (SIM_INTERRUPT_POLL(steps)) {
             rc = SIM_EINTERRUPTED;
             break;
         }
-        int32_t f = a.heap[0];
-        sim_time_us t = a.key[f];
+        int32_t f = a.heap[0].fn;
+        sim_time_us t = a.heap[0].key;
         if (t == SIM_TIME_NEVER) break;
         /* The account's time averages open at the warmup and close at the end, like each
          * function's own (their window events come first among equal times). */
@@ -366,11 +382,18 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
             rc = r;
             break;
         }
-        if (inject_failed) {
+        if (a.inject_failed) {
             rc = SIM_ENOMEM;
             break;
         }
-        heap_fix(&a, f);
+        /* Usually the function stepped is still the earliest (a busy function's events come
+         * in runs): then only its key changes and the heap stays as it is. (A function it fed
+         * during the step may have taken the top already: heap_fix moved it.) */
+        int32_t at = a.pos[f];
+        heap_entry e = {lambda_next_time(m), f};
+        bool stays = e.key == a.heap[at].key || (at == 0 && !runner_up_before(&a, e));
+        a.heap[at].key = e.key;
+        if (!stays) heap_sift(&a, at);
         sim_progress_clock_tick(&clock, t, produced);
     }
     if (!closed) {

@@ -96,6 +96,8 @@ typedef struct lambda_sim {
     /* Accounts of several functions (lambda_account.c); NULL for a single function. */
     lambda_account *acct;
     int32_t fn;               /* this function's index in the account */
+    const scn_function *function; /* its entry in the scenario (account only) */
+    bool fed;                 /* its arrivals come from an upstream function (from:) */
     bool pooled;              /* no reservation: shares the account's unreserved pool */
     sim_calendar cal;
     workload_gen wl;
