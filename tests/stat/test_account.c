@@ -106,13 +106,13 @@ static void test_under_limit(void **state) {
 
 /* Each function alone is under the limit, together they are not: the account throttles both at
  * Erlang B of the sum, and each function's ratio is that same value. */
-static void check_shared(int limit, double rate_a, double rate_b, unsigned seed,
-                         double precision) {
+static void check_shared(int limit, double rate_a, double rate_b, const char *horizon,
+                         unsigned seed, double precision) {
     double expected = erlang_b(limit, rate_a + rate_b);
     print_message("account %d: a = %g, b = %g Erlangs, Erlang B(%d, %g) = %.6g\n", limit, rate_a,
                   rate_b, limit, rate_a + rate_b, expected);
     stat_run run;
-    account_run(&run, limit, rate_a, -1, rate_b, -1, "5000s", seed);
+    account_run(&run, limit, rate_a, -1, rate_b, -1, horizon, seed);
     stat_assert_metric(&run, "throttle_ratio", expected, precision);
     stat_assert_metric(&run, "functions.a.throttle_ratio", expected, precision);
     stat_assert_metric(&run, "functions.b.throttle_ratio", expected, precision);
@@ -128,14 +128,26 @@ static void check_shared(int limit, double rate_a, double rate_b, unsigned seed,
 /* (ii) At the limit: 100 + 100 Erlangs on 200 (B = 0.0544). */
 static void test_shared_at_limit(void **state) {
     (void)state;
-    check_shared(200, 100.0, 100.0, 20261302, 0.01);
+    check_shared(200, 100.0, 100.0, "5000s", 20261302, 0.01);
 }
 
 /* (ii) Over it, unevenly: 150 + 70 Erlangs on 200 (B = 0.119); b, with under half the load of
  * a, is throttled just as often. */
 static void test_shared_over_limit(void **state) {
     (void)state;
-    check_shared(200, 150.0, 70.0, 20261303, 0.01);
+    check_shared(200, 150.0, 70.0, "5000s", 20261303, 0.01);
+}
+
+/* At AWS's default limit, 1,000: 600 + 400 Erlangs (B(1000, 1000) = 0.0248), after 400 + 300
+ * showed none (B(1000, 700) = 1e-41). */
+static void test_shared_default_limit(void **state) {
+    (void)state;
+    stat_run run;
+    account_run(&run, 1000, 400.0, -1, 300.0, -1, "300s", 20261305);
+    assert_double_near(value(&run, "throttles"), 0.0, 0.0);
+    stat_assert_metric(&run, "concurrency.mean", 700.0, 0.01);
+    stat_run_end(&run);
+    check_shared(1000, 600.0, 400.0, "600s", 20261306, 0.02);
 }
 
 /* Reserved concurrency isolates: a reserves 100 of 300 and offers 90 Erlangs (Erlang B(100, 90)
@@ -162,7 +174,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_erlang_b_recurrence), cmocka_unit_test(test_under_limit),
         cmocka_unit_test(test_shared_at_limit),     cmocka_unit_test(test_shared_over_limit),
-        cmocka_unit_test(test_reserved_isolates),
+        cmocka_unit_test(test_shared_default_limit), cmocka_unit_test(test_reserved_isolates),
     };
     return cmocka_run_group_tests_name("account", tests, NULL, NULL);
 }
