@@ -62,8 +62,9 @@
  *   none waits now, the idle pollers are retired, down to 5.
  * - A batch: up to batch_size records and 6 MB of message bodies (as for Kinesis, without the
  *   base64 encoding: a message body is text); sent when full, or batch_window after the
- *   oldest waiting message became visible (window 0: at once). When a batch ends its poller takes
- *   the next messages at once (long polling).
+ *   oldest waiting message became visible (window 0: at once, with every message that became
+ *   visible at the same instant: a burst is received in full batches). When a batch ends its
+ *   poller takes the next messages at once (long polling).
  * - A throttled invocation puts its messages back at the head of the queue, not counting a
  *   receive; the pollers retry when capacity is freed or 1 s later.
  * - Each invocation is a receive of its messages. A failed batch (ReportBatchItemFailures is not
@@ -802,6 +803,14 @@ static int sqs_arrival(lambda_sim *m, const wl_item *w) {
     fill_item(m, &st->items[i], w);
     list_push(st->items, &st->queue, i);
     m->pending++;
+    /* Messages sent at the same instant (a burst) are visible together, and a poller's
+     * receive returns up to batch_size of them: without a window, the batch waits for the
+     * instant's last message rather than leaving with the first. (Events at this instant come
+     * before its arrivals: nothing else can happen in between.) */
+    sim_time_us next_arrival = m->acct ? lambda_account_peek(m) : workload_peek(&m->wl);
+    if (m->L->sqs_batch_window_us == 0 && next_arrival == m->now_us &&
+        st->queue.records < m->L->sqs_batch_size)
+        return SIM_OK;
     return sqs_dispatch(m);
 }
 

@@ -472,6 +472,15 @@ static void test_sqs_batching(void **state) {
     assert_double_near(metric(&res, "completed"), 95, 0);
     assert_double_near(metric(&res, "latency_s.max"), 1.0 + 0.005, 1e-9);
     run_free(&res);
+    /* Without a window, messages sent at the same instant are received together: 95 at once
+     * make nine batches of 10 and one of 5 (each poller's receive takes up to 10 visible
+     * messages), not five batches of one for the five idle pollers and the rest after. */
+    run_yaml(&res, yaml_of("10s", "{process: constant, rate: 0/s}",
+                           "  bursts: [{at: 1s, count: 95}]\n  work: {cpu: 1ms}\n",
+                           "  trigger: sqs\n  sqs: {batch_size: 10}\n"));
+    assert_double_near(metric(&res, "invocations"), 10, 0);
+    assert_double_near(metric(&res, "completed"), 95, 0);
+    run_free(&res);
 }
 
 /* Event source mappings invoke synchronously, so the request-rate limit (10 per second per
