@@ -64,6 +64,10 @@ struct lambda_account {
 
 /* ---------------------------------------------------------------- views */
 
+static bool key_written(const scenario *s, const char *path) {
+    return scenario_key_pos(s, path, NULL, NULL);
+}
+
 int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
     memset(v, 0, sizeof *v);
     v->s = s;
@@ -103,11 +107,11 @@ int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
                                   : L->trigger == SCN_TRIGGER_S3    ? SCN_SOURCE_S3
                                                                     : SCN_SOURCE_NONE;
             if (sv->resolved_source == SCN_SOURCE_S3) {
-                if (!sv->s3_gets_given) sv->s3_gets_per_item = 1;
-                if (!sv->s3_puts_given) sv->s3_puts_per_item = 1;
+                if (!key_written(s, "services.s3.gets_per_item")) sv->s3_gets_per_item = 1;
+                if (!key_written(s, "services.s3.puts_per_item")) sv->s3_puts_per_item = 1;
             }
             if (sv->resolved_source == SCN_SOURCE_KINESIS &&
-                !sv->kinesis_shards_given)
+                !key_written(s, "services.kinesis.shards"))
                 sv->kinesis_shards = L->kinesis_shards;
         }
         if (fn->from >= 0) v->n_downstream[fn->from]++;

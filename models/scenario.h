@@ -282,9 +282,6 @@ typedef struct scn_services {
     int64_t kinesis_shards;        /* default lambda.kinesis.shards with trigger kinesis, else 1 */
     double s3_gets_per_item;       /* default 1 with source s3, else 0 */
     double s3_puts_per_item;       /* default 1 with source s3 (the upload), else 0 */
-    /* Whether the file gave them: in an account each function's own trigger decides the
-     * default, so a written-out scenario leaves out what was not given. */
-    bool s3_gets_given, s3_puts_given, kinesis_shards_given;
     double sfn_transitions_per_run;/* per Lambda invocation or Glue/EMR job run, default 0 */
     double logs_kb_per_invocation; /* CloudWatch Logs ingested per Lambda invocation, default 0 */
     double logs_kb_per_job;        /* ... per Glue or EMR job run, default 0 */

@@ -297,8 +297,9 @@ static bool functions_zero(const scn_field *f, const void *base)
 
 /* For `capsim schema` only (functions_set parses an item by hand): what an item holds. A
  * function's workload and lambda are the top-level sections, documented there. */
-static const scn_custom DOC_WORKLOAD = {NULL, NULL, NULL, "a workload section", "", NULL, NULL};
-static const scn_custom DOC_LAMBDA = {NULL, NULL, NULL, "a lambda section", "", NULL, NULL};
+static const scn_custom DOC_WORKLOAD = {NULL, NULL, NULL, "a workload section", "", NULL, NULL,
+                                        false};
+static const scn_custom DOC_LAMBDA = {NULL, NULL, NULL, "a lambda section", "", NULL, NULL, false};
 static const scn_field from_doc_fields[] = {
     {"function", SCN_T_STRING, 0, NO,
      .help = "a function listed before this one: each item it completes feeds this one"},
@@ -322,7 +323,7 @@ static const scn_section function_doc_section = {function_doc_fields, sizeof fun
 
 const scn_custom scn_functions_custom = {
     functions_set, functions_write, functions_destroy, "list of functions", "",
-    &function_doc_section, functions_zero};
+    &function_doc_section, functions_zero, .block = true};
 
 /* ------------------------------------------------------------------ functions_from_trace */
 
@@ -358,7 +359,7 @@ static void template_destroy(const scn_field *f, void *base)
     free_lambda(&((scenario *)base)->from_trace.lambda);
 }
 static const scn_custom TEMPLATE = {template_set, template_write, template_destroy,
-                                    "a lambda section", "", NULL, NULL};
+                                    "a lambda section", "", NULL, NULL, .block = true};
 
 static const scn_field from_trace_fields[] = {
     {"lambda", SCN_T_CUSTOM, offsetof(scenario, from_trace.lambda), NO, .custom = &TEMPLATE,

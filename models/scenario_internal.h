@@ -66,6 +66,8 @@ typedef struct scn_custom {
     const scn_section *doc_items;
     /* Whether the value is "not set", for omit_if_zero (NULL: never). */
     bool (*is_zero)(const scn_field *f, const void *base);
+    /* write() starts a block on the next line: no space after "key:" (no line ends in one). */
+    bool block;
 } scn_custom;
 
 struct scn_field {

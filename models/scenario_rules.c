@@ -522,68 +522,43 @@ static const scn_section emr_section = SECTION_OF(emr_fields, check_emr);
 
 /* ================================================================ services */
 
+/* services.s3.{gets,puts}_per_item and services.kinesis.shards default to what the lambda
+ * trigger says. With functions, each function's trigger decides (lambda_account.c), so a
+ * written-out scenario leaves out those the file did not give: written, they would override
+ * every function's default when read back. */
+static bool written_unless_account(const scenario *s, const char *path)
+{
+    return !s->functions_present || scenario_key_pos(s, path, NULL, NULL);
+}
+static bool writes_s3_gets(const scenario *s)
+{
+    return written_unless_account(s, "services.s3.gets_per_item");
+}
+static bool writes_s3_puts(const scenario *s)
+{
+    return written_unless_account(s, "services.s3.puts_per_item");
+}
+static bool writes_kinesis_shards(const scenario *s)
+{
+    return written_unless_account(s, "services.kinesis.shards");
+}
 /* The services a pipeline pays for around the compute, priced as lines of each platform's cost
  * (models/services.h). capsim's section: SCENARIO-FORMAT.md has none. */
-/* services.s3.{gets,puts}_per_item and services.kinesis.shards default to what the function's
- * trigger says: they remember whether the file gave them, and a written-out scenario with
- * functions leaves out those it did not give (each function's trigger decides its own;
- * lambda_account.c). */
-static bool *services_given(const scn_field *f, const void *base)
-{
-    const scn_services *v = &((const scenario *)base)->services;
-    if (f->off == offsetof(scenario, services.s3_gets_per_item))
-        return (bool *)&v->s3_gets_given;
-    if (f->off == offsetof(scenario, services.s3_puts_per_item))
-        return (bool *)&v->s3_puts_given;
-    return (bool *)&v->kinesis_shards_given;
-}
-static bool is_shards(const scn_field *f)
-{
-    return f->off == offsetof(scenario, services.kinesis_shards);
-}
-static void trigger_default_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
-                                const char *path)
-{
-    scn_field plain = *f;
-    plain.type = is_shards(f) ? SCN_T_INT : SCN_T_NUMBER;
-    plain.custom = NULL;
-    scn_apply(w, &plain, node, base, path);
-    *services_given(f, base) = true;
-}
-static void trigger_default_write(FILE *out, const scn_field *f, const void *base, int indent)
-{
-    (void)indent;
-    const char *slot = (const char *)base + f->off;
-    char buf[64];
-    if (is_shards(f))
-        snprintf(buf, sizeof buf, "%lld", (long long)*(const int64_t *)slot);
-    else
-        units_format_number(buf, sizeof buf, *(const double *)slot);
-    fputs(buf, out);
-}
-static bool trigger_default_unset(const scn_field *f, const void *base)
-{
-    return ((const scenario *)base)->functions_present && !*services_given(f, base);
-}
-static const scn_custom PER_ITEM_DEFAULT = {trigger_default_set, trigger_default_write, NULL,
-                                            "number", "0..1000000", NULL, trigger_default_unset};
-static const scn_custom SHARDS_DEFAULT = {trigger_default_set, trigger_default_write, NULL,
-                                          "integer", "1..10000", NULL, trigger_default_unset};
 static const scn_field kinesis_stream_fields[] = {
     {"mode", SCN_T_ENUM, S(services.kinesis_mode), NO, .names = KINESIS_MODE_NAMES,
      .def = "provisioned", .help = "provisioned (shard-hours + PUT units) or on_demand (per GB)"},
-    {"shards", SCN_T_CUSTOM, S(services.kinesis_shards), NO, RANGE(1, 10000),
-     .custom = &SHARDS_DEFAULT, .omit_if_zero = true, .def = NULL,
+    {"shards", SCN_T_INT, S(services.kinesis_shards), NO, RANGE(1, 10000), .def = NULL,
+     .applies = writes_kinesis_shards,
      .def_doc = "lambda.kinesis.shards with trigger: kinesis, else 1",
      .help = "shards of the stream (provisioned mode)"},
 };
 static const scn_section kinesis_stream_section = SECTION_OF(kinesis_stream_fields, NULL);
 static const scn_field s3_requests_fields[] = {
-    {"gets_per_item", SCN_T_CUSTOM, S(services.s3_gets_per_item), NO, RANGE(0, 1e6),
-     .custom = &PER_ITEM_DEFAULT, .omit_if_zero = true, .def = NULL,
+    {"gets_per_item", SCN_T_NUMBER, S(services.s3_gets_per_item), NO, RANGE(0, 1e6), .def = NULL,
+     .applies = writes_s3_gets,
      .def_doc = "1 with source s3, else 0", .help = "GET requests per item (reading it)"},
-    {"puts_per_item", SCN_T_CUSTOM, S(services.s3_puts_per_item), NO, RANGE(0, 1e6),
-     .custom = &PER_ITEM_DEFAULT, .omit_if_zero = true, .def = NULL,
+    {"puts_per_item", SCN_T_NUMBER, S(services.s3_puts_per_item), NO, RANGE(0, 1e6), .def = NULL,
+     .applies = writes_s3_puts,
      .def_doc = "1 with source s3 (its upload), else 0",
      .help = "PUT requests per item: its upload, plus what the pipeline writes"},
 };
@@ -762,7 +737,8 @@ static void max_lifetime_destroy(const scn_field *f, void *base)
     scn_dist_free(&((scenario *)base)->lambda.max_lifetime);
 }
 static const scn_custom MAX_LIFETIME = {max_lifetime_set, max_lifetime_write, max_lifetime_destroy,
-                                        "none or distribution of durations", "", NULL, NULL};
+                                        "none or distribution of durations", "", NULL, NULL,
+                                        false};
 
 /* lambda.concurrency.reserved: none | N (its upper bound is in check_concurrency) */
 static void reserved_set(scn_walk *w, const scn_field *f, yaml_node_t *node, void *base,
@@ -782,7 +758,7 @@ static void reserved_write(FILE *out, const scn_field *f, const void *base, int 
         fprintf(out, "%lld", (long long)s->lambda.reserved);
 }
 static const scn_custom RESERVED = {reserved_set, reserved_write, NULL, "none or integer",
-                                    ">= 0 (Rules)", NULL, NULL};
+                                    ">= 0 (Rules)", NULL, NULL, false};
 
 static int cmp_window_from(const void *a, const void *b)
 {
@@ -860,7 +836,7 @@ static void provisioned_destroy(const scn_field *f, void *base)
 }
 static const scn_custom PROVISIONED = {provisioned_set, provisioned_write, provisioned_destroy,
                                        "integer or list of windows", ">= 0 (Rules)",
-                                       &window_section, NULL};
+                                       &window_section, NULL, false};
 
 /* glue.version: a string from the list; `4.0` unquoted is a YAML float whose text is the same,
  * so both spellings are taken, but `4` is not a Glue version. */
@@ -884,7 +860,7 @@ static void glue_version_write(FILE *out, const scn_field *f, const void *base, 
 }
 /* Its schema type is "one of" the field's .names (GLUE_VERSIONS). */
 static const scn_custom GLUE_VERSION = {glue_version_set, glue_version_write, NULL, NULL, "", NULL,
-                                        NULL};
+                                        NULL, false};
 
 /* A list of texts: char ** at off, size_t count at off2. */
 static void strings_destroy(const scn_field *f, void *base)
@@ -948,7 +924,7 @@ static bool strings_empty(const scn_field *f, const void *base)
     return *(const size_t *)((const char *)base + f->off2) == 0;
 }
 static const scn_custom STRINGS = {strings_set, strings_write, strings_destroy, "list of texts",
-                                   "", NULL, strings_empty};
+                                   "", NULL, strings_empty, false};
 
 /* ================================================================ cross-field rules */
 

@@ -297,25 +297,8 @@ static void write_section(FILE *out, const scenario *s, const scn_section *sec, 
             }
             continue;
         }
-        if (f->type == SCN_T_CUSTOM) {
-            /* A custom value may be a block (it then starts with its newline): no space
-             * before it, so that no line ends in one. */
-            char *text = NULL;
-            size_t len = 0;
-            FILE *mem = open_memstream(&text, &len);
-            if (mem) {
-                write_value(mem, f, base, indent);
-                if (fclose(mem) == 0 && text) {
-                    if (len == 0 || text[0] != '\n')
-                        fputc(' ', out);
-                    fwrite(text, 1, len, out);
-                }
-                free(text);
-            }
-            fputc('\n', out);
-            continue;
-        }
-        fputc(' ', out);
+        if (f->type != SCN_T_CUSTOM || !f->custom->block)
+            fputc(' ', out);
         write_value(out, f, base, indent);
         fputc('\n', out);
     }
