@@ -53,23 +53,21 @@ static double tiered(const pricing_lambda_arch *a, double gb_s) {
     return usd;
 }
 
-double cost_lambda_tiered_usd(const pricing_table *p, scn_arch arch, double gb_s) {
-    return tiered(&p->lambda[arch], gb_s);
-}
-
 int cost_lambda_month(const pricing_table *p, const cost_lambda_usage *u, bool free_tier,
                       cost_lambda_bill *out) {
+    return cost_lambda_month_allowing(p, u, free_tier ? p->lambda_free_requests : 0.0,
+                                      free_tier ? p->lambda_free_gb_s : 0.0, out);
+}
+
+int cost_lambda_month_allowing(const pricing_table *p, const cost_lambda_usage *u,
+                               double free_requests, double free_gb_s, cost_lambda_bill *out) {
     memset(out, 0, sizeof *out);
     if ((unsigned)u->arch > SCN_ARCH_ARM64 || p->lambda[u->arch].n_tiers == 0) return SIM_EINVAL;
     const pricing_lambda_arch *a = &p->lambda[u->arch];
-    double requests = u->requests;
     double ondemand = u->ondemand_gb_s + u->init_gb_s; /* INIT is billed as on-demand duration */
-    double billable = ondemand;
-    if (free_tier) {
-        /* The free tier covers requests and on-demand duration, never provisioned concurrency. */
-        requests = fmax(0.0, requests - p->lambda_free_requests);
-        billable = fmax(0.0, ondemand - p->lambda_free_gb_s);
-    }
+    /* The free tier covers requests and on-demand duration, never provisioned concurrency. */
+    double requests = fmax(0.0, u->requests - free_requests);
+    double billable = fmax(0.0, ondemand - free_gb_s);
     double duration_usd = tiered(a, billable);
     /* Split the on-demand duration charge between invoke and INIT in proportion to usage. */
     double init_share = ondemand > 0 ? u->init_gb_s / ondemand : 0.0;

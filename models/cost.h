@@ -45,10 +45,10 @@ typedef struct cost_lambda_bill {
  * unrounded (round each with cost_round_cents, then add, as AWS does). Returns 0 or SIM_EINVAL. */
 int cost_lambda_month(const pricing_table *p, const cost_lambda_usage *u, bool free_tier,
                       cost_lambda_bill *out);
-/* USD of gb_s on-demand GB-seconds in one month through an architecture's tiers (no free
- * tier): what an account's functions of that architecture pay together, since the tiers count
- * the account's usage per architecture. */
-double cost_lambda_tiered_usd(const pricing_table *p, scn_arch arch, double gb_s);
+/* The same with the free allowance given: free_requests and free_gb_s of the month are not
+ * billed (an account shares its free tier between its architectures' bills). */
+int cost_lambda_month_allowing(const pricing_table *p, const cost_lambda_usage *u,
+                               double free_requests, double free_gb_s, cost_lambda_bill *out);
 /* Seconds of configured provisioned concurrency as billed: rounded up to the table's step (5 min). */
 double cost_lambda_provisioned_round(const pricing_table *p, double seconds);
 /* Billed milliseconds of one invocation: its duration rounded up to the next 1 ms, no minimum. */

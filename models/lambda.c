@@ -807,13 +807,13 @@ static double provisioned_configured_gb_s(const scenario *s, const pricing_table
     return gb_s;
 }
 
-int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
-    /* Tiers and the free tier are monthly: price a month of the horizon's usage (the horizon
-     * times scenario_horizons_per_month), then scale the bill back to the horizon. */
+/* Tiers and the free tier are monthly: a month of the horizon's usage is priced (the horizon
+ * times scenario_horizons_per_month), then the bill scaled back to the horizon. */
+cost_lambda_usage lambda_month_usage(const scenario *s, const pricing_table *p, lambda_rep *o) {
     const double mb_ms_per_gb_s = 1024.0 * 1000.0;
     double to_month = scenario_horizons_per_month(s);
     o->provisioned_configured_gb_s = provisioned_configured_gb_s(s, p);
-    cost_lambda_usage month = {
+    return (cost_lambda_usage){
         .arch = s->lambda.architecture,
         .requests = (double)o->requests * to_month,
         .ondemand_gb_s = (double)o->ondemand_mb_ms / mb_ms_per_gb_s * to_month,
@@ -822,9 +822,12 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
         .provisioned_configured_gb_s = o->provisioned_configured_gb_s * to_month,
         .ephemeral_gb_s = (double)o->ephemeral_mb_ms / mb_ms_per_gb_s * to_month,
     };
-    cost_lambda_bill bill;
-    int rc = cost_lambda_month(p, &month, s->pricing.free_tier, &bill);
-    if (rc) return rc;
+}
+
+void lambda_apply_bill(const scenario *s, const pricing_table *p, const cost_lambda_bill *month,
+                       lambda_rep *o) {
+    const cost_lambda_bill bill = *month;
+    double to_month = scenario_horizons_per_month(s);
     o->cost_requests = bill.requests / to_month;
     o->cost_compute = (bill.compute + bill.provisioned_duration) / to_month;
     o->cost_init = bill.init / to_month;
@@ -837,7 +840,14 @@ int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
     o->cost_total = bill.total / to_month + o->cost_services.total;
     o->cost_per_month = bill.total + o->cost_services.total * to_month;
     o->cost_capacity = o->cost_provisioned + o->cost_services.capacity;
-    return SIM_OK;
+}
+
+int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o) {
+    cost_lambda_usage month = lambda_month_usage(s, p, o);
+    cost_lambda_bill bill;
+    int rc = cost_lambda_month(p, &month, s->pricing.free_tier, &bill);
+    if (!rc) lambda_apply_bill(s, p, &bill, o);
+    return rc;
 }
 
 void lambda_rep_quantiles(lambda_rep *out, const sim_hist *latency_us,

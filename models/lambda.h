@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "models/cost.h"
 #include "models/pricing.h"
 #include "models/report.h"
 #include "models/scenario.h"
@@ -80,6 +81,12 @@ int lambda_simulate_series(const scenario *s, uint32_t replication, lambda_rep *
 
 /* Prices a replication's usage into its cost_* fields (lambda_simulate leaves them 0). */
 int lambda_bill(const scenario *s, const pricing_table *p, lambda_rep *o);
+/* lambda_bill's two halves, for an account that prices its functions' months together: a month
+ * of o's Lambda usage (it also sets o->provisioned_configured_gb_s), and o's costs from a month's
+ * bill of that usage, with the services around the function. */
+cost_lambda_usage lambda_month_usage(const scenario *s, const pricing_table *p, lambda_rep *o);
+void lambda_apply_bill(const scenario *s, const pricing_table *p, const cost_lambda_bill *month,
+                       lambda_rep *o);
 
 /* Adds the workload section (items, records, mb) and the lambda platform section. */
 int lambda_summarize(const scenario *s, const lambda_rep *reps, size_t n,

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/cost.h"
 #include "models/lambda_internal.h"
 #include "sim/driver.h"
 #include "sim/error.h"
@@ -486,55 +485,63 @@ static services_lines account_lines(const lambda_account_views *v) {
     return all;
 }
 
-/* The request and duration charges of an account. AWS's tiers count the on-demand GB-s of all
- * the account's functions of one architecture together, and its free tier (1 million requests,
- * 400,000 GB-s a month) is the account's, across architectures; lambda_bill priced each function
- * as if it were alone. So: the account's month of requests and GB-s priced once (the free
- * GB-s shared between the architectures in proportion to their use), and each function's
- * request, compute and INIT lines its share of that, in proportion to its own usage; its
- * provisioned concurrency, /tmp and services are its own. With one function this is
- * lambda_bill's bill exactly. */
-static void account_rebill(const lambda_account_views *v, const pricing_table *p,
-                           lambda_rep *fn) {
-    const double mb_ms_per_gb_s = 1024.0 * 1000.0;
-    double to_month = scenario_horizons_per_month(v->s);
-    bool free_tier = v->s->n_functions && v->view[0].pricing.free_tier;
-    double requests = 0.0, gb_s[2] = {0.0, 0.0};
+/* x's share of part / whole (0 when whole is). */
+static double share(double part, double x, double whole) {
+    return whole > 0 ? part * (x / whole) : 0.0;
+}
+
+/* Bills an account's functions as AWS bills the account: the duration tiers count the on-demand
+ * GB-s of all its functions of one architecture together, and the free tier (a month's first
+ * million requests and 400,000 GB-s) is the account's, shared between the architectures in
+ * proportion to their use. Each architecture's month is priced once (cost_lambda_month), and
+ * each function's lines are its share of it, in proportion to its own usage of each line; with
+ * one function this is lambda_bill exactly. usage: scratch for the functions' months. */
+static int account_bill(const lambda_account_views *v, const pricing_table *p, lambda_rep *fn,
+                        cost_lambda_usage *usage) {
+    cost_lambda_usage arch[2] = {{.arch = SCN_ARCH_X86_64}, {.arch = SCN_ARCH_ARM64}};
+    bool used[2] = {false, false};
     for (size_t i = 0; i < v->n; i++) {
-        requests += (double)fn[i].requests * to_month;
-        gb_s[v->view[i].lambda.architecture] +=
-            (double)(fn[i].ondemand_mb_ms + fn[i].init_mb_ms) / mb_ms_per_gb_s * to_month;
+        usage[i] = lambda_month_usage(&v->view[i], p, &fn[i]);
+        used[usage[i].arch] = true;
+        cost_lambda_usage *a = &arch[usage[i].arch];
+        a->requests += usage[i].requests;
+        a->ondemand_gb_s += usage[i].ondemand_gb_s;
+        a->init_gb_s += usage[i].init_gb_s;
+        a->provisioned_duration_gb_s += usage[i].provisioned_duration_gb_s;
+        a->provisioned_configured_gb_s += usage[i].provisioned_configured_gb_s;
+        a->ephemeral_gb_s += usage[i].ephemeral_gb_s;
     }
-    double all_gb_s = gb_s[0] + gb_s[1];
-    double free_requests = free_tier ? fmin(requests, p->lambda_free_requests) : 0.0;
-    double free_gb_s = free_tier ? fmin(all_gb_s, p->lambda_free_gb_s) : 0.0;
-    double duration_usd[2];
-    for (int a = 0; a < 2; a++)
-        duration_usd[a] = gb_s[a] > 0 ? cost_lambda_tiered_usd(
-                                            p, (scn_arch)a,
-                                            gb_s[a] - free_gb_s * gb_s[a] / all_gb_s)
-                                      : 0.0;
+    bool free_tier = v->s->pricing.free_tier;
+    double requests = arch[0].requests + arch[1].requests;
+    double gb_s[2] = {arch[0].ondemand_gb_s + arch[0].init_gb_s,
+                      arch[1].ondemand_gb_s + arch[1].init_gb_s};
+    cost_lambda_bill bill[2];
+    for (int a = 0; a < 2; a++) {
+        if (!used[a]) continue;
+        double free_requests = free_tier ? share(p->lambda_free_requests, arch[a].requests, requests)
+                                         : 0.0;
+        double free_gb_s = free_tier ? share(p->lambda_free_gb_s, gb_s[a], gb_s[0] + gb_s[1]) : 0.0;
+        int rc = cost_lambda_month_allowing(p, &arch[a], free_requests, free_gb_s, &bill[a]);
+        if (rc) return rc;
+    }
     for (size_t i = 0; i < v->n; i++) {
-        lambda_rep *o = &fn[i];
-        int a = v->view[i].lambda.architecture;
-        double req = (double)o->requests * to_month;
-        double g = (double)(o->ondemand_mb_ms + o->init_mb_ms) / mb_ms_per_gb_s * to_month;
-        double duration = g > 0 ? duration_usd[a] * g / gb_s[a] : 0.0;
-        double init = g > 0 ? duration * ((double)o->init_mb_ms / mb_ms_per_gb_s * to_month) / g
-                            : 0.0;
-        double provisioned_duration = (double)o->provisioned_duration_mb_ms / mb_ms_per_gb_s *
-                                      to_month * p->lambda[a].provisioned_duration_usd_per_gb_s;
-        double month_requests =
-            (req - (requests > 0 ? free_requests * req / requests : 0.0)) * p->lambda_usd_per_request;
-        double month_compute = duration - init + provisioned_duration;
-        double month_total = month_requests + month_compute + init +
-                             (o->cost_provisioned + o->cost_ephemeral) * to_month;
-        o->cost_requests = month_requests / to_month;
-        o->cost_compute = month_compute / to_month;
-        o->cost_init = init / to_month;
-        o->cost_total = month_total / to_month + o->cost_services.total;
-        o->cost_per_month = month_total + o->cost_services.total * to_month;
+        const cost_lambda_usage *u = &usage[i], *a = &arch[u->arch];
+        const cost_lambda_bill *b = &bill[u->arch];
+        cost_lambda_bill mine = {
+            .requests = share(b->requests, u->requests, a->requests),
+            .compute = share(b->compute, u->ondemand_gb_s, a->ondemand_gb_s),
+            .init = share(b->init, u->init_gb_s, a->init_gb_s),
+            .provisioned = share(b->provisioned, u->provisioned_configured_gb_s,
+                                 a->provisioned_configured_gb_s),
+            .provisioned_duration = share(b->provisioned_duration, u->provisioned_duration_gb_s,
+                                          a->provisioned_duration_gb_s),
+            .ephemeral = share(b->ephemeral, u->ephemeral_gb_s, a->ephemeral_gb_s),
+        };
+        mine.total = mine.requests + mine.compute + mine.init + mine.provisioned +
+                     mine.provisioned_duration + mine.ephemeral;
+        lambda_apply_bill(&v->view[i], p, &mine, &fn[i]);
     }
+    return SIM_OK;
 }
 
 static int add_values(report_section *sec, const char *path, const double *x, size_t n,
@@ -561,16 +568,16 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
         account_ctx ctx = {fn_reps, &views, pool, progress};
         rc = sim_replicate((uint32_t)n, threads, account_one, &ctx, reps, sizeof *reps);
     }
-    /* Each function is billed (its memory, architecture, provisioned concurrency, services),
-     * its requests and duration then priced with the account's (account_rebill); the
-     * account's counts and costs are the sums. */
+    /* Each replication's functions billed as one account (account_bill); the account's counts
+     * and costs are the sums. */
+    cost_lambda_usage *usage = rc ? NULL : malloc(nf * sizeof *usage);
+    if (!rc && !usage) rc = SIM_ENOMEM;
     for (size_t k = 0; k < n && !rc; k++) {
-        for (size_t i = 0; i < nf && !rc; i++)
-            rc = lambda_bill(&views.view[i], s->pricing_table, &reps[k].fn[i]);
-        if (!rc) account_rebill(&views, s->pricing_table, reps[k].fn);
+        rc = account_bill(&views, s->pricing_table, reps[k].fn, usage);
         for (size_t i = 0; i < nf && !rc; i++)
             lambda_rep_accumulate(&reps[k].total, &reps[k].fn[i]);
     }
+    free(usage);
     /* The workload: what arrived at the first stages (functions fed by none). */
     for (size_t k = 0; k < n && !rc; k++) {
         memset(&scratch[k], 0, sizeof scratch[k]);
