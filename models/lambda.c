@@ -423,7 +423,7 @@ static uint64_t billed_requests(const lambda_sim *m, const lambda_job *j) {
                                                                                : LAMBDA_ASYNC_MAX_PAYLOAD_KB);
 }
 
-int lambda_invoke(lambda_sim *m, int32_t job) {
+int lambda_invoke(lambda_sim *m, int32_t job, bool count_throttle) {
     const scn_lambda *L = m->L;
     lambda_job *j = &m->jobs[job];
     int32_t e = -1;
@@ -446,7 +446,7 @@ int lambda_invoke(lambda_sim *m, int32_t job) {
         }
     }
     if (e < 0) {
-        if (j->counted) {
+        if (j->counted && count_throttle) {
             m->out->throttles++;
             m->out->rps_throttles += !rate_ok;
         }

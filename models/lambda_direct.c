@@ -94,16 +94,9 @@ static int poll(lambda_sim *m, direct_queue *q) {
         /* Once this poll has invoked, the attempt that finds the capacity full again is the
          * poller seeing that the queue has filled what was freed, not a throttled request: not
          * counted (else every finished invocation of a draining backlog added one throttle). */
-        uint64_t throttles = m->out->throttles, rps_throttles = m->out->rps_throttles;
-        int started = lambda_invoke(m, job);
+        int started = lambda_invoke(m, job, !progressed);
         if (started < 0) return started;
-        if (started == 0) {
-            if (progressed) {
-                m->out->throttles = throttles;
-                m->out->rps_throttles = rps_throttles;
-            }
-            break;
-        }
+        if (started == 0) break;
         queue_pop(q);
         progressed = true;
     }
@@ -114,7 +107,7 @@ static int poll(lambda_sim *m, direct_queue *q) {
 /* A new or retried event: straight to an invocation when nothing waits ahead of it. */
 static int submit(lambda_sim *m, int32_t job) {
     if (!is_async(m->L)) {
-        int started = lambda_invoke(m, job);
+        int started = lambda_invoke(m, job, true);
         if (started < 0) return started;
         if (started == 0) {
             lambda_item_dropped(m, m->jobs[job].counted, false); /* HTTP 429 to the caller */

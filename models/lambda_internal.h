@@ -143,8 +143,9 @@ void lambda_job_free(lambda_sim *m, int32_t job);
 void lambda_job_from_item(lambda_sim *m, lambda_job *j, const wl_item *item);
 
 /* Starts job now if an environment can serve it: returns 1 (started), 0 (throttled: counted in
- * throttles when the job is counted), or a negative sim_error. */
-int lambda_invoke(lambda_sim *m, int32_t job);
+ * throttles when the job is counted and count_throttle says the attempt is one), or a negative
+ * sim_error. */
+int lambda_invoke(lambda_sim *m, int32_t job, bool count_throttle);
 
 /* Whether the request-rate limit lets one more invocation through now (always true for the
  * triggers it does not apply to). Takes nothing. */

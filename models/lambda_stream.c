@@ -491,7 +491,7 @@ static int lane_invoke(lambda_sim *m, int32_t id) {
     int32_t job;
     int rc = job_for(m, &b->items, id, b->runs, &job);
     if (rc) return rc;
-    int started = lambda_invoke(m, job);
+    int started = lambda_invoke(m, job, true);
     if (started < 0) return started;
     lane = &st->lanes[id];
     if (started == 0) {
@@ -772,7 +772,7 @@ static int sqs_dispatch(lambda_sim *m) {
         if (batch.n == 0) continue;
         int32_t slot, job;
         if ((rc = slot_alloc(st, &slot)) || (rc = job_for(m, &batch, slot, 0, &job))) return rc;
-        int started = lambda_invoke(m, job);
+        int started = lambda_invoke(m, job, true);
         if (started < 0) return started;
         if (started == 0) {
             lambda_job_free(m, job);
