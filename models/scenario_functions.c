@@ -383,11 +383,16 @@ const scn_section scn_functions_from_trace_section = {
  * columns found by their header names, looked up by binary search (the whole dataset has some
  * 50,000 functions a day) ---- */
 
+typedef struct companion_key {
+    const char *name;
+    size_t row;
+} companion_key;
+
 typedef struct companion {
     char **names;      /* HashFunction (or HashApp, by_app) of each row */
     double *values;    /* n_rows x n_cols, in the order of the wanted columns */
     size_t n_rows, n_cols;
-    size_t *order;     /* rows by name */
+    companion_key *order; /* rows by name */
     bool by_app;
 } companion;
 
@@ -401,12 +406,11 @@ static void companion_free(companion *c)
     memset(c, 0, sizeof *c);
 }
 
-static const companion *sorting; /* for by_name: qsort has no context argument */
 static int by_name(const void *a, const void *b)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int c = strcmp(sorting->names[i], sorting->names[j]);
-    return c ? c : (i > j) - (i < j); /* a name's first row first */
+    const companion_key *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->row > y->row) - (x->row < y->row); /* a name's first row first */
 }
 
 /* Reads the file named at key `key` (a path already resolved) keeping the columns `want`; rows
@@ -532,10 +536,8 @@ static bool companion_read(scn_walk *w, yaml_node_t *node, const char *key, cons
         return false;
     }
     for (size_t i = 0; i < c->n_rows; i++)
-        c->order[i] = i;
-    sorting = c; /* loading is single-threaded */
+        c->order[i] = (companion_key){c->names[i], i};
     qsort(c->order, c->n_rows, sizeof *c->order, by_name);
-    sorting = NULL;
     return true;
 }
 
@@ -545,13 +547,13 @@ static const double *companion_find(const companion *c, const char *name)
     size_t lo = 0, hi = c->n_rows;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(c->names[c->order[mid]], name) < 0)
+        if (strcmp(c->order[mid].name, name) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo < c->n_rows && !strcmp(c->names[c->order[lo]], name))
-        return c->values + c->order[lo] * c->n_cols;
+    if (lo < c->n_rows && !strcmp(c->order[lo].name, name))
+        return c->values + c->order[lo].row * c->n_cols;
     return NULL;
 }
 
