@@ -68,6 +68,22 @@ static double median(double *x, int n) {
     return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
 
+/* Closes a pass: its times and mean concurrency, and the check that every replication published
+ * all of its simulated time, however its loop ended. 0, or 1 after saying what is wrong. */
+static int finish_round(const scenario *s, const sim_progress *progress, double t0, double w0,
+                        double concurrency, round_result *out) {
+    out->cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0;
+    out->wall = clock_seconds(CLOCK_MONOTONIC) - w0;
+    out->concurrency_mean = concurrency / (double)s->replications;
+    uint64_t expected_us = (uint64_t)s->replications * (uint64_t)(s->warmup_us + s->horizon_us);
+    if (sim_progress_done(progress) != expected_us) {
+        fprintf(stderr, "capsim_bench: progress counted %llu us of %llu\n",
+                (unsigned long long)sim_progress_done(progress), (unsigned long long)expected_us);
+        return 1;
+    }
+    return 0;
+}
+
 /* One pass over every replication of s, as `capsim run -j 1` does for Lambda. */
 static int run_round(const scenario *s, lambda_pool *pool, lambda_rep *rep, sim_series *table,
                      round_result *out) {
@@ -92,17 +108,7 @@ static int run_round(const scenario *s, lambda_pool *pool, lambda_rep *rep, sim_
         out->cold += rep->cold_starts;
         concurrency += rep->concurrency_mean;
     }
-    out->cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0;
-    out->wall = clock_seconds(CLOCK_MONOTONIC) - w0;
-    out->concurrency_mean = concurrency / (double)s->replications;
-    /* Every replication publishes all of its simulated time, however its loop ended. */
-    uint64_t expected_us = (uint64_t)s->replications * (uint64_t)(s->warmup_us + s->horizon_us);
-    if (sim_progress_done(&progress) != expected_us) {
-        fprintf(stderr, "capsim_bench: progress counted %llu us of %llu\n",
-                (unsigned long long)sim_progress_done(&progress), (unsigned long long)expected_us);
-        return 1;
-    }
-    return 0;
+    return finish_round(s, &progress, t0, w0, concurrency, out);
 }
 
 #ifdef BENCH_ACCOUNT
@@ -132,16 +138,7 @@ static int run_account_round(const lambda_account_views *v, lambda_account_pool 
         }
         concurrency += rep.total.concurrency_mean;
     }
-    out->cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0;
-    out->wall = clock_seconds(CLOCK_MONOTONIC) - w0;
-    out->concurrency_mean = concurrency / (double)s->replications;
-    uint64_t expected_us = (uint64_t)s->replications * (uint64_t)(s->warmup_us + s->horizon_us);
-    if (sim_progress_done(&progress) != expected_us) {
-        fprintf(stderr, "capsim_bench: progress counted %llu us of %llu\n",
-                (unsigned long long)sim_progress_done(&progress), (unsigned long long)expected_us);
-        return 1;
-    }
-    return 0;
+    return finish_round(s, &progress, t0, w0, concurrency, out);
 }
 #endif
 

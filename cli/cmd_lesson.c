@@ -164,8 +164,9 @@ static int report_lookup(const report *r, const char *path, lesson_value *out, c
      * the JSON: cli/output.c); the section stores it with the metric functions.NAME.PATH. The
      * section-level form ci95.functions.NAME.PATH is no JSON path, so the tests' independent
      * reading of the JSON would not find it: it is refused with the path to write. */
+    const char *key = ci ? metric + 5 : metric; /* the metric's path in the section */
     char fn_metric[sizeof ((report_metric *)0)->path];
-    if (ci && !strncmp(metric + 5, "functions.", 10)) {
+    if (ci && !strncmp(key, "functions.", 10)) {
         const char *name = metric + 15, *end = strchr(name, '.');
         snprintf(why, why_len, "%s.%s is not a JSON path: a function's ci95 is %s.functions.%.*s"
                  ".ci95.%s", platform, metric, platform, end ? (int)(end - name) : 0,
@@ -177,12 +178,11 @@ static int report_lookup(const report *r, const char *path, lesson_value *out, c
         if (end && !strncmp(end, ".ci95.", 6) && end[6]) {
             snprintf(fn_metric, sizeof fn_metric, "functions.%.*s.%s", (int)(end - name), name,
                      end + 6);
-            metric = fn_metric;
+            key = fn_metric;
             ci = true;
         }
     }
-    const report_metric *m = report_section_find(sec, ci && metric != fn_metric ? metric + 5
-                                                                                : metric);
+    const report_metric *m = report_section_find(sec, key);
     if (!m) {
         snprintf(why, why_len, "%s reports no metric %s.%s", owner, platform, dot + 1);
         return SIM_EINVAL;

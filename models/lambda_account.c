@@ -268,8 +268,8 @@ static void heap_sift(lambda_account *a, int32_t i) {
     heap_place(a, i, e);
 }
 
-/* Whether the function at the top of the heap, with next time t, would have to give way to one
- * of the top's children (the earliest of the others). */
+/* Whether `top` (the function at the top of the heap, with its new next time) would have to
+ * give way to one of the top's children, the earliest of the others. */
 static bool runner_up_before(const lambda_account *a, heap_entry top) {
     int32_t n = (int32_t)a->n;
     return (n > 1 && before(a->heap[1], top)) || (n > 2 && before(a->heap[2], top));
