@@ -155,9 +155,20 @@ static void parse_from(scn_walk *w, yaml_node_t *node, const char *path, scenari
         for (size_t j = 0; j < i; j++)
             if (s->functions[j].name && !strcmp(s->functions[j].name, want))
                 fn->from = (int32_t)j;
-        if (fn->from < 0)
+        if (fn->from < 0) {
+            /* Say which names it can be (a typo is the likely cause). */
+            char names[256] = "";
+            size_t used = 0;
+            for (size_t j = 0; j < i && used < sizeof names; j++)
+                if (s->functions[j].name)
+                    used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                             used ? ", " : "", s->functions[j].name);
+            if (used >= sizeof names)
+                memcpy(names + sizeof names - 6, ", ...", 6); /* with its NUL */
             scn_error(w, name, sub, "'%s' is not a function listed before this one (a stage "
-                      "is fed by a function above it, so pipelines have no cycles)", want);
+                      "is fed by a function above it, so pipelines have no cycles): %s%s", want,
+                      i ? "one of " : "none is listed before it", names);
+        }
     }
     scn_join_path(sub, sizeof sub, path, "per_item");
     yaml_node_t *per = scn_map_get(w, node, "per_item");

@@ -193,6 +193,17 @@ parts = fns["a"]["cost_usd"]["requests"] + fns["b"]["cost_usd"]["requests"]
 assert abs(parts - got) <= 1e-12, (parts, got)
 EOF
 check "free tier: 1M requests a month for the account, not each function" test $? -eq 0
+# A from: naming no function above says which it can be (a typo is the likely cause), the list
+# cut short when long.
+{
+  printf 'name: typo\nhorizon: 5min\nworkload: {arrivals: {process: poisson, rate: 1/s}}\nfunctions:\n'
+  for i in 1 2 3 4 5 6 7 8; do printf '  - name: function-with-a-rather-long-name-%s\n' "$i"; done
+  printf '  - name: last\n    from: {function: function-with-a-rather-long-name-9}\n'
+} >"$tmp/typo.yaml"
+run validate "$tmp/typo.yaml"
+check "from: an unknown function: exit 3" rc_is 3
+check "from: an unknown function: lists the names above it, cut short" \
+  err_has "typo.yaml:14:22: error: functions\[8\].from.function: 'function-with-a-rather-long-name-9' is not a function listed before this one .*: one of function-with-a-rather-long-name-1, .*, \.\.\.$"
 # The heading of an account.
 "$capsim" run "$tmp/two.yaml" >"$tmp/table"
 check "table heading names the account" \
