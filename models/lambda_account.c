@@ -650,7 +650,7 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
         double longest_s = pool->lambda.latency_us.n
                                ? sim_time_to_s(pool->lambda.latency_us.max)
                                : 0.0;
-        /* Its free tier is the account's, shared by its functions (account_rebill), not one
+        /* Its free tier is the account's, shared by its functions (account_bill), not one
          * function's as the note on a lone function says. */
         acct_view->pricing.free_tier = false;
         lambda_note_optimism(acct_view, longest_s, sec, r);
