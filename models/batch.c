@@ -39,7 +39,9 @@ typedef struct batch_sim {
     uint64_t pending_poison_counted; /* poison items after the warmup: they fail */
     int64_t pending_counted;         /* pending items that arrived after the warmup */
     sim_time_us *arrivals_us;        /* arrivals of the pending non-poison items */
+    sim_time_us *origins_us;         /* ... and with a feed, their origins (else NULL) */
     size_t n_arrivals, cap_arrivals;
+    size_t fed;                      /* with a feed: items taken from it so far */
     /* jobs */
     int64_t running;                 /* tracked only under a concurrency limit */
     bool waiting;                    /* a trigger is waiting for a run slot */
@@ -54,16 +56,42 @@ typedef struct batch_sim {
     int64_t billed_milli;            /* billed units x 1000 of the counted jobs started so far */
 } batch_sim;
 
-static int push_arrival(batch_sim *m, sim_time_us t_us) {
+static int push_arrival(batch_sim *m, const wl_item *item) {
     if (m->n_arrivals == m->cap_arrivals) {
         size_t cap = m->cap_arrivals ? 2 * m->cap_arrivals : 1024;
         sim_time_us *a = realloc(m->arrivals_us, cap * sizeof *a);
         if (!a) return SIM_ENOMEM;
         m->arrivals_us = a;
+        if (m->cfg->feed) {
+            sim_time_us *o = realloc(m->origins_us, cap * sizeof *o);
+            if (!o) return SIM_ENOMEM;
+            m->origins_us = o;
+        }
         m->cap_arrivals = cap;
     }
-    m->arrivals_us[m->n_arrivals++] = t_us;
+    if (m->origins_us) m->origins_us[m->n_arrivals] = item->origin_us;
+    m->arrivals_us[m->n_arrivals++] = item->arrival_us;
     return SIM_OK;
+}
+
+/* The next arrival: the workload's, or the feed's. */
+static sim_time_us peek_arrival(const batch_sim *m) {
+    const batch_feed *f = m->cfg->feed;
+    if (!f) return workload_peek(&m->wl);
+    return m->fed < f->n ? f->items[m->fed].arrival_us : SIM_TIME_NEVER;
+}
+
+static void take_arrival(batch_sim *m, wl_item *item) {
+    const batch_feed *f = m->cfg->feed;
+    if (!f) {
+        workload_next(&m->wl, item);
+        return;
+    }
+    workload_attributes(&m->wl, item);
+    item->arrival_us = f->items[m->fed].arrival_us;
+    item->origin_us = f->items[m->fed].origin_us;
+    m->fed++;
+    m->wl.produced++;
 }
 
 /* Starts a job on everything pending, now. The job is counted (and billed) when its batch holds
@@ -107,6 +135,11 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
         o->completed++;
         sim_hist_add(m->latency_us, latency_us);
         sim_moments_add(&o->latency_s, sim_time_to_s(latency_us));
+        if (m->origins_us && m->origins_us[i] >= m->warmup_us) {
+            sim_time_us e2e_us = oc.end_us - m->origins_us[i];
+            sim_hist_add(m->cfg->feed->e2e_us, e2e_us);
+            sim_sums_add(m->cfg->feed->e2e_sums, (double)e2e_us);
+        }
     }
     o->failed += m->pending_poison_counted;
     m->pending_items = 0;
@@ -170,7 +203,7 @@ static int on_arrival(batch_sim *m, const wl_item *item) {
     if (item->poison) {
         m->pending_poison_counted += counted;
     } else {
-        int rc = push_arrival(m, item->arrival_us);
+        int rc = push_arrival(m, item);
         if (rc) return rc;
     }
     int64_t n = m->cfg->trigger.batch_items;
@@ -188,7 +221,9 @@ static int on_tick(batch_sim *m) {
     if (m->now_us <= m->end_us || m->pending_items > 0)
         rc = fire(m, m->now_us > m->warmup_us && m->now_us <= m->end_us);
     if (rc) return rc;
-    if (m->now_us < m->end_us || m->pending_items > 0)
+    /* A feed may still bring items after the horizon: ticks go on for them. */
+    bool more = m->cfg->feed && peek_arrival(m) != SIM_TIME_NEVER;
+    if (m->now_us < m->end_us || m->pending_items > 0 || more)
         rc = sim_calendar_schedule(&m->cal, m->now_us + m->cfg->trigger.every_us, EV_TICK, 0, 0,
                                    NULL);
     return rc;
@@ -231,11 +266,11 @@ static int replication_loop(batch_sim *m) {
     uint32_t steps = 0;
     for (;;) {
         if (SIM_INTERRUPT_POLL(steps)) return SIM_EINTERRUPTED; /* Ctrl-C (sim/interrupt.h) */
-        sim_time_us next_arrival = workload_peek(&m->wl);
+        sim_time_us next_arrival = peek_arrival(m);
         sim_time_us next_event = sim_calendar_peek_time(&m->cal);
         if (next_arrival == SIM_TIME_NEVER && next_event == SIM_TIME_NEVER) break;
         if (next_arrival < next_event) {
-            workload_next(&m->wl, &item);
+            take_arrival(m, &item);
             m->now_us = item.arrival_us;
             rc = on_arrival(m, &item);
         } else {
@@ -283,8 +318,15 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     if (!rc) rc = workload_init(&m.wl, s, replication, NULL);
     if (!rc && cfg->trigger.every_us > 0)
         rc = sim_calendar_schedule(&m.cal, cfg->trigger.every_us, EV_TICK, 0, 0, NULL);
-    else if (!rc)
-        rc = sim_calendar_schedule(&m.cal, m.end_us, EV_FLUSH, 0, 0, NULL);
+    else if (!rc) {
+        /* The last partial batch: at the end of the horizon, or just after a feed's last item
+         * (the calendar goes first among equal times). */
+        sim_time_us flush_us = m.end_us;
+        const batch_feed *f = cfg->feed;
+        if (f && f->n > 0 && f->items[f->n - 1].arrival_us >= flush_us)
+            flush_us = f->items[f->n - 1].arrival_us + 1;
+        rc = sim_calendar_schedule(&m.cal, flush_us, EV_FLUSH, 0, 0, NULL);
+    }
     sim_progress_clock_init(&m.progress, cfg->progress, 0, m.end_us);
     if (!rc && cfg->series) {
         m.series = malloc(sizeof *m.series);
@@ -321,6 +363,7 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     sim_calendar_fini(&m.cal);
     workload_fini(&m.wl);
     free(m.arrivals_us);
+    free(m.origins_us);
     return rc;
 }
 
@@ -336,11 +379,25 @@ void batch_finish_bill(const scenario *s, const pricing_table *p, batch_rep *out
 
 typedef double (*rep_getter)(const batch_rep *r, size_t arg);
 
-static int add_metric(report_section *sec, const char *path, report_kind kind,
-                      const batch_rep *reps, size_t n, double *scratch, rep_getter get, size_t arg,
+/* Where a summary's metrics go: a section, each path after a prefix. */
+typedef struct summary {
+    report_section *sec;
+    const char *prefix;
+    const batch_rep *reps;
+    size_t n;
+    double *x; /* scratch: n values */
+} summary;
+
+static int add_values(summary *o, const char *path, report_kind kind, double pooled) {
+    char full[sizeof ((report_metric *)0)->path];
+    snprintf(full, sizeof full, "%s%s", o->prefix, path);
+    return report_section_add(o->sec, full, kind, o->x, o->n, pooled);
+}
+
+static int add_metric(summary *o, const char *path, report_kind kind, rep_getter get, size_t arg,
                       double pooled) {
-    for (size_t i = 0; i < n; i++) scratch[i] = get(&reps[i], arg);
-    return report_section_add(sec, path, kind, scratch, n, pooled);
+    for (size_t i = 0; i < o->n; i++) o->x[i] = get(&o->reps[i], arg);
+    return add_values(o, path, kind, pooled);
 }
 
 #define GETTER(name, expr) \
@@ -388,77 +445,78 @@ static void judge_overload(const scenario *s, const batch_summary_spec *spec,
     if (spec->overload_hint) spec->overload_hint(s, fit.capacity_factor, out->hint, sizeof out->hint);
 }
 
-int batch_summarize(const scenario *s, const batch_summary_spec *spec, const batch_rep *reps,
-                    size_t n, const sim_hist *pool, report *r, report_section **out_section) {
-    if (out_section) *out_section = NULL;
+int batch_summarize_into(const scenario *s, const batch_summary_spec *spec, const batch_rep *reps,
+                         size_t n, const sim_hist *pool, report_section *sec, const char *prefix,
+                         report_overload *overload) {
     double *x = calloc(n ? n : 1, sizeof *x);
     if (!x) return SIM_ENOMEM;
+    summary o = {sec, prefix, reps, n, x};
     const double none = NAN;
     int rc = 0;
-    if (r->workload.n == 0) {
-        report_section *wl = &r->workload;
-        rc |= add_metric(wl, "items", REPORT_COUNT, reps, n, x, get_wl_items, 0, none);
-        rc |= add_metric(wl, "records", REPORT_COUNT, reps, n, x, get_wl_records, 0, none);
-        rc |= add_metric(wl, "mb", REPORT_REAL, reps, n, x, get_wl_mb, 0, none);
-    }
-    report_section *sec = report_add_platform(r, spec->platform);
-    if (!sec) {
-        free(x);
-        return SIM_ENOMEM;
-    }
-    rc |= add_metric(sec, "items", REPORT_COUNT, reps, n, x, get_items, 0, none);
-    rc |= add_metric(sec, "completed", REPORT_COUNT, reps, n, x, get_completed, 0, none);
-    rc |= add_metric(sec, "failed", REPORT_COUNT, reps, n, x, get_failed, 0, none);
-    rc |= add_metric(sec, "jobs", REPORT_COUNT, reps, n, x, get_jobs, 0, none);
-    if (spec->with_timeouts)
-        rc |= add_metric(sec, "timeouts", REPORT_COUNT, reps, n, x, get_timeouts, 0, none);
+    rc |= add_metric(&o, "items", REPORT_COUNT, get_items, 0, none);
+    rc |= add_metric(&o, "completed", REPORT_COUNT, get_completed, 0, none);
+    rc |= add_metric(&o, "failed", REPORT_COUNT, get_failed, 0, none);
+    rc |= add_metric(&o, "jobs", REPORT_COUNT, get_jobs, 0, none);
+    if (spec->with_timeouts) rc |= add_metric(&o, "timeouts", REPORT_COUNT, get_timeouts, 0, none);
     if (spec->with_rejected)
-        rc |= add_metric(sec, "rejected_runs", REPORT_COUNT, reps, n, x, get_rejected, 0, none);
+        rc |= add_metric(&o, "rejected_runs", REPORT_COUNT, get_rejected, 0, none);
     for (size_t u = 0; u < spec->n_usage; u++)
-        rc |= add_metric(sec, spec->usage_paths[u], REPORT_REAL, reps, n, x, get_usage, u, none);
+        rc |= add_metric(&o, spec->usage_paths[u], REPORT_REAL, get_usage, u, none);
     if (spec->delay_path)
-        rc |= add_metric(sec, spec->delay_path, REPORT_REAL, reps, n, x, get_delay_mean, 0, none);
+        rc |= add_metric(&o, spec->delay_path, REPORT_REAL, get_delay_mean, 0, none);
     /* Percentiles over all items of all replications; the ci95 from per-replication ones. */
 #define Q(p) (pool->n ? sim_time_to_s(sim_hist_quantile(pool, (p))) : NAN)
-    rc |= add_metric(sec, "latency_s.mean", REPORT_REAL, reps, n, x, get_latency_mean, 0, none);
-    rc |= add_metric(sec, "latency_s.p50", REPORT_REAL, reps, n, x, get_latency_q, 0, Q(0.50));
-    rc |= add_metric(sec, "latency_s.p90", REPORT_REAL, reps, n, x, get_latency_q, 1, Q(0.90));
-    rc |= add_metric(sec, "latency_s.p95", REPORT_REAL, reps, n, x, get_latency_q, 2, Q(0.95));
-    rc |= add_metric(sec, "latency_s.p99", REPORT_REAL, reps, n, x, get_latency_q, 3, Q(0.99));
-    rc |= add_metric(sec, "latency_s.p999", REPORT_REAL, reps, n, x, get_latency_q, 4, Q(0.999));
-    rc |= add_metric(sec, "latency_s.max", REPORT_REAL, reps, n, x, get_latency_q, 5,
+    rc |= add_metric(&o, "latency_s.mean", REPORT_REAL, get_latency_mean, 0, none);
+    rc |= add_metric(&o, "latency_s.p50", REPORT_REAL, get_latency_q, 0, Q(0.50));
+    rc |= add_metric(&o, "latency_s.p90", REPORT_REAL, get_latency_q, 1, Q(0.90));
+    rc |= add_metric(&o, "latency_s.p95", REPORT_REAL, get_latency_q, 2, Q(0.95));
+    rc |= add_metric(&o, "latency_s.p99", REPORT_REAL, get_latency_q, 3, Q(0.99));
+    rc |= add_metric(&o, "latency_s.p999", REPORT_REAL, get_latency_q, 4, Q(0.999));
+    rc |= add_metric(&o, "latency_s.max", REPORT_REAL, get_latency_q, 5,
                      pool->n ? sim_time_to_s(pool->max) : NAN);
 #undef Q
-    rc |= add_metric(sec, "cost_usd.total", REPORT_REAL, reps, n, x, get_cost_total, 0, none);
+    rc |= add_metric(&o, "cost_usd.total", REPORT_REAL, get_cost_total, 0, none);
     /* The platform's own charges, the services' lines, then declared capacity and usage. */
-    rc |= add_metric(sec, "cost_usd.compute", REPORT_REAL, reps, n, x, get_cost_compute, 0, none);
-    if (spec->with_ebs)
-        rc |= add_metric(sec, "cost_usd.ebs", REPORT_REAL, reps, n, x, get_cost_ebs, 0, none);
+    rc |= add_metric(&o, "cost_usd.compute", REPORT_REAL, get_cost_compute, 0, none);
+    if (spec->with_ebs) rc |= add_metric(&o, "cost_usd.ebs", REPORT_REAL, get_cost_ebs, 0, none);
     services_lines used = services_used(s);
     if (used.kinesis)
-        rc |= add_metric(sec, "cost_usd.kinesis", REPORT_REAL, reps, n, x, get_cost_kinesis, 0,
-                         none);
-    if (used.sqs)
-        rc |= add_metric(sec, "cost_usd.sqs", REPORT_REAL, reps, n, x, get_cost_sqs, 0, none);
-    if (used.s3)
-        rc |= add_metric(sec, "cost_usd.s3", REPORT_REAL, reps, n, x, get_cost_s3, 0, none);
+        rc |= add_metric(&o, "cost_usd.kinesis", REPORT_REAL, get_cost_kinesis, 0, none);
+    if (used.sqs) rc |= add_metric(&o, "cost_usd.sqs", REPORT_REAL, get_cost_sqs, 0, none);
+    if (used.s3) rc |= add_metric(&o, "cost_usd.s3", REPORT_REAL, get_cost_s3, 0, none);
     if (used.step_functions)
-        rc |= add_metric(sec, "cost_usd.step_functions", REPORT_REAL, reps, n, x,
-                         get_cost_step_functions, 0, none);
-    if (used.logs)
-        rc |= add_metric(sec, "cost_usd.logs", REPORT_REAL, reps, n, x, get_cost_logs, 0, none);
-    rc |= add_metric(sec, "cost_usd.capacity", REPORT_REAL, reps, n, x, get_cost_capacity, 0,
-                     none);
-    rc |= add_metric(sec, "cost_usd.usage", REPORT_REAL, reps, n, x, get_cost_usage, 0, none);
+        rc |= add_metric(&o, "cost_usd.step_functions", REPORT_REAL, get_cost_step_functions, 0,
+                         none);
+    if (used.logs) rc |= add_metric(&o, "cost_usd.logs", REPORT_REAL, get_cost_logs, 0, none);
+    rc |= add_metric(&o, "cost_usd.capacity", REPORT_REAL, get_cost_capacity, 0, none);
+    rc |= add_metric(&o, "cost_usd.usage", REPORT_REAL, get_cost_usage, 0, none);
     /* Glue and EMR have no monthly tiers or free tier: a month is the horizon's cost times the
      * horizons in a month. */
     double to_month = scenario_horizons_per_month(s);
     for (size_t i = 0; i < n; i++) x[i] = reps[i].cost_usd * to_month;
-    rc |= report_section_add(sec, "cost_usd.per_month", REPORT_REAL, x, n, none);
-    rc |= add_metric(sec, "cost_usd.per_1k_items", REPORT_REAL, reps, n, x, get_cost_per_1k_items,
-                     0, none);
+    rc |= add_values(&o, "cost_usd.per_month", REPORT_REAL, none);
+    rc |= add_metric(&o, "cost_usd.per_1k_items", REPORT_REAL, get_cost_per_1k_items, 0, none);
     free(x);
-    judge_overload(s, spec, reps, n, &sec->overload);
-    if (out_section) *out_section = sec;
+    judge_overload(s, spec, reps, n, overload);
     return rc ? SIM_ENOMEM : SIM_OK;
+}
+
+int batch_summarize(const scenario *s, const batch_summary_spec *spec, const batch_rep *reps,
+                    size_t n, const sim_hist *pool, report *r, report_section **out_section) {
+    if (out_section) *out_section = NULL;
+    if (r->workload.n == 0) {
+        double *x = calloc(n ? n : 1, sizeof *x);
+        if (!x) return SIM_ENOMEM;
+        summary o = {&r->workload, "", reps, n, x};
+        int rc = add_metric(&o, "items", REPORT_COUNT, get_wl_items, 0, NAN);
+        rc |= add_metric(&o, "records", REPORT_COUNT, get_wl_records, 0, NAN);
+        rc |= add_metric(&o, "mb", REPORT_REAL, get_wl_mb, 0, NAN);
+        free(x);
+        if (rc) return SIM_ENOMEM;
+    }
+    report_section *sec = report_add_platform(r, spec->platform);
+    if (!sec) return SIM_ENOMEM;
+    int rc = batch_summarize_into(s, spec, reps, n, pool, sec, "", &sec->overload);
+    if (!rc && out_section) *out_section = sec;
+    return rc;
 }

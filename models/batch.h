@@ -53,6 +53,7 @@
 #include "models/scenario.h"
 #include "sim/progress.h"
 #include "models/services.h"
+#include "models/workload.h"
 #include "sim/series.h"
 #include "sim/stats.h"
 #include "sim/time.h"
@@ -80,6 +81,18 @@ typedef struct batch_outcome {
                                instance-s, worker-s), for the time series' cost curve only */
 } batch_outcome;
 
+/* Items fed from outside instead of the workload's arrivals: a Glue or EMR stage of an account's
+ * pipeline (models/lambda_account.c) takes the items its upstream function completed. Each
+ * item's arrival and origin are given, in time order; its size, work and poison are drawn from
+ * the workload as for any item. The feed may run past the horizon (upstream drains its last
+ * items): every item is processed, a last partial batch just after the last arrival. */
+typedef struct batch_feed {
+    const wl_item *items;  /* arrival_us and origin_us (the first stage's arrival) of each */
+    size_t n;
+    sim_hist *e2e_us;      /* end-to-end latency (job end - origin) of each completed item */
+    sim_sums *e2e_sums;    /* ... its sum, in microseconds */
+} batch_feed;
+
 /* The platform's part: time and bill one job started now (usage of a counted job only).
  * Returns 0 or a negative sim_error. */
 typedef int (*batch_run_fn)(void *platform, const batch_job *job, batch_outcome *out);
@@ -95,6 +108,7 @@ typedef struct batch_config {
                                COLS columns), summed over replications under a lock */
     double fixed_units_per_s; /* capacity billed by time over the horizon (a persistent cluster's
                                instances, pre-initialized workers), in billed_units' unit */
+    const batch_feed *feed;   /* optional (NULL: the workload's arrivals) */
 } batch_config;
 
 #define BATCH_MAX_USAGE 4
@@ -147,6 +161,12 @@ typedef struct batch_summary_spec {
     /* What would let the platform keep up, when jobs need `factor` times the capacity. */
     void (*overload_hint)(const scenario *s, double factor, char *buf, size_t len);
 } batch_summary_spec;
+
+/* Adds the platform's metrics to sec, each path after prefix ("" or "functions.NAME."), and
+ * its overload judgement to *overload: the body of batch_summarize. 0 or SIM_ENOMEM. */
+int batch_summarize_into(const scenario *s, const batch_summary_spec *spec, const batch_rep *reps,
+                         size_t n, const sim_hist *pool, report_section *sec, const char *prefix,
+                         report_overload *overload);
 
 /* Adds the platform's section to r: items, completed, failed, jobs [, timeouts], usage, delay,
  * latency_s.{mean,p50,p90,p95,p99,p999,max} (percentiles pooled over all replications),

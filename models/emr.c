@@ -134,8 +134,9 @@ static int run_serverless(void *platform, const batch_job *job, batch_outcome *o
     return SIM_OK;
 }
 
-int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                 sim_hist *pool, sim_progress *progress, sim_series *series) {
+static int emr_replicate(const scenario *s, const pricing_table *p, uint32_t replication,
+                         batch_rep *out, sim_hist *pool, sim_progress *progress,
+                         sim_series *series, const batch_feed *feed) {
     const scn_emr *E = &s->emr;
     emr_sim e = {.E = E, .app_started_us = 0, .lo_us = s->warmup_us,
                  .hi_us = s->warmup_us + s->horizon_us};
@@ -143,7 +144,8 @@ int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication
                         .max_concurrent = 0,
                         .platform = &e,
                         .progress = progress,
-                        .series = series};
+                        .series = series,
+                        .feed = feed};
     double horizon_s = sim_time_to_s(s->horizon_us);
     if (E->deployment == SCN_EMR_SERVERLESS) {
         e.vcpu_effective = (double)E->sl_workers * E->sl_vcpu * E->efficiency;
@@ -208,6 +210,16 @@ int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication
     return SIM_OK;
 }
 
+int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
+                 sim_hist *pool, sim_progress *progress, sim_series *series) {
+    return emr_replicate(s, p, replication, out, pool, progress, series, NULL);
+}
+
+int emr_simulate_fed(const scenario *s, const pricing_table *p, uint32_t replication,
+                     batch_rep *out, sim_hist *pool, const batch_feed *feed) {
+    return emr_replicate(s, p, replication, out, pool, NULL, NULL, feed);
+}
+
 /* Only a persistent cluster queues jobs (transient clusters and Serverless applications start
  * one per batch), so only it can fall behind. */
 static void persistent_hint(const scenario *s, double factor, char *buf, size_t len) {
@@ -218,8 +230,7 @@ static void persistent_hint(const scenario *s, double factor, char *buf, size_t 
              factor, (long long)s->emr.core_nodes, s->emr.instance_type);
 }
 
-int emr_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
-                  report *r) {
+batch_summary_spec emr_summary_spec(const scenario *s) {
     batch_summary_spec ec2_persistent = {
         .platform = "emr", .usage_paths = {"instance_hours"}, .n_usage = 1,
         .delay_path = "queue_s.mean", .overload_hint = persistent_hint,
@@ -231,8 +242,13 @@ int emr_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_
         .platform = "emr", .usage_paths = {"vcpu_hours", "gb_hours", "pre_initialized_hours"},
         .n_usage = 3, .delay_path = "startup_s.mean"};
     const scn_emr *E = &s->emr;
-    const batch_summary_spec *spec = E->deployment == SCN_EMR_SERVERLESS ? &serverless
-                                     : E->mode == SCN_EMR_TRANSIENT      ? &ec2_transient
-                                                                         : &ec2_persistent;
-    return batch_summarize(s, spec, reps, n, pool, r, NULL);
+    return E->deployment == SCN_EMR_SERVERLESS ? serverless
+           : E->mode == SCN_EMR_TRANSIENT      ? ec2_transient
+                                               : ec2_persistent;
+}
+
+int emr_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
+                  report *r) {
+    batch_summary_spec spec = emr_summary_spec(s);
+    return batch_summarize(s, &spec, reps, n, pool, r, NULL);
 }

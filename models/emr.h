@@ -51,6 +51,14 @@ enum { EMR_USAGE_INSTANCE_HOURS = 0, EMR_USAGE_VCPU_HOURS = 0, EMR_USAGE_GB_HOUR
 int emr_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
                  sim_hist *pool, sim_progress *progress, sim_series *series);
 
+/* The same on items fed by an upstream function (a stage of an account's pipeline): no progress
+ * or time series. */
+int emr_simulate_fed(const scenario *s, const pricing_table *p, uint32_t replication,
+                     batch_rep *out, sim_hist *pool, const batch_feed *feed);
+
+/* How the emr section is laid out (batch_summarize), for s. */
+batch_summary_spec emr_summary_spec(const scenario *s);
+
 /* Adds the emr section (and the workload section if none yet). 0 or SIM_ENOMEM. */
 int emr_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
                   report *r);

@@ -85,8 +85,9 @@ static int glue_run(void *platform, const batch_job *job, batch_outcome *out) {
     return SIM_OK;
 }
 
-int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
-                  sim_hist *pool, sim_progress *progress, sim_series *series) {
+static int glue_replicate(const scenario *s, const pricing_table *p, uint32_t replication,
+                          batch_rep *out, sim_hist *pool, sim_progress *progress,
+                          sim_series *series, const batch_feed *feed) {
     const scn_glue *G = &s->glue;
     glue_sim g = {
         .G = G,
@@ -104,6 +105,7 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
         .platform = &g,
         .progress = progress,
         .series = series,
+        .feed = feed,
     };
     int rc = batch_simulate(s, replication, &cfg, out, pool);
     if (rc) return rc;
@@ -111,6 +113,16 @@ int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replicatio
     out->cost_compute = cost_glue_usd(p, g.billed_dpu_s, G->execution_class);
     batch_finish_bill(s, p, out);
     return SIM_OK;
+}
+
+int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
+                  sim_hist *pool, sim_progress *progress, sim_series *series) {
+    return glue_replicate(s, p, replication, out, pool, progress, series, NULL);
+}
+
+int glue_simulate_fed(const scenario *s, const pricing_table *p, uint32_t replication,
+                      batch_rep *out, sim_hist *pool, const batch_feed *feed) {
+    return glue_replicate(s, p, replication, out, pool, NULL, NULL, feed);
 }
 
 static void glue_hint(const scenario *s, double factor, char *buf, size_t len) {
@@ -134,9 +146,9 @@ static void glue_hint(const scenario *s, double factor, char *buf, size_t len) {
              worker[s->glue.worker_type]);
 }
 
-int glue_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
-                   report *r) {
-    static const batch_summary_spec spec = {
+batch_summary_spec glue_summary_spec(const scenario *s) {
+    (void)s; /* the same for every Glue job */
+    batch_summary_spec spec = {
         .overload_hint = glue_hint,
         .platform = "glue",
         .usage_paths = {"dpu_hours"},
@@ -145,6 +157,12 @@ int glue_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim
         .with_timeouts = true,
         .with_rejected = true,
     };
+    return spec;
+}
+
+int glue_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
+                   report *r) {
+    batch_summary_spec spec = glue_summary_spec(s);
     report_section *sec;
     int rc = batch_summarize(s, &spec, reps, n, pool, r, &sec);
     if (rc) return rc;

@@ -33,6 +33,14 @@ enum { GLUE_USAGE_DPU_HOURS, GLUE_USAGE_COUNT };
 int glue_simulate(const scenario *s, const pricing_table *p, uint32_t replication, batch_rep *out,
                   sim_hist *pool, sim_progress *progress, sim_series *series);
 
+/* The same on items fed by an upstream function (a stage of an account's pipeline): no progress
+ * or time series. */
+int glue_simulate_fed(const scenario *s, const pricing_table *p, uint32_t replication,
+                      batch_rep *out, sim_hist *pool, const batch_feed *feed);
+
+/* How the glue section is laid out (batch_summarize), for s. */
+batch_summary_spec glue_summary_spec(const scenario *s);
+
 /* Adds the glue section (and the workload section if none yet). 0 or SIM_ENOMEM. */
 int glue_summarize(const scenario *s, const batch_rep *reps, size_t n, const sim_hist *pool,
                    report *r);
