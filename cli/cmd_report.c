@@ -105,8 +105,8 @@ static void comparison(FILE *f, const scenario *s, const report *r) {
         cli_format_usd(total, sizeof total, report_value(sec, "cost_usd.total", NAN));
         cli_format_usd(per_month, sizeof per_month, report_value(sec, "cost_usd.per_month", NAN));
         cli_format_usd(per_k, sizeof per_k, report_value(sec, "cost_usd.per_1k_items", NAN));
-        cli_format_latency(p50, sizeof p50, report_value(sec, "latency_s.p50", NAN));
-        cli_format_latency(p99, sizeof p99, report_value(sec, "latency_s.p99", NAN));
+        cli_format_latency(p50, sizeof p50, report_item_latency(sec, "p50", NAN));
+        cli_format_latency(p99, sizeof p99, report_item_latency(sec, "p99", NAN));
         double items = report_value(sec, "items", 0), completed = report_value(sec, "completed", 0);
         cli_format_count(done, sizeof done, completed);
         cli_format_count(failed, sizeof failed, items - completed);

@@ -108,14 +108,14 @@ void report_compare(report *r) {
         const report_section *sec = &r->platforms[i];
         if (!qualifies(sec)) continue;
         double cost = report_value(sec, "cost_usd.total", INFINITY);
-        double p99 = report_value(sec, "latency_s.p99", INFINITY);
+        double p99 = report_item_latency(sec, "p99", INFINITY);
         if (isnan(p99)) p99 = INFINITY;
         if (c->cheapest < 0 || cost < report_value(&r->platforms[c->cheapest], "cost_usd.total",
                                                    INFINITY))
             c->cheapest = (int)i;
         double best = c->fastest < 0 ? INFINITY
-                                     : report_value(&r->platforms[c->fastest], "latency_s.p99",
-                                                    INFINITY);
+                                     : report_item_latency(&r->platforms[c->fastest], "p99",
+                                                           INFINITY);
         if (c->fastest < 0 || p99 < best) c->fastest = (int)i;
     }
     for (size_t i = 0; i < r->n_platforms; i++) {
@@ -123,6 +123,24 @@ void report_compare(report *r) {
         if (sec->overload.overloaded)
             report_add_note(r, "%s is overloaded: %s", sec->name, sec->overload.hint);
         if (sec->note[0]) report_add_note(r, "%s: %s", sec->name, sec->note);
+    }
+}
+
+double report_item_latency(const report_section *s, const char *q, double fallback) {
+    char path[64];
+    snprintf(path, sizeof path, "end_to_end_latency_s.%s", q);
+    if (report_section_find(s, path)) return report_value(s, path, fallback);
+    snprintf(path, sizeof path, "latency_s.%s", q);
+    return report_value(s, path, fallback);
+}
+
+void report_section_move_last_before(report_section *s, const char *before) {
+    for (size_t i = 0; i + 1 < s->n; i++) {
+        if (strcmp(s->metrics[i].path, before) != 0) continue;
+        report_metric last = s->metrics[s->n - 1];
+        memmove(&s->metrics[i + 1], &s->metrics[i], (s->n - 1 - i) * sizeof *s->metrics);
+        s->metrics[i] = last;
+        return;
     }
 }
 

@@ -72,10 +72,17 @@ report_section *report_add_platform(report *r, const char *name);
  * it) are left out of both; with none left the value is NaN. Returns 0 or SIM_ENOMEM. */
 int report_section_add(report_section *s, const char *path, report_kind kind, const double *x,
                        size_t n, double pooled);
+/* Moves the section's last metric to just before the metric named `before` (nothing when there
+ * is none): a line added after the others, put where it belongs. */
+void report_section_move_last_before(report_section *s, const char *before);
 /* The metric named path, or NULL. */
 const report_metric *report_section_find(const report_section *s, const char *path);
 /* The platform section named name, or NULL. */
 const report_section *report_find_platform(const report *r, const char *name);
+/* An item's latency quantile q ("p50", "p99") on a platform, from its arrival until its last
+ * stage is done: end_to_end_latency_s for an account of chained functions, else latency_s;
+ * `fallback` when the section has neither. */
+double report_item_latency(const report_section *s, const char *q, double fallback);
 /* A metric's value, or `fallback` when the section has no such metric. */
 double report_value(const report_section *s, const char *path, double fallback);
 
