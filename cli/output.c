@@ -270,14 +270,23 @@ static void table_functions(FILE *f, const report_section *sec) {
         }
         if (shown == TABLE_MAX_FUNCTIONS) continue;
         shown++;
-        char key[128], inv[24], cold[24], thr[24], p99[24], cost[24];
+        char key[128], inv[32], cold[24], thr[24], p99[24], cost[24];
         int nlen = (int)(dot - name);
 #define FN_VALUE(suffix) \
     (snprintf(key, sizeof key, "functions.%.*s.%s", nlen, name, suffix), \
      report_value(sec, key, NAN))
-        format_count(inv, sizeof inv, FN_VALUE("invocations"));
-        snprintf(cold, sizeof cold, "%.2f %%", 100.0 * FN_VALUE("cold_start_ratio"));
-        snprintf(thr, sizeof thr, "%.2f %%", 100.0 * FN_VALUE("throttle_ratio"));
+        double jobs = FN_VALUE("jobs");
+        if (!isnan(jobs)) { /* a Glue or EMR stage: its job runs; no cold starts or throttles */
+            char runs[16];
+            format_count(runs, sizeof runs, jobs);
+            snprintf(inv, sizeof inv, "%s job%s", runs, jobs == 1 ? "" : "s");
+            snprintf(cold, sizeof cold, "-");
+            snprintf(thr, sizeof thr, "-");
+        } else {
+            format_count(inv, sizeof inv, FN_VALUE("invocations"));
+            snprintf(cold, sizeof cold, "%.2f %%", 100.0 * FN_VALUE("cold_start_ratio"));
+            snprintf(thr, sizeof thr, "%.2f %%", 100.0 * FN_VALUE("throttle_ratio"));
+        }
         format_latency(p99, sizeof p99, FN_VALUE("latency_s.p99"));
         format_usd(cost, sizeof cost, FN_VALUE("cost_usd.total"));
 #undef FN_VALUE
@@ -349,10 +358,19 @@ static void lambda_heading(char *buf, size_t len, const scenario *s) {
     if (s->functions_present) {
         /* An account: its functions' own configurations are in the table of functions. */
         int64_t reserved = 0;
-        for (size_t i = 0; i < s->n_functions; i++)
-            if (s->functions[i].lambda.reserved > 0) reserved += s->functions[i].lambda.reserved;
-        snprintf(buf, len, "lambda: an account of %zu function%s, concurrency limit %lld "
-                 "(%lld reserved)%s", s->n_functions, s->n_functions == 1 ? "" : "s",
+        size_t stages = 0;
+        for (size_t i = 0; i < s->n_functions; i++) {
+            const scn_function *fn = &s->functions[i];
+            if (fn->platform != SCN_STAGE_LAMBDA) stages++;
+            else if (fn->lambda.reserved > 0) reserved += fn->lambda.reserved;
+        }
+        size_t lambdas = s->n_functions - stages;
+        char with[48] = "";
+        if (stages)
+            snprintf(with, sizeof with, " and %zu Glue or EMR stage%s", stages,
+                     stages == 1 ? "" : "s");
+        snprintf(buf, len, "lambda: an account of %zu function%s%s, concurrency limit %lld "
+                 "(%lld reserved)%s", lambdas, lambdas == 1 ? "" : "s", with,
                  (long long)s->account_limit, (long long)reserved,
                  s->from_trace.present ? ", one per trace row" : "");
         return;
@@ -522,8 +540,8 @@ static void table_comparison(FILE *f, const scenario *s, const report *r) {
         if (c->month_assumed) strcat(per_month, "*");
         format_usd(per_k, sizeof per_k, report_value(sec, "cost_usd.per_1k_items", NAN) * per_items);
         double items = report_value(sec, "items", 0), done = report_value(sec, "completed", 0);
-        format_latency(p50, sizeof p50, report_value(sec, "latency_s.p50", NAN));
-        format_latency(p99, sizeof p99, report_value(sec, "latency_s.p99", NAN));
+        format_latency(p50, sizeof p50, report_item_latency(sec, "p50", NAN));
+        format_latency(p99, sizeof p99, report_item_latency(sec, "p99", NAN));
         format_count(completed, sizeof completed, done);
         format_count(failed, sizeof failed, items - done);
         snprintf(line, sizeof line, "  %-8s %9s %10s %9s %8s %9s %10s %7s", sec->name, total,
@@ -550,11 +568,19 @@ static void table_comparison(FILE *f, const scenario *s, const report *r) {
         snprintf(verdict + used, sizeof verdict - used, " · overloaded: %s", overloaded);
     }
     print_wrapped(f, "  ", verdict, TABLE_WIDTH);
+    bool pipeline = false;
+    for (size_t i = 0; i < r->n_platforms; i++)
+        pipeline |= report_section_find(&r->platforms[i], "end_to_end_latency_s.p99") != NULL;
     print_wrapped(f, "  ",
-                  "failed: items not completed (errors, timeouts, throttled requests). "
-                  "cheapest (lowest cost) and fastest (lowest p99 latency) are chosen among the "
-                  "platforms that completed every item and keep up. Latency: from an item's "
-                  "arrival until it is processed.",
+                  pipeline ? "failed: items not completed (errors, timeouts, throttled requests). "
+                             "cheapest (lowest cost) and fastest (lowest p99 latency) are chosen "
+                             "among the platforms that completed every item and keep up. "
+                             "Latency: from an item's arrival until it is processed; through a "
+                             "pipeline, until its last stage is done (end_to_end_latency_s)."
+                           : "failed: items not completed (errors, timeouts, throttled requests). "
+                             "cheapest (lowest cost) and fastest (lowest p99 latency) are chosen "
+                             "among the platforms that completed every item and keep up. "
+                             "Latency: from an item's arrival until it is processed.",
                   TABLE_WIDTH);
     for (size_t i = 0; i < c->n_notes; i++) print_wrapped(f, "  note: ", c->notes[i], TABLE_WIDTH);
 }

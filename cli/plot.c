@@ -454,14 +454,19 @@ static char *cost_breakdown_csv(const scenario *s, const report *r) {
     if (!csv_open(&d, s, "%s: cost per platform for the %s horizon", s->name, horizon))
         return NULL;
     fprintf(d.f, "# horizon: %s\n# columns: USD for the horizon by what is billed (Lambda: "
-            "duration, requests, init, provisioned concurrency, /tmp; Glue and EMR: compute, "
-            "i.e. DPU-, instance- or vCPU-hours), and the month's bill (per_month)\n", horizon);
+            "duration (an account's: with its Glue and EMR stages' bills), requests, init, "
+            "provisioned concurrency, /tmp; Glue and EMR: compute, i.e. DPU-, instance- or "
+            "vCPU-hours), and the month's bill (per_month)\n", horizon);
     fprintf(d.f, "platform,compute,requests,init,provisioned,ephemeral,per_month\n");
     for (size_t i = 0; i < r->n_platforms; i++) {
         const report_section *sec = &r->platforms[i];
         bool lambda = strcmp(sec->name, "lambda") == 0;
         fprintf(d.f, "%s", sec->name);
-        cell(d.f, report_value(sec, lambda ? "cost_usd.compute" : "cost_usd.total", NAN));
+        /* An account's Glue and EMR stages (cost_usd.glue, .emr) are compute too. */
+        double stages = lambda ? report_value(sec, "cost_usd.glue", 0) +
+                                     report_value(sec, "cost_usd.emr", 0)
+                               : 0.0;
+        cell(d.f, report_value(sec, lambda ? "cost_usd.compute" : "cost_usd.total", NAN) + stages);
         cell(d.f, lambda ? report_value(sec, "cost_usd.requests", 0) : 0.0);
         cell(d.f, lambda ? report_value(sec, "cost_usd.init", 0) : 0.0);
         cell(d.f, lambda ? report_value(sec, "cost_usd.provisioned", 0) : 0.0);

@@ -41,6 +41,7 @@ typedef struct batch_sim {
     sim_time_us *arrivals_us;        /* arrivals of the pending non-poison items */
     sim_time_us *origins_us;         /* ... and with a feed, their origins (else NULL) */
     size_t n_arrivals, cap_arrivals;
+    const batch_feed *feed;          /* cfg->feed: items fed instead of the workload's, or NULL */
     size_t fed;                      /* with a feed: items taken from it so far */
     /* jobs */
     int64_t running;                 /* tracked only under a concurrency limit */
@@ -62,7 +63,7 @@ static int push_arrival(batch_sim *m, const wl_item *item) {
         sim_time_us *a = realloc(m->arrivals_us, cap * sizeof *a);
         if (!a) return SIM_ENOMEM;
         m->arrivals_us = a;
-        if (m->cfg->feed) {
+        if (m->feed) {
             sim_time_us *o = realloc(m->origins_us, cap * sizeof *o);
             if (!o) return SIM_ENOMEM;
             m->origins_us = o;
@@ -75,14 +76,14 @@ static int push_arrival(batch_sim *m, const wl_item *item) {
 }
 
 /* The next arrival: the workload's, or the feed's. */
-static sim_time_us peek_arrival(const batch_sim *m) {
-    const batch_feed *f = m->cfg->feed;
+static inline sim_time_us peek_arrival(const batch_sim *m) {
+    const batch_feed *f = m->feed;
     if (!f) return workload_peek(&m->wl);
     return m->fed < f->n ? f->items[m->fed].arrival_us : SIM_TIME_NEVER;
 }
 
-static void take_arrival(batch_sim *m, wl_item *item) {
-    const batch_feed *f = m->cfg->feed;
+static inline void take_arrival(batch_sim *m, wl_item *item) {
+    const batch_feed *f = m->feed;
     if (!f) {
         workload_next(&m->wl, item);
         return;
@@ -135,11 +136,14 @@ static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
         o->completed++;
         sim_hist_add(m->latency_us, latency_us);
         sim_moments_add(&o->latency_s, sim_time_to_s(latency_us));
-        if (m->origins_us && m->origins_us[i] >= m->warmup_us) {
-            sim_time_us e2e_us = oc.end_us - m->origins_us[i];
-            sim_hist_add(m->cfg->feed->e2e_us, e2e_us);
-            sim_sums_add(m->cfg->feed->e2e_sums, (double)e2e_us);
-        }
+    }
+    /* Fed through a pipeline: each completed item's end-to-end latency, from its origin (an
+     * origin after the warmup means an arrival after it too). */
+    for (size_t i = 0; m->origins_us && !oc.killed && i < m->n_arrivals; i++) {
+        if (m->origins_us[i] < m->warmup_us) continue;
+        sim_time_us e2e_us = oc.end_us - m->origins_us[i];
+        sim_hist_add(m->feed->e2e_us, e2e_us);
+        sim_sums_add(m->feed->e2e_sums, (double)e2e_us);
     }
     o->failed += m->pending_poison_counted;
     m->pending_items = 0;
@@ -222,7 +226,7 @@ static int on_tick(batch_sim *m) {
         rc = fire(m, m->now_us > m->warmup_us && m->now_us <= m->end_us);
     if (rc) return rc;
     /* A feed may still bring items after the horizon: ticks go on for them. */
-    bool more = m->cfg->feed && peek_arrival(m) != SIM_TIME_NEVER;
+    bool more = m->feed && peek_arrival(m) != SIM_TIME_NEVER;
     if (m->now_us < m->end_us || m->pending_items > 0 || more)
         rc = sim_calendar_schedule(&m->cal, m->now_us + m->cfg->trigger.every_us, EV_TICK, 0, 0,
                                    NULL);
@@ -304,6 +308,7 @@ int batch_simulate(const scenario *s, uint32_t replication, const batch_config *
     m.warmup_us = s->warmup_us;
     m.end_us = s->warmup_us + s->horizon_us;
     m.first_refused_us = SIM_TIME_NEVER;
+    m.feed = cfg->feed;
     sim_moments_init(&out->latency_s);
     sim_moments_init(&out->delay_s);
     sim_trend_init(&out->wait_trend, m.warmup_us, m.end_us);

@@ -39,8 +39,9 @@
  * Memory: no per-item storage beyond the pending batch. Latencies need each item's arrival, and
  * a batch's end is known as soon as it starts (the platform computes it), so the arrivals of
  * the pending items sit in one growable int64 array that is emptied at every job start: memory
- * is bounded by the largest batch (8 bytes per item: a million-item batch takes 8 MB), and the
- * array stops growing once it reaches that size, so the hot loop allocates nothing after. */
+ * is bounded by the largest batch (8 bytes per item: a million-item batch takes 8 MB; 16 with a
+ * feed, whose items' origins are kept too), and the array stops growing once it reaches that
+ * size, so the hot loop allocates nothing after. */
 #ifndef MODELS_BATCH_H
 #define MODELS_BATCH_H
 
@@ -53,7 +54,6 @@
 #include "models/scenario.h"
 #include "sim/progress.h"
 #include "models/services.h"
-#include "models/workload.h"
 #include "sim/series.h"
 #include "sim/stats.h"
 #include "sim/time.h"
@@ -86,8 +86,13 @@ typedef struct batch_outcome {
  * item's arrival and origin are given, in time order; its size, work and poison are drawn from
  * the workload as for any item. The feed may run past the horizon (upstream drains its last
  * items): every item is processed, a last partial batch just after the last arrival. */
+typedef struct batch_arrival {
+    sim_time_us arrival_us;
+    sim_time_us origin_us; /* when its first stage received it (wl_item.origin_us) */
+} batch_arrival;
+
 typedef struct batch_feed {
-    const wl_item *items;  /* arrival_us and origin_us (the first stage's arrival) of each */
+    const batch_arrival *items; /* in time order */
     size_t n;
     sim_hist *e2e_us;      /* end-to-end latency (job end - origin) of each completed item */
     sim_sums *e2e_sums;    /* ... its sum, in microseconds */

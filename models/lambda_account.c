@@ -14,6 +14,10 @@
  *     per_item items at that instant (a FIFO per function, whose head is its next arrival), with
  *     their size and work drawn from its own workload; a function that feeds none records the
  *     item's end-to-end latency, from its first stage's arrival (wl_item.origin_us).
+ * A Glue or EMR stage (functions[].glue, .emr) is not stepped with them: it is a last stage, so
+ * nothing waits for it, and what it is fed is kept (stage_feed) until the Lambda functions are
+ * done; then the batch core (batch.c) runs it on those items, adding
+ * their end-to-end latency to the account's.
  * A throttled async or stream function retries on its own backoff timer; a function freeing
  * capacity does not wake another function's queue (only its own), so under account contention
  * an async queue may drain a little slower than on AWS. */
@@ -23,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/emr.h"
+#include "models/glue.h"
 #include "models/lambda_internal.h"
 #include "sim/driver.h"
 #include "sim/error.h"
@@ -34,6 +40,13 @@ typedef struct inject_queue {
     size_t head, count, capacity;
 } inject_queue;
 
+/* What a Glue or EMR stage is fed: every item, kept until the Lambda functions are done (16
+ * bytes an item, per replication running). */
+typedef struct stage_feed {
+    batch_arrival *items;
+    size_t n, capacity;
+} stage_feed;
+
 typedef struct heap_entry {
     sim_time_us key; /* the function's next step time */
     int32_t fn;
@@ -44,6 +57,7 @@ struct lambda_account {
     size_t n;
     lambda_sim *sims;
     inject_queue *inject;      /* per function */
+    stage_feed *stage_feeds;   /* per stage (views->n_stages) */
     sim_rng *rng_duration;     /* per function (functions_from_trace durations) */
     int64_t unreserved_busy, unreserved_cap;
     int64_t busy, live;
@@ -53,9 +67,9 @@ struct lambda_account {
     int32_t *pos;              /* each function's place in the heap */
     sim_time_us now_us, warmup_us;
     sim_hist *e2e_us;          /* end-to-end latency of items leaving a last stage */
-    /* The only allocation failure a completion can meet is an inject queue growing: it is
-     * kept here and reported by the driver after the step (the core's completion path
-     * returns nothing). */
+    /* The only allocation failure a completion can meet is an inject queue (or a stage's feed)
+     * growing: it is kept here and reported by the driver after the step (the core's
+     * completion path returns nothing). */
     bool inject_failed;
     sim_sums e2e_sums;
     sim_trend e2e_trend;
@@ -74,7 +88,8 @@ int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
     v->view = calloc(v->n, sizeof *v->view);
     v->downstream = calloc(v->n, sizeof *v->downstream);
     v->n_downstream = calloc(v->n, sizeof *v->n_downstream);
-    if (!v->view || !v->downstream || !v->n_downstream) {
+    v->stage_of = calloc(v->n, sizeof *v->stage_of);
+    if (!v->view || !v->downstream || !v->n_downstream || !v->stage_of) {
         lambda_account_views_fini(v);
         return SIM_ENOMEM;
     }
@@ -83,6 +98,12 @@ int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
         scenario *w = &v->view[i];
         *w = *s;
         w->lambda = fn->lambda;
+        /* A stage's view is its job alone (the top-level glue: and emr: are other platforms). */
+        bool stage = fn->platform != SCN_STAGE_LAMBDA;
+        w->lambda.present = !stage;
+        w->glue = fn->platform == SCN_STAGE_GLUE ? fn->glue : (scn_glue){0};
+        w->emr = fn->platform == SCN_STAGE_EMR ? fn->emr : (scn_emr){0};
+        v->stage_of[i] = stage ? (int32_t)v->n_stages++ : -1;
         w->n_functions = 0; /* a view is one function */
         w->workload = *scenario_function_workload(s, i);
         if (fn->trace) w->workload.trace = *fn->trace;
@@ -99,7 +120,9 @@ int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
         /* services.source: auto is the function's own trigger (the queue or stream between
          * stages, or the bucket that invokes it), with that source's per-item defaults. */
         scn_services *sv = &w->services;
-        if (sv->source == SCN_SOURCE_AUTO) {
+        if (sv->source == SCN_SOURCE_AUTO && stage) {
+            sv->resolved_source = SCN_SOURCE_NONE; /* auto: a trigger's, and a job has none */
+        } else if (sv->source == SCN_SOURCE_AUTO) {
             const scn_lambda *L = &fn->lambda;
             sv->resolved_source = L->trigger == SCN_TRIGGER_KINESIS ? SCN_SOURCE_KINESIS
                                   : L->trigger == SCN_TRIGGER_SQS   ? SCN_SOURCE_SQS
@@ -136,6 +159,7 @@ void lambda_account_views_fini(lambda_account_views *v) {
     for (size_t i = 0; v->downstream && i < v->n; i++) free(v->downstream[i]);
     free(v->downstream);
     free(v->n_downstream);
+    free(v->stage_of);
     free(v->view);
     memset(v, 0, sizeof *v);
 }
@@ -175,6 +199,18 @@ static int inject_push(inject_queue *q, const wl_item *item) {
     return SIM_OK;
 }
 
+static int stage_push(stage_feed *q, sim_time_us arrival_us, sim_time_us origin_us) {
+    if (q->n == q->capacity) {
+        size_t cap = q->capacity ? 2 * q->capacity : 1024;
+        batch_arrival *items = realloc(q->items, cap * sizeof *items);
+        if (!items) return SIM_ENOMEM;
+        q->items = items;
+        q->capacity = cap;
+    }
+    q->items[q->n++] = (batch_arrival){arrival_us, origin_us};
+    return SIM_OK;
+}
+
 static void heap_fix(lambda_account *a, int32_t f); /* below */
 
 void lambda_account_completed(lambda_sim *m, sim_time_us origin_us) {
@@ -191,7 +227,15 @@ void lambda_account_completed(lambda_sim *m, sim_time_us origin_us) {
     }
     for (int32_t k = 0; k < n_down; k++) {
         int32_t d = v->downstream[m->fn][k];
-        const scn_function *fn = a->sims[d].function;
+        const scn_function *fn = &v->s->functions[d];
+        if (v->stage_of[d] >= 0) { /* a Glue or EMR stage: it runs after the loop */
+            for (int64_t i = 0; i < fn->per_item; i++)
+                if (stage_push(&a->stage_feeds[v->stage_of[d]], m->now_us, origin_us)) {
+                    a->inject_failed = true;
+                    return;
+                }
+            continue;
+        }
         for (int64_t i = 0; i < fn->per_item; i++) {
             wl_item item;
             item.arrival_us = m->now_us;
@@ -288,6 +332,9 @@ static void account_free(lambda_account *a, bool *setup) {
         if (setup && setup[i]) lambda_replication_fini(&a->sims[i]);
         if (a->inject) free(a->inject[i].ring);
     }
+    for (size_t k = 0; a->stage_feeds && k < a->views->n_stages; k++)
+        free(a->stage_feeds[k].items);
+    free(a->stage_feeds);
     free(a->sims);
     free(a->inject);
     free(a->rng_duration);
@@ -318,11 +365,12 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
     sim_timeavg_init(&a.live_avg);
     a.sims = calloc(a.n, sizeof *a.sims);
     a.inject = calloc(a.n, sizeof *a.inject);
+    a.stage_feeds = calloc(v->n_stages + 1, sizeof *a.stage_feeds);
     a.rng_duration = calloc(a.n, sizeof *a.rng_duration);
     a.heap = malloc(a.n * sizeof *a.heap);
     a.pos = malloc(a.n * sizeof *a.pos);
     bool *setup = calloc(a.n, sizeof *setup);
-    int rc = a.sims && a.inject && a.rng_duration && a.heap && a.pos && setup
+    int rc = a.sims && a.inject && a.stage_feeds && a.rng_duration && a.heap && a.pos && setup
                  ? SIM_OK
                  : SIM_ENOMEM;
     int64_t reserved = 0;
@@ -331,6 +379,11 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
     a.unreserved_cap = s->account_limit - reserved;
     for (size_t i = 0; i < a.n && !rc; i++) {
         lambda_sim *m = &a.sims[i];
+        if (v->stage_of[i] >= 0) {
+            sim_hist_init(&hists[2 * i]); /* merged with the others': empty */
+            sim_hist_init(&hists[2 * i + 1]);
+            continue;
+        }
         rc = lambda_replication_setup(m, &v->view[i], replication, &out->fn[i], NULL,
                                       &hists[2 * i], NULL);
         setup[i] = true; /* fini is safe after a failed set-up */
@@ -350,7 +403,8 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
     sim_progress_clock_init(&clock, progress, 0, end_us);
     if (!rc) {
         for (size_t i = 0; i < a.n; i++) {
-            a.heap[i] = (heap_entry){lambda_next_time(&a.sims[i]), (int32_t)i};
+            sim_time_us next = v->stage_of[i] < 0 ? lambda_next_time(&a.sims[i]) : SIM_TIME_NEVER;
+            a.heap[i] = (heap_entry){next, (int32_t)i};
             a.pos[i] = (int32_t)i;
         }
         for (int32_t i = (int32_t)a.n / 2; i >= 0; i--) heap_sift(&a, i);
@@ -403,10 +457,23 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
         sim_timeavg_close(&a.busy_avg, end_us);
         sim_timeavg_close(&a.live_avg, end_us);
     }
-    for (size_t i = 0; i < a.n && !rc; i++) rc = lambda_replication_finish(&a.sims[i]);
+    for (size_t i = 0; i < a.n && !rc; i++)
+        if (v->stage_of[i] < 0) rc = lambda_replication_finish(&a.sims[i]);
+    /* The Glue and EMR stages, each on what its upstream completed (in time order). */
+    for (size_t i = 0; i < a.n && !rc; i++) {
+        int32_t k = v->stage_of[i];
+        if (k < 0) continue;
+        batch_feed feed = {a.stage_feeds[k].items, a.stage_feeds[k].n, a.e2e_us, &a.e2e_sums};
+        rc = s->functions[i].platform == SCN_STAGE_GLUE
+                 ? glue_simulate_fed(&v->view[i], s->pricing_table, replication, &out->stage[k],
+                                     &pool->stage_latency_us[k], &feed)
+                 : emr_simulate_fed(&v->view[i], s->pricing_table, replication, &out->stage[k],
+                                    &pool->stage_latency_us[k], &feed);
+    }
     if (!rc) {
         sim_progress_clock_finish(&clock, produced);
         for (size_t i = 0; i < a.n; i++) {
+            if (v->stage_of[i] >= 0) continue;
             lambda_sim *m = &a.sims[i];
             lambda_rep *o = &out->fn[i];
             o->concurrency_mean = sim_timeavg_mean(&m->busy_avg);
@@ -456,6 +523,7 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
 
 typedef struct account_ctx {
     lambda_rep *fn_reps; /* n_replications x n_functions */
+    batch_rep *stage_reps; /* n_replications x n_stages */
     const lambda_account_views *views;
     lambda_account_pool *pool;
     sim_progress *progress;
@@ -467,6 +535,8 @@ static int account_one(void *ctx, uint32_t replication, void *slot) {
     /* The driver zeroed the slot; the functions' results are zeroed here, as it would. */
     out->fn = c->fn_reps + (size_t)replication * c->views->n;
     memset(out->fn, 0, c->views->n * sizeof *out->fn);
+    out->stage = c->stage_reps + (size_t)replication * c->views->n_stages;
+    memset(out->stage, 0, c->views->n_stages * sizeof *out->stage);
     return lambda_account_simulate(c->views, replication, slot, c->pool, c->progress);
 }
 
@@ -501,6 +571,7 @@ static int account_bill(const lambda_account_views *v, const pricing_table *p, l
     cost_lambda_usage arch[2] = {{.arch = SCN_ARCH_X86_64}, {.arch = SCN_ARCH_ARM64}};
     bool used[2] = {false, false};
     for (size_t i = 0; i < v->n; i++) {
+        if (v->stage_of[i] >= 0) continue; /* Glue or EMR: billed by batch_finish_bill */
         usage[i] = lambda_month_usage(&v->view[i], p, &fn[i]);
         used[usage[i].arch] = true;
         cost_lambda_usage *a = &arch[usage[i].arch];
@@ -525,6 +596,7 @@ static int account_bill(const lambda_account_views *v, const pricing_table *p, l
         if (rc) return rc;
     }
     for (size_t i = 0; i < v->n; i++) {
+        if (v->stage_of[i] >= 0) continue;
         const cost_lambda_usage *u = &usage[i], *a = &arch[u->arch];
         const cost_lambda_bill *b = &bill[u->arch];
         cost_lambda_bill mine = {
@@ -554,28 +626,49 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
     lambda_account_views views;
     int rc = lambda_account_views_init(&views, s);
     if (rc) return rc;
+    size_t ns = views.n_stages;
     lambda_account_rep *reps = calloc(n, sizeof *reps);
     lambda_rep *fn_reps = calloc(n * nf, sizeof *fn_reps);
+    batch_rep *stage_reps = calloc(n * ns + 1, sizeof *stage_reps);
+    batch_rep *stage_scratch = calloc(n, sizeof *stage_scratch);
     lambda_rep *scratch = calloc(n, sizeof *scratch);
     double *x = calloc(n, sizeof *x);
     lambda_account_pool *pool = malloc(sizeof *pool);
+    sim_hist *stage_hists = malloc((ns + 1) * sizeof *stage_hists);
     scenario *acct_view = malloc(sizeof *acct_view);
-    if (!reps || !fn_reps || !scratch || !x || !pool || !acct_view) rc = SIM_ENOMEM;
+    if (!reps || !fn_reps || !stage_reps || !stage_scratch || !scratch || !x || !pool ||
+        !stage_hists || !acct_view)
+        rc = SIM_ENOMEM;
     if (!rc) {
         sim_hist_init(&pool->lambda.latency_us);
         sim_hist_init(&pool->lambda.duration_us);
         sim_hist_init(&pool->e2e_us);
-        account_ctx ctx = {fn_reps, &views, pool, progress};
+        pool->stage_latency_us = stage_hists;
+        for (size_t k = 0; k < ns; k++) sim_hist_init(&stage_hists[k]);
+        account_ctx ctx = {fn_reps, stage_reps, &views, pool, progress};
         rc = sim_replicate((uint32_t)n, threads, account_one, &ctx, reps, sizeof *reps);
     }
     /* Each replication's functions billed as one account (account_bill); the account's counts
      * and costs are the sums. */
     cost_lambda_usage *usage = rc ? NULL : malloc(nf * sizeof *usage);
     if (!rc && !usage) rc = SIM_ENOMEM;
+    double to_month = scenario_horizons_per_month(s);
     for (size_t k = 0; k < n && !rc; k++) {
         rc = account_bill(&views, s->pricing_table, reps[k].fn, usage);
         for (size_t i = 0; i < nf && !rc; i++)
-            lambda_rep_accumulate(&reps[k].total, &reps[k].fn[i]);
+            if (views.stage_of[i] < 0) lambda_rep_accumulate(&reps[k].total, &reps[k].fn[i]);
+        /* A Glue or EMR stage's items and bill are the account's too (its bill is the
+         * horizon's, scaled to a month: Glue and EMR have no tiers). */
+        for (size_t j = 0; j < ns; j++) {
+            const batch_rep *b = &reps[k].stage[j];
+            lambda_rep *t = &reps[k].total;
+            t->items += b->items;
+            t->completed += b->completed;
+            t->failed += b->failed;
+            t->cost_total += b->cost_usd;
+            t->cost_capacity += b->cost_capacity;
+            t->cost_per_month += b->cost_usd * to_month;
+        }
     }
     free(usage);
     /* The workload: what arrived at the first stages (functions fed by none). */
@@ -597,6 +690,21 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
         services_lines lines = account_lines(&views);
         for (size_t k = 0; k < n; k++) scratch[k] = reps[k].total;
         rc = lambda_summarize_section(acct_view, scratch, n, &pool->lambda, &lines, sec, "");
+    }
+    /* The stages' bills, one line per platform, with the services' lines (before capacity, so
+     * that the lines above it add up to the total). */
+    for (int platform = SCN_STAGE_GLUE; platform <= SCN_STAGE_EMR && !rc; platform++) {
+        bool any = false;
+        for (size_t k = 0; k < n; k++) x[k] = 0.0;
+        for (size_t i = 0; i < nf; i++) {
+            if ((int)s->functions[i].platform != platform) continue;
+            any = true;
+            for (size_t k = 0; k < n; k++) x[k] += reps[k].stage[views.stage_of[i]].cost_usd;
+        }
+        if (!any) continue;
+        rc = add_values(sec, platform == SCN_STAGE_GLUE ? "cost_usd.glue" : "cost_usd.emr", x, n,
+                        NAN);
+        if (!rc) report_section_move_last_before(sec, "cost_usd.capacity");
     }
     if (!rc && views.chained) {
         static const char *const paths[] = {
@@ -624,11 +732,22 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
     char names[160] = "";
     report_overload first = {0};
     for (size_t i = 0; i < nf && !rc; i++) {
-        for (size_t k = 0; k < n; k++) scratch[k] = reps[k].fn[i];
         snprintf(prefix, sizeof prefix, "functions.%s.", s->functions[i].name);
-        rc = lambda_summarize_section(&views.view[i], scratch, n, NULL, NULL, sec, prefix);
         report_overload o;
-        lambda_judge_overload(&views.view[i], scratch, n, &o);
+        int32_t stage = views.stage_of[i];
+        if (stage >= 0) {
+            /* A Glue or EMR stage: its platform's metrics (percentiles pooled, as there). */
+            for (size_t k = 0; k < n; k++) stage_scratch[k] = reps[k].stage[stage];
+            batch_summary_spec spec = s->functions[i].platform == SCN_STAGE_GLUE
+                                          ? glue_summary_spec(&views.view[i])
+                                          : emr_summary_spec(&views.view[i]);
+            rc = batch_summarize_into(&views.view[i], &spec, stage_scratch, n,
+                                      &pool->stage_latency_us[stage], sec, prefix, &o);
+        } else {
+            for (size_t k = 0; k < n; k++) scratch[k] = reps[k].fn[i];
+            rc = lambda_summarize_section(&views.view[i], scratch, n, NULL, NULL, sec, prefix);
+            lambda_judge_overload(&views.view[i], scratch, n, &o);
+        }
         if (o.overloaded) {
             if (overloaded++ == 0) first = o;
             size_t used = strlen(names);
@@ -657,6 +776,9 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
     }
     free(reps);
     free(fn_reps);
+    free(stage_reps);
+    free(stage_scratch);
+    free(stage_hists);
     free(scratch);
     free(x);
     free(pool);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/batch.h"
 #include "models/lambda.h"
 #include "models/report.h"
 #include "models/scenario.h"
@@ -26,25 +27,32 @@ typedef struct lambda_account_views {
     int32_t **downstream;   /* per function: the functions it feeds */
     int32_t *n_downstream;
     bool chained;           /* some function has `from:` */
+    /* Glue and EMR stages (functions[].glue, .emr): not Lambda functions, run after the Lambda
+     * functions of a replication on the items their upstream completed. */
+    size_t n_stages;
+    int32_t *stage_of;      /* per function: its stage index, or -1 (a Lambda function) */
 } lambda_account_views;
 
 int lambda_account_views_init(lambda_account_views *v, const scenario *s);
 void lambda_account_views_fini(lambda_account_views *v);
 
-/* One replication of an account. fn is the caller's array of n entries (each function's
- * results); total holds the account's quantiles, concurrency and environments from the run, and
+/* One replication of an account: its Lambda functions together, then each Glue or EMR stage on
+ * the items its upstream made (a stage is a last stage: it feeds nothing, so it can wait). fn
+ * is the caller's array of n entries (each function's results); total holds the account's quantiles, concurrency and environments from the run, and
  * its counts and costs once the runner adds up the billed functions (lambda_rep_accumulate). */
 typedef struct lambda_account_rep {
-    lambda_rep *fn;
+    lambda_rep *fn;             /* a stage's entry stays zero */
+    batch_rep *stage;           /* the caller's array of n_stages entries (each stage's results) */
     lambda_rep total;
     double e2e_q_s[6];          /* end-to-end latency p50 p90 p95 p99 p999 max (chained) */
     double e2e_mean_s;
 } lambda_account_rep;
 
-/* Histograms pooled over replications (added under a critical section). */
+/* Histograms pooled over replications (added under critical sections). */
 typedef struct lambda_account_pool {
     lambda_pool lambda;  /* latency and duration of every function's items */
     sim_hist e2e_us;
+    sim_hist *stage_latency_us; /* per stage (n_stages) */
 } lambda_account_pool;
 
 int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,

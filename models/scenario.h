@@ -180,34 +180,6 @@ typedef struct scn_lambda {
                                               in by the lambda section's rule */
 } scn_lambda;
 
-/* ---- functions and account (format 1.1): several functions sharing one account ---- */
-
-/* One function of `functions:`. Its lambda section is parsed with the same table as the
- * top-level `lambda:` (every key but concurrency.account_limit, which the account owns). */
-typedef struct scn_function {
-    char *name;              /* [a-z0-9-]+, unique (owned) */
-    bool has_workload;       /* its own `workload:`; else the top-level workload */
-    scn_workload workload;   /* own (has_workload); a stage (from >= 0) has no arrivals here */
-    scn_lambda lambda;       /* present = true; account_limit = the account's */
-    bool lambda_borrowed;    /* functions_from_trace: lambda is the template's (not owned) */
-    int32_t from;            /* the upstream function (index, listed earlier), or -1: arrivals */
-    int64_t per_item;        /* from: items made here by each item the upstream completes */
-    /* Per-function trace replay (functions_from_trace): this function's row of the trace, and
-     * its duration from the companion file. Derived, freed by scenario_destroy. */
-    scn_trace *trace;        /* owned, or NULL: the workload's own trace */
-    bool has_duration;       /* the run time of an invocation replaces workload.work */
-    scn_dist duration;       /* seconds (owned values) */
-} scn_function;
-
-/* functions_from_trace: one function per row of a per_minute trace (capsim's key). */
-typedef struct scn_functions_from_trace {
-    bool present;
-    scn_lambda lambda;       /* the template every function gets (owned) */
-    char *durations;         /* Azure function_durations_percentiles file as written, or NULL */
-    char *memory;            /* Azure app_memory_percentiles file as written, or NULL */
-    int64_t min_invocations; /* rows with fewer invocations in the trace are left out (default 1) */
-} scn_functions_from_trace;
-
 /* ---- glue ---- */
 typedef enum scn_glue_worker {
     SCN_GLUE_G025X, SCN_GLUE_G1X, SCN_GLUE_G2X, SCN_GLUE_G4X, SCN_GLUE_G8X
@@ -268,6 +240,42 @@ typedef struct scn_emr {
     bool sl_auto_stop;             /* the application stops when idle, default true */
     sim_time_us sl_idle_timeout_us;/* ... after this long, default 15min */
 } scn_emr;
+/* ---- functions and account (format 1.1): several functions sharing one account ---- */
+
+/* What runs a function of an account: Lambda, or (a last stage of a pipeline, fed by `from:`)
+ * a Glue or EMR job on the items its upstream completes. */
+typedef enum scn_stage_platform {
+    SCN_STAGE_LAMBDA, SCN_STAGE_GLUE, SCN_STAGE_EMR
+} scn_stage_platform;
+
+/* One function of `functions:`. Its lambda (glue, emr) section is parsed with the same table as
+ * the top-level one (every key but lambda.concurrency.account_limit, which the account owns). */
+typedef struct scn_function {
+    char *name;              /* [a-z0-9-]+, unique (owned) */
+    bool has_workload;       /* its own `workload:`; else the top-level workload */
+    scn_workload workload;   /* own (has_workload); a stage (from >= 0) has no arrivals here */
+    scn_stage_platform platform; /* lambda (default), or a Glue or EMR job as a last stage */
+    scn_lambda lambda;       /* platform lambda: present = true; account_limit = the account's */
+    scn_glue glue;           /* platform glue: the job (present = true) */
+    scn_emr emr;             /* platform emr: the cluster or application (present = true) */
+    bool lambda_borrowed;    /* functions_from_trace: lambda is the template's (not owned) */
+    int32_t from;            /* the upstream function (index, listed earlier), or -1: arrivals */
+    int64_t per_item;        /* from: items made here by each item the upstream completes */
+    /* Per-function trace replay (functions_from_trace): this function's row of the trace, and
+     * its duration from the companion file. Derived, freed by scenario_destroy. */
+    scn_trace *trace;        /* owned, or NULL: the workload's own trace */
+    bool has_duration;       /* the run time of an invocation replaces workload.work */
+    scn_dist duration;       /* seconds (owned values) */
+} scn_function;
+
+/* functions_from_trace: one function per row of a per_minute trace (capsim's key). */
+typedef struct scn_functions_from_trace {
+    bool present;
+    scn_lambda lambda;       /* the template every function gets (owned) */
+    char *durations;         /* Azure function_durations_percentiles file as written, or NULL */
+    char *memory;            /* Azure app_memory_percentiles file as written, or NULL */
+    int64_t min_invocations; /* rows with fewer invocations in the trace are left out (default 1) */
+} scn_functions_from_trace;
 
 /* ---- services around the compute (capsim's section, for the whole bill) ---- */
 typedef enum scn_source {

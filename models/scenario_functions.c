@@ -3,8 +3,11 @@
  * A function's `lambda:` is the top-level lambda section, parsed with the same table into a
  * scratch scenario and moved into the scn_function: every key, default, range and rule of the
  * lambda section applies unchanged, except what depends on the account's limit, which may be
- * written after `functions:` and is checked with the account (scn_functions_check). A function's `workload:` is the top-level workload section, or for a function
- * fed by another (`from:`) only its item, work and errors.
+ * written after `functions:` and is checked with the account (scn_functions_check). A
+ * function's `workload:` is the top-level workload section, or for a function fed by another
+ * (`from:`) only its item, work and errors. A last stage may be a Glue or EMR job instead
+ * (`glue:` or `emr:` in place of `lambda:`, parsed the same way with that section's table); it
+ * needs `from:`, and no function may be fed by it.
  *
  * functions_from_trace expands, after the whole file is parsed, into one function per row of a
  * per_function Azure trace: each gets the template's lambda (shared, not copied), its own row of
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/pricing.h"
 #include "models/scenario_internal.h"
 #include "models/units.h"
 #include "sim/error.h"
@@ -50,6 +54,24 @@ static void free_workload(scn_workload *wl)
     memset(wl, 0, sizeof *wl);
 }
 
+static void free_glue(scn_glue *G)
+{
+    scenario tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.glue = *G;
+    scn_free_section(scn_glue_section, &tmp);
+    memset(G, 0, sizeof *G);
+}
+
+static void free_emr(scn_emr *E)
+{
+    scenario tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.emr = *E;
+    scn_free_section(scn_emr_section, &tmp);
+    memset(E, 0, sizeof *E);
+}
+
 static void functions_destroy(const scn_field *f, void *base)
 {
     scenario *s = base;
@@ -60,6 +82,8 @@ static void functions_destroy(const scn_field *f, void *base)
             free_workload(&fn->workload);
         if (!fn->lambda_borrowed)
             free_lambda(&fn->lambda);
+        free_glue(&fn->glue);
+        free_emr(&fn->emr);
         free(fn->trace); /* its data is the root trace's rows */
         scn_dist_free(&fn->duration);
     }
@@ -79,6 +103,9 @@ static const scn_field PER_ITEM_FIELD = {.key = "per_item", .type = SCN_T_INT,
                                          .max = 10000};
 static const scn_field WORKLOAD_FIELD = {.key = "workload", .type = SCN_T_SECTION, .off2 = NO};
 static const scn_field LAMBDA_FIELD = {.key = "lambda", .type = SCN_T_SECTION, .off2 = NO};
+static const scn_field GLUE_FIELD = {.key = "glue", .type = SCN_T_SECTION, .off2 = NO};
+static const scn_field EMR_FIELD = {.key = "emr", .type = SCN_T_SECTION, .off2 = NO};
+static const char *const PLATFORM_KEYS[] = {"lambda", "glue", "emr"};
 
 /* Parses a lambda section (node may be NULL: every default) into *out through a scratch
  * scenario, so that the lambda table and its rules apply as they are. */
@@ -109,6 +136,28 @@ static void parse_lambda(scn_walk *w, yaml_node_t *node, const char *path, scn_l
                   "account.concurrency_limit (shared by every function); a function's cap and "
                   "guarantee is concurrency.reserved");
     }
+}
+
+/* Parses a Glue or EMR stage's section into fn through a scratch scenario, so that the
+ * section's table and rules apply as they do at the top level. */
+static void parse_batch(scn_walk *w, yaml_node_t *node, const char *path, scn_function *fn)
+{
+    scenario *tmp = calloc(1, sizeof *tmp);
+    if (!tmp) {
+        scn_oom(w);
+        return;
+    }
+    scn_field f = fn->platform == SCN_STAGE_GLUE ? GLUE_FIELD : EMR_FIELD;
+    f.sub = fn->platform == SCN_STAGE_GLUE ? scn_glue_section : scn_emr_section;
+    scn_apply(w, &f, node, tmp, path);
+    if (fn->platform == SCN_STAGE_GLUE) {
+        fn->glue = tmp->glue;
+        fn->glue.present = true;
+    } else {
+        fn->emr = tmp->emr;
+        fn->emr.present = true;
+    }
+    free(tmp);
 }
 
 static void parse_workload(scn_walk *w, yaml_node_t *node, const char *path, bool stage,
@@ -155,12 +204,19 @@ static void parse_from(scn_walk *w, yaml_node_t *node, const char *path, scenari
         for (size_t j = 0; j < i; j++)
             if (s->functions[j].name && !strcmp(s->functions[j].name, want))
                 fn->from = (int32_t)j;
+        if (fn->from >= 0 && s->functions[fn->from].platform != SCN_STAGE_LAMBDA) {
+            scn_error(w, name, sub, "'%s' is a %s stage: a Glue or EMR job is the last stage of "
+                      "its pipeline (it makes no items for another)", want,
+                      PLATFORM_KEYS[s->functions[fn->from].platform]);
+            fn->from = -1;
+            return;
+        }
         if (fn->from < 0) {
             /* Say which names it can be (a typo is the likely cause). */
             char names[256] = "";
             size_t used = 0;
             for (size_t j = 0; j < i && used < sizeof names; j++)
-                if (s->functions[j].name)
+                if (s->functions[j].name && s->functions[j].platform == SCN_STAGE_LAMBDA)
                     used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
                                              used ? ", " : "", s->functions[j].name);
             if (used >= sizeof names)
@@ -197,7 +253,7 @@ static void functions_set(scn_walk *w, const scn_field *f, yaml_node_t *node, vo
         return;
     }
     s->n_functions = n;
-    static const char *const known[] = {"name", "from", "workload", "lambda"};
+    static const char *const known[] = {"name", "from", "workload", "lambda", "glue", "emr"};
     char ip[SCN_PATH_LEN], sub[SCN_PATH_LEN];
     /* Names first, so that `from` can name any function above it. */
     for (size_t i = 0; i < n; i++) {
@@ -239,10 +295,26 @@ static void functions_set(scn_walk *w, const scn_field *f, yaml_node_t *node, vo
             yaml_node_t *k = scn_node(w, p->key);
             const char *key = scn_text(k);
             bool ok = false;
-            for (size_t j = 0; j < 4; j++)
+            for (size_t j = 0; j < 6; j++)
                 ok |= !strcmp(key, known[j]);
             if (!ok)
-                scn_unknown_key(w, k, ip, known, 4);
+                scn_unknown_key(w, k, ip, known, 6);
+        }
+        /* What runs it: Lambda unless the item says glue: or emr:. */
+        yaml_node_t *on[3];
+        size_t n_on = 0;
+        for (int p = 0; p < 3; p++) {
+            on[p] = scn_map_get(w, item, PLATFORM_KEYS[p]);
+            if (on[p] && n_on++ == 0 && p > 0)
+                fn->platform = (scn_stage_platform)p;
+        }
+        if (n_on > 1) {
+            int second = on[0] ? (on[1] ? 1 : 2) : 2;
+            scn_join_path(sub, sizeof sub, ip, PLATFORM_KEYS[second]);
+            scn_error(w, on[second], sub, "a function runs on one platform: lambda, glue or emr, "
+                      "not two");
+            fn->platform = SCN_STAGE_LAMBDA; /* no "is a stage" errors downstream of it */
+            continue;
         }
         yaml_node_t *from = scn_map_get(w, item, "from");
         scn_join_path(sub, sizeof sub, ip, "from");
@@ -254,8 +326,19 @@ static void functions_set(scn_walk *w, const scn_field *f, yaml_node_t *node, vo
             parse_workload(w, wl, sub, from != NULL, &fn->workload);
             fn->has_workload = true;
         }
-        scn_join_path(sub, sizeof sub, ip, "lambda");
-        parse_lambda(w, scn_map_get(w, item, "lambda"), sub, &fn->lambda);
+        scn_join_path(sub, sizeof sub, ip, PLATFORM_KEYS[fn->platform]);
+        if (fn->platform == SCN_STAGE_LAMBDA) {
+            parse_lambda(w, on[0], sub, &fn->lambda);
+            continue;
+        }
+        parse_batch(w, on[fn->platform], sub, fn);
+        if (!from) {
+            scn_join_path(sub, sizeof sub, ip, "from");
+            scn_error(w, item, sub, "required key is missing: a %s stage runs on the items a "
+                      "function above it completes (from: {function: NAME}); a job on the "
+                      "scenario's own arrivals is the top-level %s section",
+                      PLATFORM_KEYS[fn->platform], PLATFORM_KEYS[fn->platform]);
+        }
     }
 }
 
@@ -287,8 +370,14 @@ static void functions_write(FILE *out, const scn_field *f, const void *base, int
                               fn->from >= 0 ? scn_stage_workload_section : scn_workload_section,
                               view, indent + 6);
         }
-        fprintf(mem, "%*slambda:\n", indent + 4, "");
-        scn_write_section(mem, view, scn_lambda_section, view, indent + 6);
+        fprintf(mem, "%*s%s:\n", indent + 4, "", PLATFORM_KEYS[fn->platform]);
+        view->glue = fn->glue;
+        view->emr = fn->emr;
+        scn_write_section(mem, view,
+                          fn->platform == SCN_STAGE_GLUE ? scn_glue_section
+                          : fn->platform == SCN_STAGE_EMR ? scn_emr_section
+                                                          : scn_lambda_section,
+                          view, indent + 6);
     }
     free(view);
     if (fclose(mem) == 0 && text) {
@@ -311,6 +400,8 @@ static bool functions_zero(const scn_field *f, const void *base)
 static const scn_custom DOC_WORKLOAD = {NULL, NULL, NULL, "a workload section", "", NULL, NULL,
                                         false};
 static const scn_custom DOC_LAMBDA = {NULL, NULL, NULL, "a lambda section", "", NULL, NULL, false};
+static const scn_custom DOC_GLUE = {NULL, NULL, NULL, "a glue section", "", NULL, NULL, false};
+static const scn_custom DOC_EMR = {NULL, NULL, NULL, "an emr section", "", NULL, NULL, false};
 static const scn_field from_doc_fields[] = {
     {"function", SCN_T_STRING, 0, NO,
      .help = "a function listed before this one: each item it completes feeds this one"},
@@ -328,6 +419,12 @@ static const scn_field function_doc_fields[] = {
      .help = "every key of the workload section; with from, only item, work and errors"},
     {"lambda", SCN_T_CUSTOM, 0, NO, .custom = &DOC_LAMBDA, .def = "{}",
      .help = "every key of the lambda section but concurrency.account_limit"},
+    {"glue", SCN_T_CUSTOM, 0, NO, .custom = &DOC_GLUE, .def_doc = "none: the function is Lambda",
+     .help = "instead of lambda: a Glue job on the items of `from` (a last stage); every key "
+             "of the glue section"},
+    {"emr", SCN_T_CUSTOM, 0, NO, .custom = &DOC_EMR, .def_doc = "none: the function is Lambda",
+     .help = "instead of lambda: an EMR job on the items of `from` (a last stage); every key "
+             "of the emr section"},
 };
 static const scn_section function_doc_section = {function_doc_fields, sizeof function_doc_fields / sizeof function_doc_fields[0],
                                                     NULL};
@@ -782,7 +879,18 @@ void scn_functions_check(scn_walk *w, yaml_node_t *map, scenario *s)
     for (size_t i = 0; !s->from_trace.present && i < s->n_functions; i++) {
         char path[48];
         snprintf(path, sizeof path, "functions[%zu]", i);
-        check_against_limit(w, map, path, &s->functions[i].lambda, s->account_limit);
+        const scn_function *fn = &s->functions[i];
+        if (fn->platform == SCN_STAGE_LAMBDA)
+            check_against_limit(w, map, path, &fn->lambda, s->account_limit);
+        /* An EMR stage's instance type, as emr.instance_type's (check_pricing). */
+        if (fn->platform == SCN_STAGE_EMR && s->pricing_table && fn->emr.instance_type[0] &&
+            !pricing_find_instance(s->pricing_table, fn->emr.instance_type)) {
+            char known[512], sub[SCN_PATH_LEN];
+            pricing_list_instances(s->pricing_table, known, sizeof known);
+            snprintf(sub, sizeof sub, "%s.emr.instance_type", path);
+            scn_error_key(w, sub, map, "'%s' is not in pricing table %s; known types: %s",
+                          fn->emr.instance_type, s->pricing_table->name, known);
+        }
     }
     if (scn_error_count(w) > 0)
         return;
@@ -792,6 +900,8 @@ void scn_functions_check(scn_walk *w, yaml_node_t *map, scenario *s)
     int64_t reserved = 0, provisioned = 0;
     for (size_t i = 0; i < s->n_functions; i++) {
         scn_function *fn = &s->functions[i];
+        if (fn->platform != SCN_STAGE_LAMBDA)
+            continue;
         if (!fn->lambda_borrowed)
             fn->lambda.account_limit = s->account_limit;
         if (fn->lambda.reserved > 0)

@@ -188,6 +188,8 @@ sim_diag *scn_diag(scn_walk *w);
 extern const scn_section *const scn_workload_section;       /* scenario_rules.c */
 extern const scn_section *const scn_stage_workload_section; /* a `from` function's workload */
 extern const scn_section *const scn_lambda_section;
+extern const scn_section *const scn_glue_section;            /* a Glue stage's too */
+extern const scn_section *const scn_emr_section;             /* an EMR stage's too */
 extern const scn_custom scn_functions_custom;               /* `functions:` */
 extern const scn_section scn_functions_from_trace_section;  /* `functions_from_trace:` */
 /* The root scenario being loaded (a function's lambda is parsed into a scratch scenario). */

@@ -519,6 +519,8 @@ static const scn_field emr_fields[] = {
      .help = "EMR Serverless application (deployment: serverless)"},
 };
 static const scn_section emr_section = SECTION_OF(emr_fields, check_emr);
+const scn_section *const scn_glue_section = &glue_section;
+const scn_section *const scn_emr_section = &emr_section;
 
 /* ================================================================ services */
 

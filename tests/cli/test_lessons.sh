@@ -25,6 +25,7 @@ check "throttling has its own topic" grep -qE "^concurrency-limit +How often .* 
 # Issue 13's lessons on several functions in one account.
 check "reserved concurrency has its lesson" grep -qE "^reserved-concurrency +How does reserved concurrency .*neighbour" "$tmp/list"
 check "the S3-SQS pipeline has its lesson" grep -qE "^pipeline +What does each stage .* cost" "$tmp/list"
+check "Lambda then Glue has its lesson" grep -qE "^nightly-join +Lambda for ingest and Glue for the nightly join" "$tmp/list"
 
 # Unknown topic: exit 2, and the list on stderr.
 "$capsim" lesson no-such-topic >"$tmp/out" 2>"$tmp/err"

@@ -151,11 +151,11 @@ for f in "$src"/scenarios/*.yaml; do
   missing=$(unset_vars "$f")
   if [ -n "$missing" ]; then echo "skipped: validate $(basename "$f"): $missing not set"; continue; fi
   if "$capsim" validate "$f" >"$tmp/valid.yaml" 2>"$tmp/err"; then
-    # A function's lambda and workload are the top-level sections (the schema documents them
-    # there, and says so in functions[]); so is functions_from_trace's lambda ("a lambda
-    # section").
+    # A function's lambda, glue, emr and workload are the top-level sections (the schema
+    # documents them there, and says so in functions[]); so is functions_from_trace's lambda
+    # ("a lambda section").
     in_schema "capsim validate $(basename "$f")" < <(yaml_keys "$tmp/valid.yaml" |
-      sed -E 's/^functions\[\]\.(lambda|workload)\./\1./; s/^functions_from_trace\.lambda\./lambda./' |
+      sed -E 's/^functions\[\]\.(lambda|glue|emr|workload)\./\1./; s/^functions_from_trace\.lambda\./lambda./' |
       sort -u)
   else
     bad "capsim validate $f failed: $(cat "$tmp/err")"
