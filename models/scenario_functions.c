@@ -34,42 +34,26 @@ const scn_workload *scenario_function_workload(const scenario *s, size_t i)
 
 /* ------------------------------------------------------------------ freeing */
 
-/* Tables free through scenario offsets: move the part into a scratch scenario to free it. */
-static void free_lambda(scn_lambda *L)
+/* Tables free through scenario offsets: move the part (size bytes, at offset off in a scenario)
+ * into a scratch scenario to free it with its section's table, then zero it. */
+static void free_part(const scn_section *sec, size_t off, void *part, size_t size)
 {
     scenario tmp;
     memset(&tmp, 0, sizeof tmp);
-    tmp.lambda = *L;
-    scn_free_section(scn_lambda_section, &tmp);
-    memset(L, 0, sizeof *L);
+    memcpy((char *)&tmp + off, part, size);
+    scn_free_section(sec, &tmp);
+    memset(part, 0, size);
+}
+
+static void free_lambda(scn_lambda *L)
+{
+    free_part(scn_lambda_section, offsetof(scenario, lambda), L, sizeof *L);
 }
 
 static void free_workload(scn_workload *wl)
 {
-    scenario tmp;
-    memset(&tmp, 0, sizeof tmp);
-    tmp.workload = *wl;
-    scn_free_section(scn_workload_section, &tmp);
-    scn_trace_data_free(&tmp.workload.trace);
-    memset(wl, 0, sizeof *wl);
-}
-
-static void free_glue(scn_glue *G)
-{
-    scenario tmp;
-    memset(&tmp, 0, sizeof tmp);
-    tmp.glue = *G;
-    scn_free_section(scn_glue_section, &tmp);
-    memset(G, 0, sizeof *G);
-}
-
-static void free_emr(scn_emr *E)
-{
-    scenario tmp;
-    memset(&tmp, 0, sizeof tmp);
-    tmp.emr = *E;
-    scn_free_section(scn_emr_section, &tmp);
-    memset(E, 0, sizeof *E);
+    scn_trace_data_free(&wl->trace);
+    free_part(scn_workload_section, offsetof(scenario, workload), wl, sizeof *wl);
 }
 
 static void functions_destroy(const scn_field *f, void *base)
@@ -82,8 +66,8 @@ static void functions_destroy(const scn_field *f, void *base)
             free_workload(&fn->workload);
         if (!fn->lambda_borrowed)
             free_lambda(&fn->lambda);
-        free_glue(&fn->glue);
-        free_emr(&fn->emr);
+        free_part(scn_glue_section, offsetof(scenario, glue), &fn->glue, sizeof fn->glue);
+        free_part(scn_emr_section, offsetof(scenario, emr), &fn->emr, sizeof fn->emr);
         free(fn->trace); /* its data is the root trace's rows */
         scn_dist_free(&fn->duration);
     }

@@ -20,6 +20,20 @@ finish() { # prints the summary; the script's exit status says whether every che
   [ "$fail" -eq 0 ]
 }
 
+# pycheck NAME JSON PYTHON: runs PYTHON with `d` the JSON document, `l` its platforms.lambda and
+# `fn` that section's functions (an account's; else {}); the check passes when every assert holds.
+pycheck() {
+  local name=$1 json=$2 code=$3
+  if python3 - "$json" >"$tmp/py" 2>&1 <<EOF
+import json, sys
+d = json.load(open(sys.argv[1]))
+l = d["platforms"]["lambda"]
+fn = l.get("functions", {})
+$code
+EOF
+  then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name" >&2; sed 's/^/  /' "$tmp/py" >&2; fi
+}
+
 require() { # require PROGRAM: one the tests need and ./test.sh installs; missing, the test fails
   command -v "$1" >/dev/null && return 0
   echo "FAIL: $1 is not installed (./test.sh installs it: scripts/deps.sh)"

@@ -16,19 +16,6 @@ run() { "$capsim" "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
 rc_is() { [ "$(cat "$tmp/rc")" -eq "$1" ]; }
 err_has() { grep -q -- "$1" "$tmp/err"; }
 empty() { [ ! -s "$1" ]; }
-# pycheck NAME JSON PYTHON: runs PYTHON with `l` the JSON's platforms.lambda, `d` the whole
-# document and `fn` its functions; the check passes when every assert holds.
-pycheck() {
-  local name=$1 json=$2 code=$3
-  if python3 - "$json" >"$tmp/py" 2>&1 <<EOF
-import json, sys
-d = json.load(open(sys.argv[1]))
-l = d["platforms"]["lambda"]
-fn = l.get("functions", {})
-$code
-EOF
-  then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name" >&2; sed 's/^/  /' "$tmp/py" >&2; fi
-}
 
 # ---- a. single-function scenarios: the bytes of commit fa2d932 (tests/data/golden/README.md)
 golden="$src/tests/data/golden"

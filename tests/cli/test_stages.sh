@@ -17,19 +17,6 @@ require python3
 run() { "$capsim" "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
 rc_is() { [ "$(cat "$tmp/rc")" -eq "$1" ]; }
 err_has() { grep -q -- "$1" "$tmp/err"; }
-# pycheck NAME JSON PYTHON: runs PYTHON with `d` the document, `l` its platforms.lambda and `fn`
-# its functions; the check passes when every assert holds.
-pycheck() {
-  local name=$1 json=$2 code=$3
-  if python3 - "$json" >"$tmp/py" 2>&1 <<EOF
-import json, sys
-d = json.load(open(sys.argv[1]))
-l = d["platforms"]["lambda"]
-fn = l.get("functions", {})
-$code
-EOF
-  then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name" >&2; sed 's/^/  /' "$tmp/py" >&2; fi
-}
 
 # ---- a. Lambda -> Glue, deterministic
 # 3600 files, one a second from t = 0; ingest runs each for 0.5 s (no cold-start cost) and makes
