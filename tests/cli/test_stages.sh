@@ -7,7 +7,8 @@
 #   c. random arrivals and work: the end-to-end mean is still the sum of the stages' means (each
 #      item passes both), the account's bill adds up, -j 1 and -j 2 give the same bytes;
 #   d. the comparison judges a pipeline by its end-to-end latency (all Glue, every 5 minutes, is
-#      faster than Lambda then Glue every 30 minutes, though Lambda's own latency is lower);
+#      faster than Lambda then Glue every 30 minutes, though Lambda's own latency is lower), and
+#      a sweep's table shows it;
 #   e. the rules: exit 3 with FILE:LINE:COL: error: key.path: ...;
 #   f. validate's output reads back to the same results; --set functions.NAME.glue.* changes that
 #      stage only; the table shows the stage's job runs.
@@ -179,6 +180,30 @@ check "pipeline vs all Glue, table: exit 0" rc_is 0
 check "table: the stage shows its job runs" grep -Eq '^  join +2 jobs +- +- ' "$tmp/out"
 check "table: the account's cost has the glue line" grep -Eq '^    glue +0\.4693' "$tmp/out"
 check "table: says latency runs through a pipeline" grep -q "end_to_end_latency_s" "$tmp/out"
+
+# A sweep's table reads a pipeline's p99 the same way: two Lambda stages of 0.2 s and 0.3 s (no
+# cold-start cost, no batching) take every item 0.5 s from end to end, while the pooled p99 of
+# their invocations is 0.3 s.
+cat >"$tmp/two-lambdas.yaml" <<'EOF'
+name: two-lambdas
+horizon: 10min
+warmup: 0s
+replications: 1
+workload:
+  arrivals: {process: constant, rate: 1/s}
+  work: {io: 200ms}
+functions:
+  - name: first
+    lambda: {trigger: sync, cold_start: {init: 0s}}
+  - name: second
+    from: {function: first}
+    workload: {work: {io: 300ms}}
+    lambda: {trigger: sync, cold_start: {init: 0s}}
+EOF
+run sweep "$tmp/two-lambdas.yaml" --vary functions.first.lambda.memory=512MB,1024MB
+check "sweep of a pipeline: exit 0" rc_is 0
+check "sweep of a pipeline: p99 is end to end (0.500 s), not the invocations' (0.300 s)" \
+  sh -c "[ \$(grep -cE '^  (512MB|1024MB) .* 0\.500 s ' '$tmp/out') -eq 2 ]"
 
 # ---- e. the rules
 bad() { # bad NAME EXPECTED-ERROR-REGEX: writes $tmp/NAME.yaml from stdin, validates it
