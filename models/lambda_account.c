@@ -722,6 +722,17 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
             rc |= add_values(sec, paths[q], x, n, pooled);
         }
     }
+    /* Per 1,000 items of the workload (what arrived at the first stages), as a lone platform's,
+     * not per item of every stage: a pipeline's cost per item compares with all Glue's. */
+    if (!rc) {
+        for (size_t k = 0; k < n; k++) {
+            double items = 0.0;
+            for (size_t i = 0; i < nf; i++)
+                if (s->functions[i].from < 0) items += (double)reps[k].fn[i].wl_items;
+            x[k] = items > 0 ? reps[k].total.cost_total / items * 1000.0 : 0.0;
+        }
+        rc = report_section_replace(sec, "cost_usd.per_1k_items", REPORT_REAL, x, n, NAN);
+    }
     if (!rc) {
         for (size_t k = 0; k < n; k++) x[k] = (double)nf;
         rc = report_section_add(sec, "function_count", REPORT_COUNT, x, n, NAN);

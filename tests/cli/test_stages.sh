@@ -73,6 +73,8 @@ assert abs(c["total"] - (a["cost_usd"]["total"] + g["cost_usd"]["total"])) < 1e-
 lines = ["requests", "compute", "init", "provisioned", "ephemeral", "glue"]
 assert abs(sum(c[k] for k in lines) - c["total"]) < 1e-9 * c["total"], c
 assert l["items"] == 3600 + 7200 and l["completed"] == l["items"], l["items"]
+# ... but its cost per 1,000 items is per file (per item of the workload), as for all Glue.
+assert abs(c["per_1k_items"] - c["total"] / 3600 * 1000) < 1e-9 * c["per_1k_items"], c
 assert "emr" not in c and "glue" not in d["platforms"], sorted(d["platforms"])
 '
 
