@@ -118,13 +118,14 @@ int lambda_account_views_init(lambda_account_views *v, const scenario *s) {
          * Glue and EMR see (common random numbers); the others draw independent ones. */
         w->seed = i == 0 ? s->seed : sim_rng_derive_seed(s->seed, (uint32_t)i, "capsim.function");
         /* services.source: auto is the function's own trigger (the queue or stream between
-         * stages, or the bucket that invokes it), with that source's per-item defaults. */
+         * stages, or the bucket that invokes it), with that source's per-item defaults; for a
+         * Glue or EMR stage, S3: its upstream function writes each item to a bucket (a PUT)
+         * and the job reads it (a GET). */
         scn_services *sv = &w->services;
-        if (sv->source == SCN_SOURCE_AUTO && stage) {
-            sv->resolved_source = SCN_SOURCE_NONE; /* auto: a trigger's, and a job has none */
-        } else if (sv->source == SCN_SOURCE_AUTO) {
+        if (sv->source == SCN_SOURCE_AUTO) {
             const scn_lambda *L = &fn->lambda;
-            sv->resolved_source = L->trigger == SCN_TRIGGER_KINESIS ? SCN_SOURCE_KINESIS
+            sv->resolved_source = stage                           ? SCN_SOURCE_S3
+                                  : L->trigger == SCN_TRIGGER_KINESIS ? SCN_SOURCE_KINESIS
                                   : L->trigger == SCN_TRIGGER_SQS   ? SCN_SOURCE_SQS
                                   : L->trigger == SCN_TRIGGER_S3    ? SCN_SOURCE_S3
                                                                     : SCN_SOURCE_NONE;
@@ -665,6 +666,13 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
             t->items += b->items;
             t->completed += b->completed;
             t->failed += b->failed;
+            t->cost_services.kinesis += b->cost_services.kinesis;
+            t->cost_services.sqs += b->cost_services.sqs;
+            t->cost_services.s3 += b->cost_services.s3;
+            t->cost_services.step_functions += b->cost_services.step_functions;
+            t->cost_services.logs += b->cost_services.logs;
+            t->cost_services.capacity += b->cost_services.capacity;
+            t->cost_services.total += b->cost_services.total;
             t->cost_total += b->cost_usd;
             t->cost_capacity += b->cost_capacity;
             t->cost_per_month += b->cost_usd * to_month;
@@ -691,15 +699,18 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
         for (size_t k = 0; k < n; k++) scratch[k] = reps[k].total;
         rc = lambda_summarize_section(acct_view, scratch, n, &pool->lambda, &lines, sec, "");
     }
-    /* The stages' bills, one line per platform, with the services' lines (before capacity, so
-     * that the lines above it add up to the total). */
+    /* The stages' own charges (their services are in the services' lines), one line per
+     * platform, before capacity, so that the lines above it add up to the total. */
     for (int platform = SCN_STAGE_GLUE; platform <= SCN_STAGE_EMR && !rc; platform++) {
         bool any = false;
         for (size_t k = 0; k < n; k++) x[k] = 0.0;
         for (size_t i = 0; i < nf; i++) {
             if ((int)s->functions[i].platform != platform) continue;
             any = true;
-            for (size_t k = 0; k < n; k++) x[k] += reps[k].stage[views.stage_of[i]].cost_usd;
+            for (size_t k = 0; k < n; k++) {
+                const batch_rep *b = &reps[k].stage[views.stage_of[i]];
+                x[k] += b->cost_usd - b->cost_services.total;
+            }
         }
         if (!any) continue;
         rc = add_values(sec, platform == SCN_STAGE_GLUE ? "cost_usd.glue" : "cost_usd.emr", x, n,

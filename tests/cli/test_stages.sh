@@ -57,7 +57,10 @@ assert g["jobs"] == 2 and g["startup_s"]["mean"] == 60, (g["jobs"], g["startup_s
 run_s = 60 + 900
 assert abs(g["dpu_hours"] - 2 * run_s * 2 / 3600) < 1e-9, g["dpu_hours"]
 want_usd = 2 * run_s * 2 / 3600 * 0.44
-assert abs(g["cost_usd"]["total"] - want_usd) < 1e-9, (g["cost_usd"], want_usd)
+assert abs(g["cost_usd"]["compute"] - want_usd) < 1e-9, (g["cost_usd"], want_usd)
+# Between the stages, S3: ingest writes each record (a PUT), the job reads it (a GET).
+s3_usd = 7200 * (0.005 + 0.0004) / 1000
+assert abs(g["cost_usd"]["s3"] - s3_usd) < 1e-9 and abs(g["cost_usd"]["total"] - want_usd - s3_usd) < 1e-9, g["cost_usd"]
 # The oldest record (file 0, at the stage from 0.5 s) is done at 1800 + 960 s.
 assert g["latency_s"]["max"] == 2760 - 0.5, g["latency_s"]
 assert l["end_to_end_latency_s"]["max"] == 2760, l["end_to_end_latency_s"]
@@ -65,12 +68,13 @@ assert l["end_to_end_latency_s"]["max"] == 2760, l["end_to_end_latency_s"]
 assert abs(l["end_to_end_latency_s"]["mean"] - 1860.5) < 1e-6, l["end_to_end_latency_s"]
 for k in ("mean", "max"):
     assert abs(l["end_to_end_latency_s"][k] - (a["latency_s"][k] + g["latency_s"][k])) < 1e-6, k
-# The account: its Lambda functions and the stage, the stage as the cost_usd.glue line.
+# The account: its Lambda functions and the stage: the charges of the job itself as the cost_usd.glue
+# line, its S3 requests in the s3 line (ingest, invoked synchronously, has none).
 c = l["cost_usd"]
 # (JSON numbers carry 10 significant digits: sums agree to about 1e-9 of the total)
-assert abs(c["glue"] - want_usd) < 1e-9 * want_usd, c
+assert abs(c["glue"] - want_usd) < 1e-9 * want_usd and abs(c["s3"] - s3_usd) < 1e-9 * s3_usd, c
 assert abs(c["total"] - (a["cost_usd"]["total"] + g["cost_usd"]["total"])) < 1e-9 * c["total"], c
-lines = ["requests", "compute", "init", "provisioned", "ephemeral", "glue"]
+lines = ["requests", "compute", "init", "provisioned", "ephemeral", "s3", "glue"]
 assert abs(sum(c[k] for k in lines) - c["total"]) < 1e-9 * c["total"], c
 assert l["items"] == 3600 + 7200 and l["completed"] == l["items"], l["items"]
 # ... but its cost per 1,000 items is per file (per item of the workload), as for all Glue.
@@ -91,7 +95,7 @@ assert e["items"] == e["completed"] == 7200 and e["jobs"] == 2, (e["items"], e["
 run_s = 300 + 900
 assert abs(e["instance_hours"] - 2 * 3 * run_s / 3600) < 1e-9, e["instance_hours"]
 want_usd = 2 * 3 * run_s / 3600 * (0.192 + 0.048)   # m5.xlarge: EC2 + the EMR fee
-assert abs(e["cost_usd"]["total"] - want_usd) < 1e-9, (e["cost_usd"], want_usd)
+assert abs(e["cost_usd"]["compute"] - want_usd) < 1e-9, (e["cost_usd"], want_usd)
 assert l["end_to_end_latency_s"]["max"] == 1800 + run_s, l["end_to_end_latency_s"]
 assert abs(l["cost_usd"]["emr"] - want_usd) < 1e-9 * want_usd and "glue" not in l["cost_usd"], l["cost_usd"]
 '
@@ -135,8 +139,12 @@ assert j["completed"] == j["items"] and a["completed"] == a["items"]
 cost = l["cost_usd"]
 total = sum(f["cost_usd"]["total"] for f in fn.values())
 assert abs(cost["total"] - total) <= 1e-9 * total, (cost["total"], total)
+services = ["kinesis", "sqs", "s3", "step_functions", "logs"]
 for line, stage in (("glue", j), ("emr", a)):
-    assert abs(cost[line] - stage["cost_usd"]["total"]) <= 1e-9 * cost[line], (line, cost)
+    own = stage["cost_usd"]["total"] - sum(stage["cost_usd"].get(k, 0) for k in services)
+    assert abs(cost[line] - own) <= 1e-9 * cost[line], (line, cost, stage["cost_usd"])
+for k in services:  # the services lines: of the functions and of the stages
+    assert abs(cost.get(k, 0) - sum(f["cost_usd"].get(k, 0) for f in fn.values())) <= 1e-9 * cost["total"], k
 lines = ["requests", "compute", "init", "provisioned", "ephemeral", "kinesis", "sqs", "s3",
          "step_functions", "logs", "glue", "emr"]
 assert abs(sum(cost.get(k, 0) for k in lines) - cost["total"]) <= 1e-9 * cost["total"], cost
