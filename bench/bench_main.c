@@ -115,7 +115,7 @@ static int run_round(const scenario *s, lambda_pool *pool, lambda_rep *rep, sim_
 /* The same pass for an account of several functions: one lambda_account_simulate per
  * replication, the functions' counts summed. */
 static int run_account_round(const lambda_account_views *v, lambda_account_pool *pool,
-                             lambda_rep *fn, round_result *out) {
+                             lambda_rep *fn, batch_rep *stages, round_result *out) {
     const scenario *s = v->s;
     sim_progress progress;
     sim_progress_init(&progress);
@@ -125,7 +125,9 @@ static int run_account_round(const lambda_account_views *v, lambda_account_pool 
     for (uint32_t r = 0; r < (uint32_t)s->replications; r++) {
         memset(&rep, 0, sizeof rep);
         memset(fn, 0, v->n * sizeof *fn);
+        memset(stages, 0, v->n_stages * sizeof *stages);
         rep.fn = fn;
+        rep.stage = stages;
         int rc = lambda_account_simulate(v, r, &rep, pool, &progress);
         if (rc) {
             fprintf(stderr, "capsim_bench: %s\n", sim_strerror(rc));
@@ -191,6 +193,7 @@ int main(int argc, char **argv) {
     bool account = s->functions_present && s->n_functions > 0;
     lambda_account_views views;
     lambda_account_pool *account_pool = NULL;
+    batch_rep *stages = NULL;
     lambda_rep *fn = NULL;
     if (account) {
         if (record) {
@@ -198,12 +201,10 @@ int main(int argc, char **argv) {
             return 2;
         }
         if (lambda_account_views_init(&views, s)) return 1;
-        account_pool = malloc(sizeof *account_pool);
+        account_pool = lambda_account_pool_create(&views);
         fn = calloc(s->n_functions, sizeof *fn);
-        if (!account_pool || !fn) return 1;
-        sim_hist_init(&account_pool->lambda.latency_us);
-        sim_hist_init(&account_pool->lambda.duration_us);
-        sim_hist_init(&account_pool->e2e_us);
+        stages = calloc(views.n_stages + 1, sizeof *stages);
+        if (!account_pool || !fn || !stages) return 1;
     }
 #endif
 #ifdef BENCH_SERIES
@@ -230,7 +231,7 @@ int main(int argc, char **argv) {
     for (int k = 0; k < rounds; k++) {
         round_result *r = &res[k];
 #ifdef BENCH_ACCOUNT
-        if (account ? run_account_round(&views, account_pool, fn, r)
+        if (account ? run_account_round(&views, account_pool, fn, stages, r)
                     : run_round(s, pool, rep, table, r))
             return 1;
 #else
@@ -296,7 +297,8 @@ int main(int argc, char **argv) {
 #ifdef BENCH_ACCOUNT
     if (account) {
         free(fn);
-        free(account_pool);
+        free(stages);
+        lambda_account_pool_destroy(account_pool);
         lambda_account_views_fini(&views);
     }
 #endif

@@ -110,6 +110,9 @@ static inline void take_arrival(batch_sim *m, bool fed, wl_item *item) {
  * too — or, for an empty scheduled run, when `in_window` says its trigger fired in the horizon. */
 static int dispatch(batch_sim *m, sim_time_us trigger_us, bool in_window) {
     bool counted = m->pending_counted > 0 || (m->pending_items == 0 && in_window);
+    /* A feed's items that come after the horizon (its upstream draining) are run by jobs of the
+     * next period, not billed to this one (batch.h). */
+    if (m->feed && trigger_us > m->end_us) counted = false;
     batch_job job = {
         .trigger_us = trigger_us,
         .start_us = m->now_us,
@@ -486,6 +489,7 @@ static void judge_overload(const scenario *s, const batch_summary_spec *spec,
 int batch_summarize_into(const scenario *s, const batch_summary_spec *spec, const batch_rep *reps,
                          size_t n, const sim_hist *pool, report_section *sec, const char *prefix,
                          report_overload *overload) {
+    memset(overload, 0, sizeof *overload);
     double *x = calloc(n ? n : 1, sizeof *x);
     if (!x) return SIM_ENOMEM;
     summary o = {sec, prefix, reps, n, x};

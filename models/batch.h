@@ -85,7 +85,12 @@ typedef struct batch_outcome {
  * pipeline (models/lambda_account.c) takes the items its upstream function completed. Each
  * item's arrival and origin are given, in time order; its size, work and poison are drawn from
  * the workload as for any item. The feed may run past the horizon (upstream drains its last
- * items): every item is processed, a last partial batch just after the last arrival. */
+ * items): every item is processed (its latency counted), the schedule going on for them and a
+ * last partial batch starting just after the last arrival; but a job triggered after the
+ * horizon is not billed or counted among the jobs. It belongs to the next period, whose first
+ * job would carry these items (as this period's first job would have carried the last
+ * period's, in a steady state): billing it here would add a whole run, start-up and minimum
+ * included, for a few items, which a job on the workload's own arrivals never pays. */
 typedef struct batch_arrival {
     sim_time_us arrival_us;
     sim_time_us origin_us; /* when its first stage received it (wl_item.origin_us) */

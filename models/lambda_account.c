@@ -520,6 +520,28 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
     return rc;
 }
 
+lambda_account_pool *lambda_account_pool_create(const lambda_account_views *v) {
+    lambda_account_pool *pool = malloc(sizeof *pool);
+    sim_hist *stages = malloc((v->n_stages + 1) * sizeof *stages);
+    if (!pool || !stages) {
+        free(pool);
+        free(stages);
+        return NULL;
+    }
+    sim_hist_init(&pool->lambda.latency_us);
+    sim_hist_init(&pool->lambda.duration_us);
+    sim_hist_init(&pool->e2e_us);
+    for (size_t k = 0; k < v->n_stages; k++) sim_hist_init(&stages[k]);
+    pool->stage_latency_us = stages;
+    return pool;
+}
+
+void lambda_account_pool_destroy(lambda_account_pool *pool) {
+    if (!pool) return;
+    free(pool->stage_latency_us);
+    free(pool);
+}
+
 /* ---------------------------------------------------------------- the whole run */
 
 typedef struct account_ctx {
@@ -634,18 +656,12 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
     batch_rep *stage_scratch = calloc(n, sizeof *stage_scratch);
     lambda_rep *scratch = calloc(n, sizeof *scratch);
     double *x = calloc(n, sizeof *x);
-    lambda_account_pool *pool = malloc(sizeof *pool);
-    sim_hist *stage_hists = malloc((ns + 1) * sizeof *stage_hists);
+    lambda_account_pool *pool = lambda_account_pool_create(&views);
     scenario *acct_view = malloc(sizeof *acct_view);
     if (!reps || !fn_reps || !stage_reps || !stage_scratch || !scratch || !x || !pool ||
-        !stage_hists || !acct_view)
+        !acct_view)
         rc = SIM_ENOMEM;
     if (!rc) {
-        sim_hist_init(&pool->lambda.latency_us);
-        sim_hist_init(&pool->lambda.duration_us);
-        sim_hist_init(&pool->e2e_us);
-        pool->stage_latency_us = stage_hists;
-        for (size_t k = 0; k < ns; k++) sim_hist_init(&stage_hists[k]);
         account_ctx ctx = {fn_reps, stage_reps, &views, pool, progress};
         rc = sim_replicate((uint32_t)n, threads, account_one, &ctx, reps, sizeof *reps);
     }
@@ -755,7 +771,7 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
     report_overload first = {0};
     for (size_t i = 0; i < nf && !rc; i++) {
         snprintf(prefix, sizeof prefix, "functions.%s.", s->functions[i].name);
-        report_overload o;
+        report_overload o = {0};
         int32_t stage = views.stage_of[i];
         if (stage >= 0) {
             /* A Glue or EMR stage: its platform's metrics (percentiles pooled, as there). */
@@ -800,10 +816,9 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
     free(fn_reps);
     free(stage_reps);
     free(stage_scratch);
-    free(stage_hists);
     free(scratch);
     free(x);
-    free(pool);
+    lambda_account_pool_destroy(pool);
     free(acct_view);
     lambda_account_views_fini(&views);
     return rc;

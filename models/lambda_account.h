@@ -55,6 +55,12 @@ typedef struct lambda_account_pool {
     sim_hist *stage_latency_us; /* per stage (n_stages) */
 } lambda_account_pool;
 
+/* A new pool, empty, for v's account (its stages' histograms too): NULL when out of memory.
+ * Freed with lambda_account_pool_destroy. */
+lambda_account_pool *lambda_account_pool_create(const lambda_account_views *v);
+void lambda_account_pool_destroy(lambda_account_pool *pool);
+
+/* out->fn must hold v->n entries and out->stage v->n_stages (both zeroed). */
 int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
                             lambda_account_rep *out, lambda_account_pool *pool,
                             sim_progress *progress);

@@ -274,29 +274,42 @@ static void functions_set(scn_walk *w, const scn_field *f, yaml_node_t *node, vo
             continue;
         snprintf(ip, sizeof ip, "%s[%zu]", path, i);
         scn_function *fn = &s->functions[i];
+        /* Its keys, each once; what runs it: Lambda unless the item says glue: or emr: (one
+         * platform: a second is reported where it is written). */
+        yaml_node_t *seen[6] = {NULL}, *on[3] = {NULL};
+        bool two_platforms = false;
         for (yaml_node_pair_t *p = item->data.mapping.pairs.start;
              p < item->data.mapping.pairs.top; p++) {
             yaml_node_t *k = scn_node(w, p->key);
             const char *key = scn_text(k);
-            bool ok = false;
-            for (size_t j = 0; j < 6; j++)
-                ok |= !strcmp(key, known[j]);
-            if (!ok)
+            size_t j = 0;
+            while (j < 6 && strcmp(key, known[j]))
+                j++;
+            scn_join_path(sub, sizeof sub, ip, key);
+            if (j == 6) {
                 scn_unknown_key(w, k, ip, known, 6);
+                continue;
+            }
+            if (seen[j]) {
+                scn_error(w, k, sub, "duplicate key '%s' (a function's keys are written once)",
+                          key);
+                continue;
+            }
+            seen[j] = k;
+            for (int pl = 0; pl < 3; pl++) {
+                if (strcmp(key, PLATFORM_KEYS[pl]))
+                    continue;
+                bool first = !on[0] && !on[1] && !on[2];
+                if (!first && !two_platforms)
+                    scn_error(w, k, sub, "a function runs on one platform: lambda, glue or emr, "
+                              "not two");
+                two_platforms |= !first;
+                on[pl] = scn_node(w, p->value);
+                if (first)
+                    fn->platform = (scn_stage_platform)pl;
+            }
         }
-        /* What runs it: Lambda unless the item says glue: or emr:. */
-        yaml_node_t *on[3];
-        size_t n_on = 0;
-        for (int p = 0; p < 3; p++) {
-            on[p] = scn_map_get(w, item, PLATFORM_KEYS[p]);
-            if (on[p] && n_on++ == 0 && p > 0)
-                fn->platform = (scn_stage_platform)p;
-        }
-        if (n_on > 1) {
-            int second = on[0] ? (on[1] ? 1 : 2) : 2;
-            scn_join_path(sub, sizeof sub, ip, PLATFORM_KEYS[second]);
-            scn_error(w, on[second], sub, "a function runs on one platform: lambda, glue or emr, "
-                      "not two");
+        if (two_platforms) {
             fn->platform = SCN_STAGE_LAMBDA; /* no "is a stage" errors downstream of it */
             continue;
         }

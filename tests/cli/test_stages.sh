@@ -2,7 +2,8 @@
 # tests/cli/test_stages.sh — a Glue or EMR job as one stage of a pipeline (issue 13: "Lambda for
 # ingest, Glue for the nightly join"), as a user runs it:
 #   a. a deterministic Lambda -> Glue pipeline: the stage's items, jobs, DPU-hours and bill worked
-#      out by hand; end-to-end latency = Lambda's latency + the stage's (mean and max);
+#      out by hand; end-to-end latency = Lambda's latency + the stage's (mean and max); items
+#      that reach the stage after the horizon are processed by a run that is not billed;
 #   b. the same with an EMR transient cluster: instance-hours and bill by hand;
 #   c. random arrivals and work: the end-to-end mean is still the sum of the stages' means (each
 #      item passes both), the account's bill adds up, -j 1 and -j 2 give the same bytes;
@@ -80,6 +81,22 @@ assert l["items"] == 3600 + 7200 and l["completed"] == l["items"], l["items"]
 # ... but its cost per 1,000 items is per file (per item of the workload), as for all Glue.
 assert abs(c["per_1k_items"] - c["total"] / 3600 * 1000) < 1e-9 * c["per_1k_items"], c
 assert "emr" not in c and "glue" not in d["platforms"], sorted(d["platforms"])
+'
+
+# Items the stage gets after the horizon (ingest now runs 2 s: files from 3598 s on are done after
+# 3600 s) are processed by a run of the next period, which is not billed to this one: still 2
+# runs, on the records of files 0..1797 and 1798..3597 (3596 and 3600 records).
+sed 's/  work: {io: 500ms}/  work: {io: 2s}/' "$tmp/glue.yaml" >"$tmp/late.yaml"
+run run "$tmp/late.yaml" --format json
+check "items after the horizon: exit 0" rc_is 0
+cp "$tmp/out" "$tmp/late.json"
+pycheck "items after the horizon: processed, their run not billed" "$tmp/late.json" '
+g = fn["join"]
+assert g["items"] == g["completed"] == 7200 and g["jobs"] == 2, (g["items"], g["jobs"])
+dpu_s = 2 * (60 + 3596 / 4) + 2 * (60 + 3600 / 4)
+assert abs(g["dpu_hours"] - dpu_s / 3600) < 1e-9, (g["dpu_hours"], dpu_s / 3600)
+# file 1798 (at the stage at 1800 s) waits for the run at 3600 s, done at 4560 s
+assert l["end_to_end_latency_s"]["max"] == 4560 - 1798, l["end_to_end_latency_s"]
 '
 
 # ---- b. Lambda -> EMR, deterministic: a transient cluster per run, 2 core m5.xlarge (8 vCPU)
@@ -259,6 +276,13 @@ bad unknown-key "functions\[1\]: unknown key 'glu'" <<'EOF'
   - name: join
     from: {function: ingest}
     glu: {workers: 2}
+EOF
+
+bad duplicate-key "functions\[1\].glue: duplicate key 'glue'" <<'EOF'
+  - name: join
+    from: {function: ingest}
+    glue: {workers: 2}
+    glue: {workers: 4}
 EOF
 
 # ---- f. validate's output, --set, the table
