@@ -19,11 +19,12 @@ static void where(const scenario *s, const char *path, const char *fallback, con
         scenario_key_where(s, fallback, file, line, col);
 }
 
-/* A batch trigger period longer than the horizon: no scheduled run falls in it. */
+/* A batch trigger period longer than the horizon: no scheduled run falls in it. platform: the
+ * section's path ("glue", or a stage's "functions[2].glue"). */
 static void warn_trigger(const scenario *s, const char *platform, const scn_batch_trigger *t,
-                         sim_diag *w) {
+                         bool stage, sim_diag *w) {
     if (t->every_us <= s->horizon_us) return;
-    char path[48], section[16], every[32], horizon[32];
+    char path[64], section[48], every[32], horizon[32];
     snprintf(path, sizeof path, "%s.trigger.every", platform);
     snprintf(section, sizeof section, "%s", platform);
     scenario_format_duration(every, sizeof every, t->every_us);
@@ -33,9 +34,12 @@ static void warn_trigger(const scenario *s, const char *platform, const scn_batc
     where(s, path, section, &file, &line, &col);
     sim_diag_warning(w, file, line, col, path,
                      "the trigger period (%s) is longer than the horizon (%s): no scheduled run "
-                     "starts inside it, and the horizon's items wait for one after it; simulate "
-                     "several periods to see the schedule's steady state",
-                     every, horizon);
+                     "starts inside it, and the horizon's items wait for one after it%s; "
+                     "simulate several periods to see the schedule's steady state",
+                     every, horizon,
+                     stage ? " (a stage's run after the horizon is the next period's: it is "
+                             "not billed to this one)"
+                           : "");
 }
 
 /* Items larger than the function's /tmp: a function that stores an item whole cannot. */
@@ -88,6 +92,14 @@ void scenario_warn(const scenario *s, sim_diag *w) {
         warn_item_size(s, w);
         warn_provisioned_windows(s, w);
     }
-    if (s->glue.present) warn_trigger(s, "glue", &s->glue.trigger, w);
-    if (s->emr.present) warn_trigger(s, "emr", &s->emr.trigger, w);
+    if (s->glue.present) warn_trigger(s, "glue", &s->glue.trigger, false, w);
+    if (s->emr.present) warn_trigger(s, "emr", &s->emr.trigger, false, w);
+    for (size_t i = 0; i < s->n_functions; i++) {
+        const scn_function *fn = &s->functions[i];
+        if (fn->platform == SCN_STAGE_LAMBDA) continue;
+        bool glue = fn->platform == SCN_STAGE_GLUE;
+        char section[48];
+        snprintf(section, sizeof section, "functions[%zu].%s", i, glue ? "glue" : "emr");
+        warn_trigger(s, section, glue ? &fn->glue.trigger : &fn->emr.trigger, true, w);
+    }
 }

@@ -99,6 +99,13 @@ assert abs(g["dpu_hours"] - dpu_s / 3600) < 1e-9, (g["dpu_hours"], dpu_s / 3600)
 assert l["end_to_end_latency_s"]["max"] == 4560 - 1798, l["end_to_end_latency_s"]
 '
 
+# A schedule longer than the horizon: no run inside it, and the one after is not billed here.
+sed 's/trigger: {every: 30min}/trigger: {every: 2h}/' "$tmp/glue.yaml" >"$tmp/long.yaml"
+run run "$tmp/long.yaml" --format json
+check "stage schedule longer than the horizon: exit 0" rc_is 0
+check "stage schedule longer than the horizon: a warning at its key" \
+  err_has "long.yaml:[0-9]*:[0-9]*: warning: functions\[1\].glue.trigger.every: the trigger period (2h) is longer than the horizon (1h).*not billed to this one"
+
 # ---- b. Lambda -> EMR, deterministic: a transient cluster per run, 2 core m5.xlarge (8 vCPU)
 # at efficiency 0.5 after 5 minutes of provisioning; 3 instances billed from the request.
 sed 's/^    glue:$/    emr:/; s/workers: 2/mode: transient/; s/startup: 60s/provisioning: 5min/' \
