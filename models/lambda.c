@@ -898,13 +898,7 @@ void lambda_rep_accumulate(lambda_rep *t, const lambda_rep *x) {
     t->cost_provisioned += x->cost_provisioned;
     t->cost_ephemeral += x->cost_ephemeral;
     t->cost_total += x->cost_total;
-    t->cost_services.kinesis += x->cost_services.kinesis;
-    t->cost_services.sqs += x->cost_services.sqs;
-    t->cost_services.s3 += x->cost_services.s3;
-    t->cost_services.step_functions += x->cost_services.step_functions;
-    t->cost_services.logs += x->cost_services.logs;
-    t->cost_services.capacity += x->cost_services.capacity;
-    t->cost_services.total += x->cost_services.total;
+    services_bill_add(&t->cost_services, &x->cost_services);
     t->cost_capacity += x->cost_capacity;
     t->cost_per_month += x->cost_per_month;
 }
@@ -1013,7 +1007,9 @@ GETTER(cost_step_functions, r->cost_services.step_functions)
 GETTER(cost_logs, r->cost_services.logs)
 GETTER(cost_capacity, r->cost_capacity)
 GETTER(cost_usage, r->cost_total - r->cost_capacity)
-GETTER(cost_per_1k_items, r->items ? r->cost_total / (double)r->items * 1000.0 : 0.0)
+/* Per 1,000 items of the workload: a lone function's items, an account's first stages' (an
+ * account sets its total's wl_items to those, not every stage's). */
+GETTER(cost_per_1k_items, r->wl_items ? r->cost_total / (double)r->wl_items * 1000.0 : 0.0)
 #undef GETTER
 
 /* What would let the function keep up, for its trigger: the throughput it needs is about

@@ -15,9 +15,9 @@
  *     their size and work drawn from its own workload; a function that feeds none records the
  *     item's end-to-end latency, from its first stage's arrival (wl_item.origin_us).
  * A Glue or EMR stage (functions[].glue, .emr) is not stepped with them: it is a last stage, so
- * nothing waits for it, and what it is fed is kept (stage_feed) until the Lambda functions are
- * done; then the batch core (batch.c) runs it on those items, adding
- * their end-to-end latency to the account's.
+ * nothing waits for it, and what it is fed stays in its inject queue until the Lambda
+ * functions are done; then the batch core (batch.c) runs it on those items, adding their
+ * end-to-end latency to the account's.
  * A throttled async or stream function retries on its own backoff timer; a function freeing
  * capacity does not wake another function's queue (only its own), so under account contention
  * an async queue may drain a little slower than on AWS. */
@@ -34,18 +34,14 @@
 #include "sim/error.h"
 #include "sim/interrupt.h"
 
-/* What upstream functions made for a function and it has not taken yet. */
+/* What upstream functions made for a function and it has not taken yet: each item's arrival
+ * and origin (its other attributes are drawn when it is taken). A Glue or EMR stage takes
+ * nothing until the Lambda functions are done, so its queue stays in order from ring[0] (the
+ * ring is re-laid from its head whenever it grows): that array is the stage's feed. */
 typedef struct inject_queue {
-    wl_item *ring;
+    batch_arrival *ring;
     size_t head, count, capacity;
 } inject_queue;
-
-/* What a Glue or EMR stage is fed: every item, kept until the Lambda functions are done (16
- * bytes an item, per replication running). */
-typedef struct stage_feed {
-    batch_arrival *items;
-    size_t n, capacity;
-} stage_feed;
 
 typedef struct heap_entry {
     sim_time_us key; /* the function's next step time */
@@ -57,7 +53,6 @@ struct lambda_account {
     size_t n;
     lambda_sim *sims;
     inject_queue *inject;      /* per function */
-    stage_feed *stage_feeds;   /* per stage (views->n_stages) */
     sim_rng *rng_duration;     /* per function (functions_from_trace durations) */
     int64_t unreserved_busy, unreserved_cap;
     int64_t busy, live;
@@ -67,9 +62,9 @@ struct lambda_account {
     int32_t *pos;              /* each function's place in the heap */
     sim_time_us now_us, warmup_us;
     sim_hist *e2e_us;          /* end-to-end latency of items leaving a last stage */
-    /* The only allocation failure a completion can meet is an inject queue (or a stage's feed)
-     * growing: it is kept here and reported by the driver after the step (the core's
-     * completion path returns nothing). */
+    /* The only allocation failure a completion can meet is an inject queue growing: it is kept
+     * here and reported by the driver after the step (the core's completion path returns
+     * nothing). */
     bool inject_failed;
     sim_sums e2e_sums;
     sim_trend e2e_trend;
@@ -184,10 +179,10 @@ bool lambda_account_room(const lambda_sim *m) {
     return m->acct->unreserved_busy < m->acct->unreserved_cap;
 }
 
-static int inject_push(inject_queue *q, const wl_item *item) {
+static int inject_push(inject_queue *q, sim_time_us arrival_us, sim_time_us origin_us) {
     if (q->count == q->capacity) {
         size_t cap = q->capacity ? 2 * q->capacity : 64;
-        wl_item *ring = malloc(cap * sizeof *ring);
+        batch_arrival *ring = malloc(cap * sizeof *ring);
         if (!ring) return SIM_ENOMEM;
         for (size_t i = 0; i < q->count; i++) ring[i] = q->ring[(q->head + i) % q->capacity];
         free(q->ring);
@@ -195,20 +190,8 @@ static int inject_push(inject_queue *q, const wl_item *item) {
         q->head = 0;
         q->capacity = cap;
     }
-    q->ring[(q->head + q->count) % q->capacity] = *item;
+    q->ring[(q->head + q->count) % q->capacity] = (batch_arrival){arrival_us, origin_us};
     q->count++;
-    return SIM_OK;
-}
-
-static int stage_push(stage_feed *q, sim_time_us arrival_us, sim_time_us origin_us) {
-    if (q->n == q->capacity) {
-        size_t cap = q->capacity ? 2 * q->capacity : 1024;
-        batch_arrival *items = realloc(q->items, cap * sizeof *items);
-        if (!items) return SIM_ENOMEM;
-        q->items = items;
-        q->capacity = cap;
-    }
-    q->items[q->n++] = (batch_arrival){arrival_us, origin_us};
     return SIM_OK;
 }
 
@@ -229,24 +212,12 @@ void lambda_account_completed(lambda_sim *m, sim_time_us origin_us) {
     for (int32_t k = 0; k < n_down; k++) {
         int32_t d = v->downstream[m->fn][k];
         const scn_function *fn = &v->s->functions[d];
-        if (v->stage_of[d] >= 0) { /* a Glue or EMR stage: it runs after the loop */
-            for (int64_t i = 0; i < fn->per_item; i++)
-                if (stage_push(&a->stage_feeds[v->stage_of[d]], m->now_us, origin_us)) {
-                    a->inject_failed = true;
-                    return;
-                }
-            continue;
-        }
-        for (int64_t i = 0; i < fn->per_item; i++) {
-            wl_item item;
-            item.arrival_us = m->now_us;
-            item.origin_us = origin_us;
-            if (inject_push(&a->inject[d], &item)) {
+        for (int64_t i = 0; i < fn->per_item; i++)
+            if (inject_push(&a->inject[d], m->now_us, origin_us)) {
                 a->inject_failed = true;
                 return;
             }
-        }
-        heap_fix(a, d);
+        if (v->stage_of[d] < 0) heap_fix(a, d); /* a stage runs after the loop */
     }
 }
 
@@ -333,9 +304,6 @@ static void account_free(lambda_account *a, bool *setup) {
         if (setup && setup[i]) lambda_replication_fini(&a->sims[i]);
         if (a->inject) free(a->inject[i].ring);
     }
-    for (size_t k = 0; a->stage_feeds && k < a->views->n_stages; k++)
-        free(a->stage_feeds[k].items);
-    free(a->stage_feeds);
     free(a->sims);
     free(a->inject);
     free(a->rng_duration);
@@ -366,12 +334,11 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
     sim_timeavg_init(&a.live_avg);
     a.sims = calloc(a.n, sizeof *a.sims);
     a.inject = calloc(a.n, sizeof *a.inject);
-    a.stage_feeds = calloc(v->n_stages + 1, sizeof *a.stage_feeds);
     a.rng_duration = calloc(a.n, sizeof *a.rng_duration);
     a.heap = malloc(a.n * sizeof *a.heap);
     a.pos = malloc(a.n * sizeof *a.pos);
     bool *setup = calloc(a.n, sizeof *setup);
-    int rc = a.sims && a.inject && a.stage_feeds && a.rng_duration && a.heap && a.pos && setup
+    int rc = a.sims && a.inject && a.rng_duration && a.heap && a.pos && setup
                  ? SIM_OK
                  : SIM_ENOMEM;
     int64_t reserved = 0;
@@ -464,7 +431,8 @@ int lambda_account_simulate(const lambda_account_views *v, uint32_t replication,
     for (size_t i = 0; i < a.n && !rc; i++) {
         int32_t k = v->stage_of[i];
         if (k < 0) continue;
-        batch_feed feed = {a.stage_feeds[k].items, a.stage_feeds[k].n, a.e2e_us, &a.e2e_sums};
+        SIM_ASSERT(a.inject[i].head == 0); /* never taken from: in order from ring[0] */
+        batch_feed feed = {a.inject[i].ring, a.inject[i].count, a.e2e_us, &a.e2e_sums};
         rc = s->functions[i].platform == SCN_STAGE_GLUE
                  ? glue_simulate_fed(&v->view[i], s->pricing_table, replication, &out->stage[k],
                                      &pool->stage_latency_us[k], &feed)
@@ -682,28 +650,27 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
             t->items += b->items;
             t->completed += b->completed;
             t->failed += b->failed;
-            t->cost_services.kinesis += b->cost_services.kinesis;
-            t->cost_services.sqs += b->cost_services.sqs;
-            t->cost_services.s3 += b->cost_services.s3;
-            t->cost_services.step_functions += b->cost_services.step_functions;
-            t->cost_services.logs += b->cost_services.logs;
-            t->cost_services.capacity += b->cost_services.capacity;
-            t->cost_services.total += b->cost_services.total;
+            services_bill_add(&t->cost_services, &b->cost_services);
             t->cost_total += b->cost_usd;
             t->cost_capacity += b->cost_capacity;
             t->cost_per_month += b->cost_usd * to_month;
         }
     }
     free(usage);
-    /* The workload: what arrived at the first stages (functions fed by none). */
+    /* The account's workload is what arrived at its first stages (functions fed by none), not
+     * every stage's items: the workload section, and the account's cost per 1,000 items (a
+     * pipeline's cost per item, as all Glue's). */
     for (size_t k = 0; k < n && !rc; k++) {
-        memset(&scratch[k], 0, sizeof scratch[k]);
+        lambda_rep *t = &reps[k].total;
+        t->wl_items = t->wl_records = 0;
+        t->wl_mb = 0.0;
         for (size_t i = 0; i < nf; i++) {
             if (s->functions[i].from >= 0) continue;
-            scratch[k].wl_items += reps[k].fn[i].wl_items;
-            scratch[k].wl_records += reps[k].fn[i].wl_records;
-            scratch[k].wl_mb += reps[k].fn[i].wl_mb;
+            t->wl_items += reps[k].fn[i].wl_items;
+            t->wl_records += reps[k].fn[i].wl_records;
+            t->wl_mb += reps[k].fn[i].wl_mb;
         }
+        scratch[k] = *t;
     }
     if (!rc) rc = lambda_summarize_workload(scratch, n, r);
     report_section *sec = rc ? NULL : report_add_platform(r, "lambda");
@@ -748,17 +715,6 @@ int lambda_account_run(const scenario *s, int threads, sim_progress *progress, r
                                     : sim_time_to_s(h->max);
             rc |= add_values(sec, paths[q], x, n, pooled);
         }
-    }
-    /* Per 1,000 items of the workload (what arrived at the first stages), as a lone platform's,
-     * not per item of every stage: a pipeline's cost per item compares with all Glue's. */
-    if (!rc) {
-        for (size_t k = 0; k < n; k++) {
-            double items = 0.0;
-            for (size_t i = 0; i < nf; i++)
-                if (s->functions[i].from < 0) items += (double)reps[k].fn[i].wl_items;
-            x[k] = items > 0 ? reps[k].total.cost_total / items * 1000.0 : 0.0;
-        }
-        rc = report_section_replace(sec, "cost_usd.per_1k_items", REPORT_REAL, x, n, NAN);
     }
     if (!rc) {
         for (size_t k = 0; k < n; k++) x[k] = (double)nf;

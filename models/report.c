@@ -134,18 +134,6 @@ double report_item_latency(const report_section *s, const char *q, double fallba
     return report_value(s, path, fallback);
 }
 
-int report_section_replace(report_section *s, const char *path, report_kind kind, const double *x,
-                           size_t n, double pooled) {
-    int rc = report_section_add(s, path, kind, x, n, pooled);
-    if (rc) return rc;
-    for (size_t i = 0; i + 1 < s->n; i++) {
-        if (strcmp(s->metrics[i].path, path) != 0) continue;
-        s->metrics[i] = s->metrics[--s->n];
-        break;
-    }
-    return SIM_OK;
-}
-
 void report_section_move_last_before(report_section *s, const char *before) {
     for (size_t i = 0; i + 1 < s->n; i++) {
         if (strcmp(s->metrics[i].path, before) != 0) continue;

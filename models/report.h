@@ -72,10 +72,6 @@ report_section *report_add_platform(report *r, const char *name);
  * it) are left out of both; with none left the value is NaN. Returns 0 or SIM_ENOMEM. */
 int report_section_add(report_section *s, const char *path, report_kind kind, const double *x,
                        size_t n, double pooled);
-/* Like report_section_add, but a metric already named path gets the new values in its place.
- * 0 or SIM_ENOMEM. */
-int report_section_replace(report_section *s, const char *path, report_kind kind, const double *x,
-                           size_t n, double pooled);
 /* Moves the section's last metric to just before the metric named `before` (nothing when there
  * is none): a line added after the others, put where it belongs. */
 void report_section_move_last_before(report_section *s, const char *before);

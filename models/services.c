@@ -40,6 +40,16 @@ services_lines services_used(const scenario *s) {
     return l;
 }
 
+void services_bill_add(services_bill *t, const services_bill *x) {
+    t->kinesis += x->kinesis;
+    t->sqs += x->sqs;
+    t->s3 += x->s3;
+    t->step_functions += x->step_functions;
+    t->logs += x->logs;
+    t->capacity += x->capacity;
+    t->total += x->total;
+}
+
 /* Counts in whole units, with a tolerance for the binary dust of sizes given in other units. */
 static double units_of(double amount, double unit) {
     double n = ceil(amount / unit - 1e-9);

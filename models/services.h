@@ -57,6 +57,9 @@ typedef struct services_bill {
     double total;
 } services_bill;
 
+/* t += x, line by line (an account adding up its functions' and stages' bills). */
+void services_bill_add(services_bill *t, const services_bill *x);
+
 /* Which services a scenario's bill has lines for (so reports show only those). */
 typedef struct services_lines {
     bool kinesis, sqs, s3, step_functions, logs;
