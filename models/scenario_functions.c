@@ -543,21 +543,19 @@ static bool companion_read(scn_walk *w, yaml_node_t *node, const char *key, cons
             ok = false;
             break;
         }
-        size_t len = strlen(line);
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0)
+        scn_chomp(line);
+        if (!line[0])
             continue;
         char *fields[64];
-        int n = 0;
-        for (char *p = line; n < 64;) {
-            fields[n++] = p;
-            char *comma = strchr(p, ',');
-            if (!comma)
-                break;
-            *comma = '\0';
-            p = comma + 1;
+        size_t n_split;
+        scn_split_csv(line, fields, 64, &n_split);
+        if (n_split > 64) {
+            sim_diag_error(scn_diag(w), file, lineno, 0, key, "%zu columns: at most 64 are "
+                           "read", n_split);
+            ok = false;
+            break;
         }
+        int n = (int)n_split;
         if (lineno == 1) {
             n_fields = n;
             for (size_t j = 0; j < n_want; j++) {

@@ -268,6 +268,11 @@ int scn_yaml_measure(yaml_document_t *doc, int root, int64_t limit, scn_yaml_mea
  * regular file ("is a directory", FIFOs, devices, sockets) or is larger than
  * SCN_MAX_DATA_FILE_BYTES. NULL after reporting (or after scn_oom). */
 FILE *scn_open_data_file(scn_walk *w, yaml_node_t *node, const char *key_path, const char *file);
+/* Strips a data line's ending (LF or CRLF: the Azure files come from Windows tools too). */
+void scn_chomp(char *line);
+/* Splits line in place at commas into fields (at most cap; *n is the real count even beyond
+ * cap, so a too-long row is still recognised as such). */
+void scn_split_csv(char *line, char **fields, size_t cap, size_t *n);
 /* For each line read (n bytes) from a data file: false after reporting FILE:LINENO when the line
  * holds a NUL byte or the bytes read so far (*total) pass the limit (the file grew). */
 bool scn_data_line_ok(scn_walk *w, const char *file, int lineno, const char *key_path,

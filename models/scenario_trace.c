@@ -52,17 +52,14 @@ void scn_trace_data_free(scn_trace *t)
     t->period_s = 0;
 }
 
-/* Strips the line ending (LF or CRLF: the Azure files come from Windows tools too). */
-static void chomp(char *line)
+void scn_chomp(char *line)
 {
     size_t n = strlen(line);
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
 }
 
-/* Splits line in place at commas into fields (at most cap; *n is the real count even beyond
- * cap, so a too-long row is still recognised as such). */
-static void split_csv(char *line, char **fields, size_t cap, size_t *n)
+void scn_split_csv(char *line, char **fields, size_t cap, size_t *n)
 {
     *n = 0;
     for (char *p = line;;) {
@@ -111,7 +108,7 @@ static bool read_timestamps(scn_walk *w, yaml_node_t *file_node, const char *fil
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
-        chomp(line);
+        scn_chomp(line);
         char *s = line, *end = line + strlen(line);
         while (*s == ' ' || *s == '\t')
             s++;
@@ -205,7 +202,7 @@ static size_t read_azure_header(scn_walk *w, const char *file_path, const scn_tr
         *fields = nf;
         *fields_cap = commas + 1;
     }
-    split_csv(line, *fields, *fields_cap, &n);
+    scn_split_csv(line, *fields, *fields_cap, &n);
     bool ok = n > N_AZURE_COLUMNS;
     for (size_t i = 0; ok && i < N_AZURE_COLUMNS; i++)
         ok = !strcmp((*fields)[i], AZURE_COLUMNS[i]);
@@ -244,7 +241,7 @@ static bool read_per_minute(scn_walk *w, yaml_node_t *map, const char *path,
         return false;
     }
     lineno = 1;
-    chomp(line);
+    scn_chomp(line);
     size_t n_minutes = read_azure_header(w, file_path, t, line, &fields, &fields_cap);
     if (n_minutes == 0) {
         free(line);
@@ -267,12 +264,12 @@ static bool read_per_minute(scn_walk *w, yaml_node_t *map, const char *path,
             ok = false;
             break;
         }
-        chomp(line);
+        scn_chomp(line);
         if (!line[strspn(line, " \t")])
             continue; /* a blank line (often the last) is not a data row */
         rows++;
         size_t n;
-        split_csv(line, fields, fields_cap, &n);
+        scn_split_csv(line, fields, fields_cap, &n);
         if (n != n_cols) {
             sim_diag_error(scn_diag(w), t->path, lineno, 0, file_path,
                            "%zu columns, but the header has %zu", n, n_cols);
