@@ -571,17 +571,15 @@ static void table_comparison(FILE *f, const scenario *s, const report *r) {
     bool pipeline = false;
     for (size_t i = 0; i < r->n_platforms; i++)
         pipeline |= report_section_find(&r->platforms[i], "end_to_end_latency_s.p99") != NULL;
-    print_wrapped(f, "  ",
-                  pipeline ? "failed: items not completed (errors, timeouts, throttled requests). "
-                             "cheapest (lowest cost) and fastest (lowest p99 latency) are chosen "
-                             "among the platforms that completed every item and keep up. "
-                             "Latency: from an item's arrival until it is processed; through a "
-                             "pipeline, until its last stage is done (end_to_end_latency_s)."
-                           : "failed: items not completed (errors, timeouts, throttled requests). "
-                             "cheapest (lowest cost) and fastest (lowest p99 latency) are chosen "
-                             "among the platforms that completed every item and keep up. "
-                             "Latency: from an item's arrival until it is processed.",
-                  TABLE_WIDTH);
+    char legend[512];
+    snprintf(legend, sizeof legend,
+             "failed: items not completed (errors, timeouts, throttled requests). cheapest "
+             "(lowest cost) and fastest (lowest p99 latency) are chosen among the platforms that "
+             "completed every item and keep up. Latency: from an item's arrival until it is "
+             "processed%s.",
+             pipeline ? "; through a pipeline, until its last stage is done (end_to_end_latency_s)"
+                      : "");
+    print_wrapped(f, "  ", legend, TABLE_WIDTH);
     for (size_t i = 0; i < c->n_notes; i++) print_wrapped(f, "  note: ", c->notes[i], TABLE_WIDTH);
 }
 
