@@ -111,6 +111,13 @@ want = {"f3f9a0c2e7d41": 62, "f7c2d4e6f8a0b": 5, "fb81e5a9c0d2f": 30, "fe5f6a7b8
 assert {n: f["items"] for n, f in fn.items()} == want, {n: f["items"] for n, f in fn.items()}
 assert l["items"] == 277, l["items"]
 '
+# A companion row of more than the 64 columns read is an error at its line, not cut short.
+{ head -1 "$traces/functions-durations.csv"
+  sed -n 2p "$traces/functions-durations.csv" | sed "s/\$/$(printf ',0%.0s' $(seq 60))/"; } >"$tmp/wide.csv"
+sed "s|$traces/functions-durations.csv|$tmp/wide.csv|" "$tmp/per-function.yaml" >"$tmp/wide.yaml"
+run validate "$tmp/wide.yaml"
+check "companion row of 74 columns: exit 3" rc_is 3
+check "companion row of 74 columns: says so at its line" err_has "wide.csv:2:.*74 columns: at most 64 are read"
 # validate names the companion files and reads back to the same results.
 run validate "$tmp/per-function.yaml"
 check "per-function trace: validate exit 0" rc_is 0
